@@ -1,0 +1,34 @@
+"""gradwise: the mathematics of deep learning, derived step by step, with every step checked.
+
+The public API is re-exported here and imported on first use, so `import gradwise` stays fast.
+"""
+from __future__ import annotations
+
+import importlib
+
+__version__ = "0.1.0"
+
+#: public name -> module that defines it
+_API = {
+    "differentiate": "gradwise.derivations.derivation",
+    "Derivation": "gradwise.derivations.derivation",
+    "parse": "gradwise.derivations.parsing",
+    "explain": "gradwise.explainer",
+    "render": "gradwise.renderers",
+    "GradwiseError": "gradwise.errors",
+    "InputError": "gradwise.errors",
+}
+
+__all__ = sorted(_API) + ["__version__"]
+
+
+def __getattr__(name: str):
+    if name in _API:
+        value = getattr(importlib.import_module(_API[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'gradwise' has no attribute '{name}'")
+
+
+def __dir__():
+    return __all__

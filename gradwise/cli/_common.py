@@ -1,0 +1,62 @@
+"""Options and output handling that every subcommand shares."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from gradwise.errors import GradwiseError
+from gradwise.explainer import DETAILS
+from gradwise.renderers import BINARY_FORMATS, FORMATS, render
+
+DEFAULT_TIMEOUT = 30.0
+
+
+def add_output_options(parser: argparse.ArgumentParser, formats=tuple(FORMATS)) -> None:
+    """--format, -o, --detail, --standalone, --timeout."""
+    parser.add_argument("--format", "-f", default="text", choices=formats, metavar="FMT",
+                        help=f"output format: {', '.join(formats)} (default: text)")
+    parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of the terminal")
+    parser.add_argument("--detail", default="standard", choices=DETAILS,
+                        help="brief: the main line; standard (default); full: every step and its check")
+    parser.add_argument("--standalone", action="store_true",
+                        help="with --format latex: a complete document for pdflatex, not a fragment")
+    parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
+                        help=f"give up after this many seconds (default {DEFAULT_TIMEOUT:g})")
+
+
+def emit(document, args: argparse.Namespace, **options) -> None:
+    """Render the document in the chosen format and write it to -o or standard output."""
+    fmt = args.format
+    if fmt in BINARY_FORMATS and not args.output:
+        raise GradwiseError(f"--format {fmt} writes a file: add -o FILE")
+    if getattr(args, "standalone", False):
+        options["standalone"] = True
+    for key in ("engine",):
+        if getattr(args, key, None):
+            options[key] = getattr(args, key)
+    out = render(document, fmt, **options)
+    write(out, args.output)
+
+
+def write(out: str | bytes, path: str | None) -> None:
+    """Write text or bytes to a file, or text to standard output."""
+    if path:
+        directory = os.path.dirname(os.path.abspath(path))
+        if not os.path.isdir(directory):
+            raise GradwiseError(f"cannot write {path}: the folder {directory} does not exist")
+        try:
+            with open(path, "wb" if isinstance(out, bytes) else "w", encoding=None if isinstance(out, bytes) else "utf-8") as f:
+                f.write(out)
+        except OSError as exc:
+            raise GradwiseError(f"cannot write {path}: {exc.strerror}") from None
+        print(f"wrote {path}", file=sys.stderr)
+    else:
+        sys.stdout.write(out if isinstance(out, str) else out.decode())
+
+
+def read_argument(text: str) -> str:
+    """An expression argument; `-` reads it from standard input."""
+    if text == "-":
+        return sys.stdin.read().strip()
+    return text

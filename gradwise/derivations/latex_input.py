@@ -1,0 +1,249 @@
+"""LaTeX input: a pre-pass of our own, two independent parsers, and a whitelist over what they return.
+
+1. The pre-pass rejects commands that have no place in mathematics (`\\input`, `\\write18`, ...),
+   normalises brackets, reads `\\log` as the natural log, turns `\\frac{d^2}{dx^2}` into repeated
+   derivatives, and replaces each call of a deep-learning function (`\\sigma(...)`, `\\operatorname{ReLU}(...)`)
+   by a placeholder symbol; the call's arguments are read on their own and put back after parsing.
+2. latex2sympy2_extended reads the text; SymPy's ANTLR parser reads it too. Each reading is rebuilt node by
+   node from a whitelist (`sanitize`), so nothing but known mathematics comes out.
+3. Where both parsers read the text and the readings differ numerically, the input is ambiguous: it is
+   reported, not guessed.
+"""
+from __future__ import annotations
+
+import re
+import warnings
+
+import sympy as sp
+from sympy.core.function import AppliedUndef
+
+from gradwise.errors import InputError
+from gradwise.derivations import functions as fn
+from gradwise.derivations.parsing import GREEK, bounded_pow, check_size, symbol
+
+FORBIDDEN = ("input", "include", "write", "openout", "openin", "read", "immediate", "catcode", "def",
+             "edef", "gdef", "xdef", "let", "newcommand", "renewcommand", "providecommand", "usepackage",
+             "documentclass", "csname", "expandafter", "special", "loop", "jobname", "makeatletter",
+             "directlua", "latelua", "ShellEscape", "write18", "verbatiminput", "lstinputlisting",
+             "includegraphics", "href", "url", "newenvironment", "begingroup", "endgroup")
+_FORBIDDEN = re.compile(r"\\(" + "|".join(FORBIDDEN) + r")(?![A-Za-z])")
+
+# Deep-learning functions, by the LaTeX names people write, and the placeholder both parsers read.
+_DL_NAMES = {
+    "sigmoid": fn.sigmoid, "sigma": fn.sigmoid, "relu": fn.relu, "softplus": fn.softplus,
+    "erf": sp.erf, "gelu": fn.gelu, "logsumexp": fn.logsumexp, "lse": fn.logsumexp,
+    "sgn": sp.sign, "sign": sp.sign,
+}
+_PLACEHOLDER = "Z_{%d}"  # a symbol both parsers read; the number makes it unique
+_PLACEHOLDER_BASE = 9100
+_DL_CALL = re.compile(r"\\(?:operatorname|mathrm|text|mathop)\s*\{\s*([A-Za-z]+)\s*\}\s*(?=\()"
+                      r"|\\(sigma)\s*(?=\()")
+
+
+def parse_latex(text: str) -> sp.Basic:
+    """Read one LaTeX expression (no `=`); a Derivative when it starts with `\\frac{d}{dx}`."""
+    check_size(text)
+    prepared, calls = prepass(text)
+    readings, errors = [], []
+    for reader in (_read_latex2sympy, _read_antlr):
+        try:
+            readings.append(sanitize(reader(prepared), text, calls))
+        except InputError:
+            raise
+        except Exception as exc:  # a parser's own failure: the other one may still read it
+            errors.append(_first_line(exc))
+    if not readings:
+        raise InputError(f"cannot read this LaTeX ({errors[0]})", text)
+    if len(readings) == 2 and not _same_reading(*readings):
+        raise InputError(f"ambiguous LaTeX: one parser reads {readings[0]}, the other {readings[1]}; "
+                         "add brackets or \\cdot to say which is meant", text)
+    return readings[0]
+
+
+def prepass(text: str) -> tuple[str, dict]:
+    """Normalise LaTeX before either parser sees it; reject commands that are not mathematics.
+
+    Returns the text and the deep-learning function calls it replaced: {placeholder name: expression}.
+    """
+    m = _FORBIDDEN.search(text)
+    if m:
+        raise InputError(f"the LaTeX command \\{m.group(1)} is not allowed", text, m.start() + 1)
+    s = text.strip().strip("$").strip()
+    if s.startswith(r"\[") and s.endswith(r"\]"):
+        s = s[2:-2]
+    s = re.sub(r"\\(left|right|big|Big|bigg|Bigg)(?![A-Za-z])\s*", "", s)
+    s = re.sub(r"\\[,;:!]|\\quad|\\qquad|~", " ", s)
+    s = s.replace(r"\lbrace", "{").replace(r"\rbrace", "}").replace(r"\dfrac", r"\frac").replace(r"\tfrac", r"\frac")
+    s = re.sub(r"\\log(?![A-Za-z_])", r"\\ln", s)
+    s = re.sub(r"\\(operatorname|mathrm)\s*\{\s*e\s*\}", "e", s)
+    s = re.sub(r"\\exp(?![A-Za-z])\s*(?!\()([A-Za-z0-9])", r"\\exp(\1)", s)
+
+    s, calls = _replace_calls(s, text)
+    # \frac{d^n}{dx^n} f  ->  \frac{d}{dx} ... \frac{d}{dx} f
+    def higher(m: re.Match) -> str:
+        n = int(m.group(2))
+        if n > 20:
+            raise InputError("derivative order above 20", text)
+        return (r"\frac{%s}{%s %s}" % (m.group(1), m.group(1), m.group(3))) * n
+
+    s = re.sub(r"\\frac\s*\{\s*(d|\\partial)\s*\^\s*\{?(\d+)\}?\s*\}\s*\{\s*(?:d|\\partial)\s*"
+               r"([A-Za-z](?:_\{?\w+\}?)?)\s*\^\s*\{?\d+\}?\s*\}", higher, s)
+    return s, calls
+
+
+def _replace_calls(s: str, text: str) -> tuple[str, dict]:
+    """Replace each sigma(...)-style call by a placeholder symbol; read its arguments on their own."""
+    calls: dict = {}
+    while True:
+        m = next((m for m in _DL_CALL.finditer(s) if (m.group(1) or m.group(2)).lower() in _DL_NAMES), None)
+        if m is None:
+            return s, calls
+        name = (m.group(1) or m.group(2)).lower()
+        end = _closing_bracket(s, m.end(), text)
+        arguments = [parse_latex(a) for a in _split_arguments(s[m.end() + 1:end])]
+        placeholder = _PLACEHOLDER % (_PLACEHOLDER_BASE + len(calls))
+        calls[_symbol_name(placeholder)] = _DL_NAMES[name](*arguments)
+        s = f"{s[:m.start()]} {placeholder} {s[end + 1:]}"
+
+
+def _closing_bracket(s: str, start: int, text: str) -> int:
+    depth = 0
+    for i in range(start, len(s)):
+        depth += {"(": 1, ")": -1}.get(s[i], 0)
+        if depth == 0:
+            return i
+    raise InputError("a bracket opened after a function name is never closed", text)
+
+
+def _split_arguments(inside: str) -> list[str]:
+    parts, depth, current = [], 0, ""
+    for ch in inside:
+        depth += {"(": 1, "{": 1, "[": 1, ")": -1, "}": -1, "]": -1}.get(ch, 0)
+        if ch == "," and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += ch
+    return parts + [current]
+
+
+def _read_latex2sympy(s: str):
+    from latex2sympy2_extended import latex2sympy
+    from latex2sympy2_extended.latex2sympy2 import ConversionConfig
+    from latex2sympy2_extended.math_normalization import NormalizationConfig
+    config = ConversionConfig(lowercase_symbols=False, interpret_as_mixed_fractions=False)
+    normalization = NormalizationConfig(basic_latex=True, units=False, malformed_operators=False,
+                                        nits=False, boxed="none", equations=False)
+    return latex2sympy(s, conversion_config=config, normalization_config=normalization)
+
+
+def _read_antlr(s: str):
+    from sympy.parsing.latex import parse_latex as antlr_parse
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return antlr_parse(s)
+
+
+def _first_line(exc: Exception) -> str:
+    line = str(exc).strip().splitlines()
+    return line[0] if line else type(exc).__name__
+
+
+# ----------------------------------------------------------------------------------------------------
+# The whitelist
+
+_FUNCTIONS = {cls: cls for cls in (
+    sp.sin, sp.cos, sp.tan, sp.sec, sp.csc, sp.cot, sp.asin, sp.acos, sp.atan, sp.acot, sp.asec, sp.acsc,
+    sp.sinh, sp.cosh, sp.tanh, sp.coth, sp.asinh, sp.acosh, sp.atanh, sp.exp, sp.Abs, sp.erf, sp.sign,
+    fn.sigmoid, fn.relu, fn.softplus, fn.logsumexp)}
+_ANTLR_NAMES = {"max": sp.Max, "min": sp.Min}
+
+
+def _symbol_name(name: str) -> str:
+    name = name.replace("\\", "").replace("{", "").replace("}", "").replace(" ", "")
+    return name
+
+
+def sanitize(expr, text: str, calls: dict | None = None) -> sp.Basic:
+    """Rebuild a parser's result from known node types only, with gradwise's real symbols.
+
+    `calls` maps placeholder names (from `prepass`) to the function calls they stand for.
+    """
+    calls = calls or {}
+    depth_limit = 400
+
+    def walk(e, depth: int):
+        if depth > depth_limit:
+            raise InputError("expression nested too deeply", text)
+        if isinstance(e, sp.MatrixBase):
+            return sp.ImmutableMatrix(e.rows, e.cols, [walk(a, depth + 1) for a in e])
+        if isinstance(e, sp.Symbol):
+            name = _symbol_name(e.name)
+            if name in calls:
+                return calls[name]
+            if name == "e":
+                return sp.E
+            if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", name):
+                raise InputError(f"unsupported symbol '{e.name}'", text)
+            return symbol(name)
+        if e is sp.I:
+            return symbol("I")
+        if e is sp.EulerGamma:
+            return symbol("gamma")
+        if e in (sp.pi, sp.E):
+            return e
+        if isinstance(e, sp.Float):
+            return sp.Rational(str(e))
+        if isinstance(e, (sp.Integer, sp.Rational)):
+            return e
+        if isinstance(e, sp.Add):
+            return sp.Add(*[walk(a, depth + 1) for a in e.args])
+        if isinstance(e, sp.Mul):
+            return sp.Mul(*[walk(a, depth + 1) for a in e.args])
+        if isinstance(e, sp.Pow):
+            return bounded_pow(walk(e.base, depth + 1), walk(e.exp, depth + 1), text)
+        if isinstance(e, sp.log):
+            args = [walk(a, depth + 1) for a in e.args]
+            return sp.log(args[0]) if len(args) == 1 or args[1] == sp.E else sp.log(*args)
+        if isinstance(e, (sp.Max, sp.Min)):
+            return type(e)(*[walk(a, depth + 1) for a in e.args])
+        if isinstance(e, sp.Derivative):
+            body = walk(e.expr, depth + 1)
+            variables = []
+            for v, n in e.variable_count:
+                v2 = walk(v, depth + 1)
+                if not isinstance(v2, sp.Symbol):
+                    raise InputError(f"cannot differentiate with respect to {v}", text)
+                variables.append((v2, int(n)))
+            return sp.Derivative(body, *variables)
+        if isinstance(e, sp.Equality):
+            return sp.Eq(walk(e.lhs, depth + 1), walk(e.rhs, depth + 1), evaluate=False)
+        if isinstance(e, AppliedUndef):
+            name = type(e).__name__
+            args = [walk(a, depth + 1) for a in e.args]
+            if name.lower() in _ANTLR_NAMES:
+                return _ANTLR_NAMES[name.lower()](*args)
+            if name.lstrip("\\") in ("sigma",):
+                return fn.sigmoid(*args)
+            clean = _symbol_name(name)
+            if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", clean):
+                raise InputError(f"unknown function '{name}'", text)
+            return sp.Function(clean, real=True)(*args)
+        if type(e) in _FUNCTIONS:
+            return type(e)(*[walk(a, depth + 1) for a in e.args])
+        if isinstance(e, sp.Function) and type(e).__name__ in GREEK:
+            raise InputError(f"unknown function '{type(e).__name__}'", text)
+        raise InputError(f"unsupported construct {type(e).__name__} in LaTeX", text)
+
+    return walk(expr, 0)
+
+
+def _same_reading(a: sp.Basic, b: sp.Basic) -> bool:
+    if a == b:
+        return True
+    if isinstance(a, sp.MatrixBase) or isinstance(b, sp.MatrixBase):
+        return False
+    if isinstance(a, sp.Derivative) != isinstance(b, sp.Derivative):
+        return False
+    from gradwise.derivations.equivalence import equivalent
+    return equivalent(a, b).equal is not False

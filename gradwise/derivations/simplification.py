@@ -1,0 +1,115 @@
+"""The final simplification of a result, as steps a person would take, never one opaque "simplify".
+
+Each candidate rewriting (in terms of σ, cancel, factor, expand, collect, trigonometric identities)
+becomes a step only when it makes the expression shorter; the steps are applied one after another.
+Rewritings are skipped on expressions too large to transform quickly.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import sympy as sp
+
+from gradwise.derivations import functions as fn
+from gradwise.derivations.rules import SimplificationStep
+
+MAX_OPS = 150           # skip rewriting larger results: they take long and rarely read better
+MAX_EXPAND_POWER = 12   # never expand (a + b)^n beyond this n
+MAX_ROUNDS = 4
+
+
+def complexity(expr: sp.Expr) -> float:
+    """How hard an expression is to read: operations, with the length of its text to break ties."""
+    return sp.count_ops(expr) + len(str(expr)) / 1000
+
+
+def simplification_steps(expr: sp.Expr, var: sp.Symbol, original: sp.Expr | None = None
+                         ) -> list[SimplificationStep]:
+    """Steps that rewrite expr into a simpler equal form; empty when it is already simplest."""
+    steps: list[SimplificationStep] = []
+    if sp.count_ops(expr) > MAX_OPS or expr.has(sp.Derivative):
+        return steps
+    transforms = _transforms(var, original)
+    current = expr
+    for _ in range(MAX_ROUNDS):
+        best = None
+        for rule, transform in transforms:
+            candidate = _attempt(transform, current)
+            if candidate is None or candidate == current:
+                continue
+            if complexity(candidate) < complexity(current) - 1e-9 and (
+                    best is None or complexity(candidate) < complexity(best[1])):
+                best = (rule, candidate)
+            if best is not None and rule == "rewrite_sigmoid":
+                break  # writing σ back is what a person wants first
+        if best is None:
+            break
+        steps.append(SimplificationStep(best[0], current, best[1]))
+        current = best[1]
+    return steps
+
+
+def _attempt(transform: Callable[[sp.Expr], sp.Expr], expr: sp.Expr) -> sp.Expr | None:
+    try:
+        return transform(expr)
+    except (TypeError, ValueError, NotImplementedError, sp.PolynomialError, RecursionError,
+            ZeroDivisionError, AttributeError):
+        return None
+
+
+def _transforms(var: sp.Symbol, original: sp.Expr | None) -> list[tuple[str, Callable]]:
+    return [
+        ("rewrite_sigmoid", lambda e: rewrite_in_sigmoid(e, original)),
+        ("cancel", _cancel),
+        ("factor", _factor),
+        ("expand", _expand),
+        ("collect", lambda e: sp.collect(e, var)),
+        ("trig_identity", _trig),
+    ]
+
+
+def _small_powers(expr: sp.Expr) -> bool:
+    return all(not (p.exp.is_Integer and abs(p.exp) > MAX_EXPAND_POWER and p.base.is_Add)
+               for p in expr.atoms(sp.Pow))
+
+
+def _expand(expr):
+    return sp.expand(expr) if _small_powers(expr) else None
+
+
+def _factor(expr):
+    return sp.factor(expr) if _small_powers(expr) else None
+
+
+def _cancel(expr):
+    return sp.cancel(expr) if _small_powers(expr) else None
+
+
+def _trig(expr):
+    # circular functions only: 1 - tanh²(x) is what deep learning writes, not sech²(x)
+    if not expr.has(sp.sin, sp.cos, sp.tan, sp.sec, sp.csc, sp.cot) or expr.has(sp.sinh, sp.cosh, sp.tanh):
+        return None
+    return sp.trigsimp(expr)
+
+
+def rewrite_in_sigmoid(expr: sp.Expr, original: sp.Expr | None) -> sp.Expr | None:
+    """Write e^{-a} back in terms of σ(a) where the original had σ written out, 1/(1 + e^{-a}).
+
+    With s = σ(a), e^{-a} = (1 - s)/s; the σ(1 - σ) shape is pulled out when it appears.
+    """
+    if original is None:
+        return None
+    arguments = {-e.args[0] for e in original.atoms(sp.exp) if e.args[0].could_extract_minus_sign()}
+    for a in sorted(arguments, key=sp.default_sort_key):
+        if not expr.has(sp.exp(-a)):
+            continue
+        s = fn.sigmoid(a)
+        candidate = sp.factor(sp.cancel(expr.subs(sp.exp(-a), (1 - s) / s)))
+        if candidate.has(sp.exp(-a)) or candidate.has(sp.exp(a)):
+            continue
+        shape = s * (1 - s)
+        ratio = sp.cancel(candidate / shape)
+        if not ratio.has(s):
+            candidate = ratio * shape
+        return candidate
+    return None

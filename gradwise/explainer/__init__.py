@@ -1,0 +1,27 @@
+"""The explainer: turns results (derivations, simulations) into documents of words and math.
+
+`explain(result, detail)` finds the module for the result's `kind` and calls its `explain`.
+"""
+from __future__ import annotations
+
+import importlib
+
+from gradwise.errors import GradwiseError
+from gradwise.renderers.document import Document
+
+DETAILS = ("brief", "standard", "full")
+
+#: result kind -> the explainer module that writes its document
+EXPLAINERS = {
+    "derivative": "gradwise.explainer.derivative",
+}
+
+
+def explain(result, detail: str = "standard") -> Document:
+    """The document that explains `result` at the chosen detail (brief, standard, full)."""
+    if detail not in DETAILS:
+        raise GradwiseError(f"unknown detail '{detail}'; choose one of {', '.join(DETAILS)}")
+    kind = getattr(result, "kind", None)
+    if kind not in EXPLAINERS:
+        raise GradwiseError(f"nothing explains a result of kind {kind!r}")
+    return importlib.import_module(EXPLAINERS[kind]).explain(result, detail)

@@ -1,0 +1,178 @@
+"""LaTeX: a worked solution as an `align*` block per step (a fragment), or a compilable document.
+
+Every piece of user or explanatory text is escaped (`escape_text`); nothing here enables shell-escape
+or reads files. Unicode math characters in explanations become LaTeX commands, so pdflatex compiles
+the output without extra packages.
+"""
+from __future__ import annotations
+
+import re
+
+from gradwise.printing import latex as math_latex
+from gradwise.renderers.document import (AsWritten, DisplayMath, Document, Figure, Math, Notation, Paragraph,
+                                         Section, Step, Table)
+
+_SPECIALS = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#",
+             "^": r"\^{}", "_": r"\_", "%": r"\%", "~": r"\textasciitilde{}"}
+_UNICODE_MATH = {
+    "σ": r"\sigma", "δ": r"\delta", "π": r"\pi", "λ": r"\lambda", "α": r"\alpha", "β": r"\beta",
+    "γ": r"\gamma", "η": r"\eta", "θ": r"\theta", "μ": r"\mu", "ε": r"\varepsilon", "Σ": r"\Sigma",
+    "∂": r"\partial", "·": r"\cdot", "−": "-", "′": "'", "≤": r"\le", "≥": r"\ge", "≠": r"\ne",
+    "≈": r"\approx", "⇒": r"\Rightarrow", "→": r"\to", "√": r"\surd", "∞": r"\infty", "∑": r"\sum",
+    "⊙": r"\odot", "×": r"\times", "∈": r"\in", "…": r"\dots", "ᵀ": r"^{\mathsf T}",
+    "²": "^{2}", "³": "^{3}", "ⁿ": "^{n}", "ˣ": "^{x}", "⁻": "^{-}", "¹": "^{1}",
+    "ₖ": "_{k}", "ⱼ": "_{j}", "ᵢ": "_{i}", "ₙ": "_{n}", "₁": "_{1}", "₂": "_{2}",
+}
+
+
+def escape_text(text: str) -> str:
+    """Text safe to place in a LaTeX document: specials escaped, Unicode math as math commands."""
+    out = []
+    for ch in text:
+        if ch in _SPECIALS:
+            out.append(_SPECIALS[ch])
+        elif ch in _UNICODE_MATH:
+            out.append(rf"\ensuremath{{{_UNICODE_MATH[ch]}}}")
+        elif ord(ch) < 128:
+            out.append(ch)
+        else:
+            out.append("?")
+    return "".join(out)
+
+
+def expr_latex(e) -> str:
+    if isinstance(e, AsWritten):
+        return math_latex(e.expr, literal=True)
+    return math_latex(e)
+
+
+def math(m) -> str:
+    """Inline math (without $) for a Math or Notation."""
+    if isinstance(m, Notation):
+        return m.latex
+    return " ".join(_relation(p) if isinstance(p, str) else expr_latex(p) for p in m.parts)
+
+
+def _relation(r: str) -> str:
+    return {"≈": r"\approx", "→": r"\to", "≤": r"\le", "≥": r"\ge", "≠": r"\ne", "⇒": r"\Rightarrow"}.get(r, r)
+
+
+def inline(part) -> str:
+    if isinstance(part, str):
+        return escape_text(part)
+    return f"${math(part)}$"
+
+
+def paragraph(p: Paragraph) -> str:
+    return "".join(inline(x) for x in p.parts)
+
+
+def aligned(m: Math) -> list[str]:
+    """A chain a = b = c as align* rows: `a &= b`, `&= c`."""
+    exprs = [expr_latex(e) for e in m.parts[::2]]
+    rels = [_relation(r) for r in m.parts[1::2]]
+    if not rels:
+        return [exprs[0]]
+    rows = [f"{exprs[0]} &{rels[0]} {exprs[1]}"]
+    rows += [f"&{r} {e}" for r, e in zip(rels[1:], exprs[2:])]
+    return rows
+
+
+def _step(s: Step, depth: int) -> list[str]:
+    head = rf"\textbf{{{escape_text(s.number)}\quad {escape_text(s.title)}}}"
+    if s.statement is not None:
+        head += rf"\quad ${math(s.statement)}$"
+    out = [r"\par\medskip\noindent" + ("\\hspace*{%.1fem}" % (1.5 * depth) if depth else "") + head]
+    notes = []
+    if s.where:
+        notes.append("with " + ", ".join(f"${math(w)}$" for w in s.where))
+    if s.explanation is not None:
+        notes.append(paragraph(s.explanation))
+    if notes:
+        out.append(r"\par\noindent" + ("\\hspace*{%.1fem}" % (1.5 * depth) if depth else "") +
+                   r"\begin{minipage}[t]{\dimexpr\linewidth-%.1fem\relax}\small %s\end{minipage}"
+                   % (1.5 * depth, r"\\ ".join(notes)))
+    if s.lines:
+        out.append(_align([row for line in s.lines for row in aligned(line)]))
+    for child in s.children:
+        out += _step(child, depth + 1)
+    if s.conclusion is not None:
+        out.append(r"\par\noindent" + ("\\hspace*{%.1fem}" % (1.5 * depth) if depth else "") + " So")
+        out.append(_align(aligned(s.conclusion)))
+    if s.check:
+        out.append(r"\par\noindent" + ("\\hspace*{%.1fem}" % (1.5 * depth) if depth else "") +
+                   rf"{{\small\itshape $\checkmark$ {escape_text(s.check)}}}")
+    return out
+
+
+def _align(rows: list[str]) -> str:
+    return "\\begin{align*}\n  " + " \\\\\n  ".join(rows) + "\n\\end{align*}"
+
+
+def _table(t: Table) -> list[str]:
+    cols = "l" * len(t.header)
+    out = [r"\begin{center}", rf"\begin{{tabular}}{{{cols}}}", r"\hline",
+           " & ".join(inline(c) for c in t.header) + r" \\", r"\hline"]
+    out += [" & ".join(inline(c) for c in row) + r" \\" for row in t.rows]
+    out += [r"\hline", r"\end{tabular}", r"\end{center}"]
+    if t.caption:
+        out.insert(0, rf"\noindent\textit{{{escape_text(t.caption)}}}")
+    return out
+
+
+def _block(block, depth: int = 0) -> list[str]:
+    if isinstance(block, Paragraph):
+        return [r"\par\noindent " + paragraph(block), ""]
+    if isinstance(block, DisplayMath):
+        if isinstance(block.math, Notation):
+            return [rf"\[ {block.math.latex} \]"]
+        return [_align(aligned(block.math))]
+    if isinstance(block, Step):
+        return _step(block, depth) + [""]
+    if isinstance(block, Table):
+        return _table(block) + [""]
+    if isinstance(block, Figure):
+        if block.png_path:
+            return [r"\begin{center}", rf"\includegraphics[width=0.7\linewidth]{{{block.png_path}}}",
+                    rf"\\ \small {escape_text(block.caption)}", r"\end{center}"]
+        return [rf"\par\noindent [{escape_text(block.caption)}]"]
+    if isinstance(block, Section):
+        out = [rf"\section*{{{escape_text(block.title)}}}"]
+        for b in block.blocks:
+            out += _block(b, depth)
+        return out
+    raise TypeError(f"cannot render {type(block).__name__}")
+
+
+def title_latex(document: Document) -> str:
+    t = document.title
+    return escape_text(t) if isinstance(t, str) else f"${math(t)}$"
+
+
+def body(document: Document) -> str:
+    """The document's blocks as LaTeX (needs amsmath and amssymb)."""
+    title = document.title if isinstance(document.title, str) else math(document.title)
+    title = re.sub(r"[\r\n]", " ", title)[:200]
+    lines = [f"% gradwise: {title}"]
+    for block in document.blocks:
+        lines += _block(block)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+PREAMBLE = r"""\documentclass[11pt]{article}
+\usepackage[T1]{fontenc}
+\usepackage{lmodern}
+\usepackage{amsmath,amssymb,mathtools}
+\usepackage[margin=2.2cm]{geometry}
+\usepackage{graphicx}
+\setlength{\parindent}{0pt}
+"""
+
+
+def render(document: Document, standalone: bool = False, **_) -> str:
+    """A LaTeX fragment (amsmath), or with `standalone=True` a complete document for pdflatex."""
+    if not standalone:
+        return body(document)
+    return (PREAMBLE + "\\begin{document}\n"
+            + rf"{{\Large\bfseries {title_latex(document)}}}\par\bigskip" + "\n"
+            + body(document) + "\\end{document}\n")

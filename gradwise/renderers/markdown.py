@@ -1,0 +1,82 @@
+"""Markdown with `$...$` and `$$...$$` math, as GitHub and Jupyter render it."""
+from __future__ import annotations
+
+from gradwise.renderers.document import DisplayMath, Document, Figure, Notation, Paragraph, Section, Step, Table
+from gradwise.renderers.latex import aligned, math
+
+_MD_SPECIALS = str.maketrans({c: "\\" + c for c in "\\`*_[]<>#|"})
+
+
+def escape(text: str) -> str:
+    """Plain text that Markdown shows as written."""
+    return text.translate(_MD_SPECIALS)
+
+
+def inline(part) -> str:
+    if isinstance(part, str):
+        return escape(part)
+    return f"${math(part)}$"
+
+
+def paragraph(p: Paragraph) -> str:
+    return "".join(inline(x) for x in p.parts)
+
+
+def display(m) -> str:
+    if isinstance(m, Notation):
+        return f"$$\n{m.latex}\n$$"
+    rows = aligned(m)
+    if len(rows) == 1:
+        return f"$$\n{rows[0].replace('&', '')}\n$$"
+    return "$$\n\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}\n$$"
+
+
+def _step(s: Step, depth: int) -> list[str]:
+    head = f"{'#' * min(3 + depth, 6)} {escape(s.number)} {escape(s.title)}"
+    out = [head, ""]
+    if s.statement is not None:
+        out += [f"Rule: ${math(s.statement)}$", ""]
+    if s.where:
+        out += ["with " + ", ".join(f"${math(w)}$" for w in s.where), ""]
+    if s.explanation is not None:
+        out += [paragraph(s.explanation), ""]
+    for line in s.lines:
+        out += [display(line), ""]
+    for child in s.children:
+        out += _step(child, depth + 1)
+    if s.conclusion is not None:
+        out += ["So", "", display(s.conclusion), ""]
+    if s.check:
+        out += [f"*✓ {escape(s.check)}*", ""]
+    return out
+
+
+def _block(block, depth: int = 0) -> list[str]:
+    if isinstance(block, Paragraph):
+        return [paragraph(block), ""]
+    if isinstance(block, DisplayMath):
+        return [display(block.math), ""]
+    if isinstance(block, Step):
+        return _step(block, depth)
+    if isinstance(block, Table):
+        out = ["| " + " | ".join(inline(c) for c in block.header) + " |",
+               "|" + "---|" * len(block.header)]
+        out += ["| " + " | ".join(inline(c) for c in row) + " |" for row in block.rows]
+        return ([f"*{escape(block.caption)}*", ""] if block.caption else []) + out + [""]
+    if isinstance(block, Figure):
+        return [f"![{escape(block.caption)}]({block.png_path})" if block.png_path else f"*{escape(block.caption)}*", ""]
+    if isinstance(block, Section):
+        out = [f"## {escape(block.title)}", ""]
+        for b in block.blocks:
+            out += _block(b, depth + 1)
+        return out
+    raise TypeError(f"cannot render {type(block).__name__}")
+
+
+def render(document: Document, **_) -> str:
+    """The document as Markdown."""
+    title = document.title if isinstance(document.title, str) else f"${math(document.title)}$"
+    lines = [f"## {title}", ""]
+    for block in document.blocks:
+        lines += _block(block)
+    return "\n".join(lines).rstrip() + "\n"

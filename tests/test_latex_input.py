@@ -1,0 +1,49 @@
+"""LaTeX input: the pre-pass, the two parsers, the whitelist."""
+import pytest
+import sympy as sp
+
+from gradwise.derivations import functions as fn
+from gradwise.derivations.parsing import parse, symbol
+from gradwise.errors import InputError
+
+x, w, b = symbol("x"), symbol("w"), symbol("b")
+
+
+@pytest.mark.parametrize("text, expected", [
+    (r"\frac{1}{1+e^{-x}}", 1 / (1 + sp.exp(-x))),
+    (r"x^2\sin x", x**2 * sp.sin(x)),
+    (r"\ln(x^2+1)", sp.log(x**2 + 1)),
+    (r"\log x", sp.log(x)),
+    (r"\log_2 x", sp.log(x) / sp.log(2)),
+    (r"e^{3x^2}", sp.exp(3 * x**2)),
+    (r"\sigma(wx+b)", fn.sigmoid(w * x + b)),
+    (r"\sigma\left(wx+b\right)", fn.sigmoid(w * x + b)),
+    (r"\operatorname{ReLU}(x)", fn.relu(x)),
+    (r"\operatorname{softplus}(x)", fn.softplus(x)),
+    (r"\tanh x", sp.tanh(x)),
+    (r"\sqrt{x}", sp.sqrt(x)),
+    (r"\gamma x", symbol("gamma") * x),
+    (r"\frac{d}{dx} x^2", sp.Derivative(x**2, x)),
+    (r"\frac{d^2}{dx^2} x^3", sp.Derivative(x**3, (x, 2))),
+    (r"\frac{\partial}{\partial w} (wx+b)^2", sp.Derivative((w * x + b) ** 2, w)),
+    (r"$x^{2}$", x**2),
+])
+def test_latex(text, expected):
+    assert parse(text) == expected
+
+
+def test_latex_symbols_are_real():
+    assert all(s.is_real for s in parse(r"\frac{a}{b} + x").free_symbols)
+
+
+@pytest.mark.parametrize("command", [r"\input{/etc/passwd}", r"\write18{rm -rf /}", r"\include{x}",
+                                     r"\def\x{1}", r"\openout1=x", r"x + \immediate\write18{ls}"])
+def test_dangerous_commands_are_rejected(command):
+    with pytest.raises(InputError, match="not allowed"):
+        parse(command)
+
+
+def test_unreadable_latex_is_one_line_error():
+    with pytest.raises(InputError) as info:
+        parse(r"\frac{1}{")
+    assert "\n" not in str(info.value)

@@ -1,0 +1,49 @@
+"""The engine on thousands of random expressions: every step checks and the result is SymPy's derivative."""
+import os
+
+import sympy as sp
+from hypothesis import given, settings, strategies as st
+
+from gradwise.derivations import functions as fn
+from gradwise.derivations.derivation import differentiate
+from gradwise.derivations.equivalence import equivalent
+from gradwise.derivations.parsing import symbol
+
+x, y = symbol("x"), symbol("y")
+EXAMPLES = int(os.environ.get("GRADWISE_PROPERTY_EXAMPLES", "2000"))
+
+UNARY = [sp.sin, sp.cos, sp.tan, sp.exp, sp.tanh, sp.atan, sp.sinh, sp.cosh, sp.erf, fn.sigmoid,
+         fn.softplus, fn.relu, sp.Abs, lambda u: sp.log(u ** 2 + 1), lambda u: sp.sqrt(u ** 2 + 1),
+         sp.asin, lambda u: sp.log(u, 2), lambda u: 2 ** u]
+
+leaves = st.one_of(st.just(x), st.just(x), st.just(y),
+                   st.integers(-4, 5).map(sp.Integer),
+                   st.fractions(min_value=-3, max_value=3, max_denominator=4).map(sp.Rational))
+
+
+def extend(children):
+    return st.one_of(
+        st.tuples(children, children).map(lambda t: t[0] + t[1]),
+        st.tuples(children, children).map(lambda t: t[0] - t[1]),
+        st.tuples(children, children).map(lambda t: t[0] * t[1]),
+        st.tuples(children, children).map(lambda t: t[0] / (t[1] ** 2 + 1)),
+        st.tuples(children, st.sampled_from([sp.Integer(2), sp.Integer(3), sp.Integer(-1), sp.Rational(1, 2), sp.Rational(-3, 2)]))
+          .map(lambda t: (t[0] ** 2 + 1) ** t[1] if not t[1].is_Integer or t[1] < 0 else t[0] ** t[1]),
+        st.tuples(st.sampled_from(UNARY), children).map(lambda t: t[0](t[1])),
+        st.tuples(children, children).map(lambda t: sp.Max(t[0], t[1])),
+        children.map(lambda c: (x ** 2 + 1) ** c),
+    )
+
+
+expressions = st.recursive(leaves, extend, max_leaves=6)
+
+
+@settings(max_examples=EXAMPLES)
+@given(expressions)
+def test_every_step_checks_and_result_is_sympy_derivative(expr):
+    # differentiate() checks every step itself and raises EngineError on a failed check
+    d = differentiate(expr, x)
+    assert equivalent(d.result, sp.diff(expr, x), seed=1).equal is not False
+    for step in d.all_steps():
+        judgement = d.check_of(step)
+        assert judgement is None or judgement.equal is not False

@@ -218,8 +218,8 @@ class ChainRule(Rule):
 
     @property
     def outer_derivative(self) -> sp.Expr:
-        """f'(g(x)): the outer derivative with u put back."""
-        return self.outer_step.after.xreplace({self.u: self.inner})
+        """f'(g(x)): the outer derivative with u put back (2(σ - y), not -2y + 2σ)."""
+        return sp.factor_terms(self.outer_step.after.xreplace({self.u: self.inner}))
 
     @property
     def intermediate(self):

@@ -19,8 +19,8 @@ MAX_ROUNDS = 4
 
 
 def complexity(expr: sp.Expr) -> float:
-    """How hard an expression is to read: operations, with the length of its text to break ties."""
-    return sp.count_ops(expr) + len(str(expr)) / 1000
+    """How hard an expression is to read: operations, then fewer terms (a factored form), then length."""
+    return sp.count_ops(expr) + 0.1 * len(sp.Add.make_args(expr)) + len(str(expr)) / 1000
 
 
 def simplification_steps(expr: sp.Expr, var: sp.Symbol, original: sp.Expr | None = None

@@ -10,15 +10,25 @@ from __future__ import annotations
 import sympy as sp
 
 
-def factor_rank(f: sp.Expr) -> int:
+def factor_rank(f: sp.Expr) -> float:
+    """Coefficient 0, variables 1, plain sums like (x + 3) 1.5, functions 2, sums of functions 3."""
     base = f.base if isinstance(f, sp.Pow) else f
     if f.is_Number or f.is_NumberSymbol:
         return 0
     if base.is_Symbol:
         return 1
     if isinstance(base, sp.Add):
-        return 3
+        return 3 if base.atoms(sp.Function) else 1.5
     return 2
+
+
+def leading_positive(terms: list) -> list:
+    """Terms of a sum with a positive one first where there is one: σ(z) − y rather than −y + σ(z)."""
+    if terms and terms[0].could_extract_minus_sign():
+        for i, t in enumerate(terms):
+            if not t.could_extract_minus_sign():
+                return [t] + terms[:i] + terms[i + 1:]
+    return terms
 
 
 class ConventionalOrder:
@@ -32,13 +42,23 @@ class ConventionalOrder:
 
     def _print_Mul(self, expr, **kwargs):
         if self._keeps_order(expr):
+            # d/dx placeholders keep their places; the other factors take the conventional order
+            args = list(expr.args)
+            slots = [i for i, a in enumerate(args) if not a.has(sp.Derivative)]
+            for i, a in zip(slots, sorted((args[i] for i in slots), key=factor_rank)):
+                args[i] = a
             saved = self._settings["order"]
             self._settings["order"] = "none"
             try:
-                return super()._print_Mul(expr, **kwargs)
+                return super()._print_Mul(sp.Mul(*args, evaluate=False), **kwargs)
             finally:
                 self._settings["order"] = saved
-        coefficient, _ = expr.as_coeff_Mul()
+        coefficient, rest = expr.as_coeff_Mul()
+        sums = [f for f in sp.Mul.make_args(rest) if isinstance(f, sp.Add)]
+        in_sum = id(expr) in getattr(self, "_sum_terms", ())  # a sum prints its own minus signs
+        if coefficient == -1 and len(sums) == 1 and not in_sum:  # -x·(y - σ) reads better as x·(σ - y)
+            others = [f for f in sp.Mul.make_args(rest) if f is not sums[0]]
+            return self._print(sp.Mul(*others, -sums[0]))
         if coefficient.is_negative:
             return "-" + self._print(-expr)
         if sp.fraction(expr)[1] != 1:  # a fraction: SymPy's printer lays it out
@@ -56,7 +76,14 @@ class ConventionalOrder:
             return super()._print_Add(expr, order="none")
         saved = self._settings["order"]
         self._settings["order"] = None if saved == "none" else saved
+        previous_terms = getattr(self, "_sum_terms", ())
+        self._sum_terms = {id(t) for t in expr.args}
         try:
-            return super()._print_Add(expr, order=None)
+            terms = leading_positive(list(expr.as_ordered_terms()))
+            if terms[0] is expr.as_ordered_terms()[0]:
+                return super()._print_Add(expr, order=None)
+            self._settings["order"] = "none"
+            return super()._print_Add(sp.Add(*terms, evaluate=False), order="none")
         finally:
             self._settings["order"] = saved
+            self._sum_terms = previous_terms

@@ -68,8 +68,8 @@ FUNCTION_RULES: dict[type, tuple[str, Notation, str]] = {
               "unlike cosine, there is no minus sign."),
     sp.tanh: ("Hyperbolic tangent", N(r"\frac{\mathrm{d}}{\mathrm{d}x} \tanh x = 1 - \tanh^2 x",
                                       "d/dx[tanh x] = 1 − tanh²x"),
-              "tanh's derivative is written with tanh itself, which is why a network that stores the "
-              "activation tanh(z) gets its derivative almost for free. It is at most 1, at z = 0."),
+              "the derivative is written with tanh itself, so a network that has stored the activation "
+              "tanh(x) gets its derivative almost for free. It is at most 1, at x = 0."),
     sp.coth: ("Hyperbolic cotangent", N(r"\frac{\mathrm{d}}{\mathrm{d}x} \coth x = 1 - \coth^2 x",
                                         "d/dx[coth x] = 1 − coth²x"), "like tanh."),
     sp.asinh: ("Inverse hyperbolic sine", N(r"\frac{\mathrm{d}}{\mathrm{d}x} \operatorname{arsinh} x = \frac{1}{\sqrt{x^2+1}}",

@@ -23,7 +23,7 @@ class GradwiseLatexPrinter(ConventionalOrder, LatexPrinter):
         top = d + (f"^{{{n}}}" if n > 1 else "")
         bottom = " ".join(f"{d} {self._print(v)}" + (f"^{{{c}}}" if c > 1 else "") for v, c in variables)
         body = self._print(expr.expr)
-        if not (expr.expr.is_Symbol or isinstance(expr.expr, sp.Function)):
+        if not isinstance(expr.expr, sp.Function):
             # d/dx (x^2) sin x would be ambiguous without the brackets
             body = rf"\left({body}\right)"
         return rf"\frac{{{top}}}{{{bottom}}} {body}"
@@ -42,6 +42,10 @@ _SETTINGS = {"ln_notation": True}
 
 class _LiteralLatexPrinter(GradwiseLatexPrinter):
     literal = True
+    literal_separator = " "
+
+    def literal_fraction(self, numerator, denominator) -> str:
+        return rf"\frac{{{self._print(numerator)}}}{{{self._print(denominator)}}}"
 
 
 def latex(expr, literal: bool = False) -> str:

@@ -8,6 +8,7 @@ that contains a Derivative.
 from __future__ import annotations
 
 import sympy as sp
+from sympy.printing.precedence import PRECEDENCE
 
 
 def factor_rank(f: sp.Expr) -> float:
@@ -35,6 +36,7 @@ class ConventionalOrder:
     """Printer mixin: products in conventional order; `literal=True` keeps the order of construction."""
 
     literal = False
+    literal_separator = "*"
 
     def _keeps_order(self, expr) -> bool:
         # only the unevaluated parts of a rule's line (the ones holding d/dx placeholders) stay as built
@@ -47,12 +49,17 @@ class ConventionalOrder:
             slots = [i for i, a in enumerate(args) if not a.has(sp.Derivative)]
             for i, a in zip(slots, sorted((args[i] for i in slots), key=factor_rank)):
                 args[i] = a
-            saved = self._settings["order"]
-            self._settings["order"] = "none"
-            try:
-                return super()._print_Mul(sp.Mul(*args, evaluate=False), **kwargs)
-            finally:
-                self._settings["order"] = saved
+            if args[0] == -1 and len(args) > 1:
+                return "-" + self._print(sp.Mul(*args[1:], evaluate=False))
+            denominators = [a for a in args if isinstance(a, sp.Pow) and a.exp.is_negative]
+            numerators = [a for a in args if a not in denominators]
+            if denominators and any(isinstance(a, sp.Add) for a in numerators):  # the quotient rule's line
+                return self.literal_fraction(sp.Mul(*numerators, evaluate=False),
+                                             sp.Mul(*[1 / d for d in denominators]))
+            # factor by factor, no fraction pulled out: 1/(x² + 1)·d/dx[x² + 1]
+            return self.literal_separator.join(
+                self._print(a) if isinstance(a, sp.Derivative) else self.parenthesize(a, PRECEDENCE["Mul"])
+                for a in args)
         coefficient, rest = expr.as_coeff_Mul()
         sums = [f for f in sp.Mul.make_args(rest) if isinstance(f, sp.Add)]
         in_sum = id(expr) in getattr(self, "_sum_terms", ())  # a sum prints its own minus signs
@@ -70,6 +77,9 @@ class ConventionalOrder:
             return super()._print_Mul(ordered, **kwargs)
         finally:
             self._settings["order"] = saved
+
+    def literal_fraction(self, numerator, denominator) -> str:
+        return f"({self._print(numerator)})/{self.parenthesize(denominator, PRECEDENCE['Mul'], strict=True)}"
 
     def _print_Add(self, expr, order=None):
         if self._keeps_order(expr):

@@ -13,7 +13,7 @@ DEFAULT_TIMEOUT = 30.0
 
 
 def add_output_options(parser: argparse.ArgumentParser, formats=tuple(FORMATS)) -> None:
-    """--format, -o, --detail, --standalone, --timeout."""
+    """--format, -o, --detail, --standalone, --engine, --timeout."""
     parser.add_argument("--format", "-f", default="text", choices=formats, metavar="FMT",
                         help=f"output format: {', '.join(formats)} (default: text)")
     parser.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of the terminal")
@@ -21,6 +21,8 @@ def add_output_options(parser: argparse.ArgumentParser, formats=tuple(FORMATS)) 
                         help="brief: the main line; standard (default); full: every step and its check")
     parser.add_argument("--standalone", action="store_true",
                         help="with --format latex: a complete document for pdflatex, not a fragment")
+    parser.add_argument("--engine", choices=("typst", "latex"), default=None,
+                        help="with --format pdf: typst (default, built in) or latex (needs pdflatex)")
     parser.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT, metavar="SECONDS",
                         help=f"give up after this many seconds (default {DEFAULT_TIMEOUT:g})")
 

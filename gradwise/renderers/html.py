@@ -1,0 +1,233 @@
+"""HTML: one self-contained file that reads offline, with foldable sub-steps.
+
+Math is typeset by the same Typst printer as the PDF and embedded as inline SVG (glyphs as outlines),
+so the page needs no fonts, scripts or network, and looks the same in every browser; each formula
+carries its Unicode text as `aria-label` for screen readers and search. All equations of a document
+are compiled in one Typst run (one page each). Sub-steps sit in `<details>`: open unless the step says
+`collapsed`. `fragment=True` gives a `<div>` for Jupyter instead of a whole page.
+"""
+from __future__ import annotations
+
+import base64
+import html
+import os
+import re
+
+from gradwise.renderers import text as text_renderer
+from gradwise.renderers import typst as typst_renderer
+from gradwise.renderers.document import DisplayMath, Document, Figure, Math, Notation, Paragraph, Section, Step, Table
+
+STYLE = """
+.gradwise { font-family: "Latin Modern Roman", "Computer Modern Serif", Georgia, "Times New Roman", serif;
+  font-size: 17px; line-height: 1.5; color: #1b1b1b; max-width: 46em; margin: 0 auto; padding: 1.5em 1.2em 3em; }
+.gradwise h1 { color: #1d4f91; font-size: 1.75em; margin: 0.2em 0 0.3em; padding-bottom: 0.3em;
+  border-bottom: 2px solid #1d4f91; font-weight: 700; }
+.gradwise h2 { color: #1d4f91; font-size: 1.3em; margin: 1.4em 0 0.5em; }
+.gradwise h3, .gradwise h4 { color: #1d4f91; font-size: 1.08em; margin: 1.1em 0 0.4em; }
+.gradwise .subtitle { color: #5f5f5f; margin: 0 0 1em; }
+.gradwise p { margin: 0.5em 0; }
+.gradwise .display { text-align: center; margin: 0.55em 0; overflow-x: auto; overflow-y: hidden; }
+.gradwise svg.math { display: inline-block; }
+.gradwise svg.inline { vertical-align: middle; }
+.gradwise .step { margin: 0.9em 0 0.6em; }
+.gradwise .step-head { font-weight: 700; }
+.gradwise .num { display: inline-block; background: #1d4f91; color: #fff; border-radius: 4px;
+  padding: 0 0.45em; font-size: 0.8em; margin-right: 0.45em; font-family: system-ui, sans-serif; }
+.gradwise .substeps .num { background: #e6eef8; color: #1d4f91; }
+.gradwise .statement { color: #5f5f5f; font-weight: 400; margin-left: 0.8em; }
+.gradwise .note { font-size: 0.92em; margin: 0.25em 0; }
+.gradwise .check { color: #2e7d32; font-style: italic; font-size: 0.85em; margin: 0.2em 0; }
+.gradwise details.substeps { margin: 0.4em 0 0.4em 0.2em; padding-left: 0.9em; border-left: 1px solid #cdd4dc; }
+.gradwise details.substeps > summary { cursor: pointer; color: #1d4f91; font-size: 0.88em;
+  font-family: system-ui, sans-serif; margin-left: -0.9em; padding-left: 0.2em; }
+.gradwise .answer { background: #eef3fa; border-left: 4px solid #1d4f91; padding: 0.6em 0.9em;
+  margin: 1.2em 0; border-radius: 0 4px 4px 0; }
+.gradwise table { border-collapse: collapse; margin: 0.8em auto; }
+.gradwise th, .gradwise td { padding: 0.25em 0.8em; text-align: left; }
+.gradwise thead tr { border-top: 1.5px solid #333; border-bottom: 1px solid #333; }
+.gradwise tbody tr:last-child { border-bottom: 1.5px solid #333; }
+.gradwise caption { font-style: italic; font-size: 0.9em; caption-side: top; padding-bottom: 0.3em; }
+.gradwise figure { text-align: center; margin: 1em 0; }
+.gradwise figure svg, .gradwise figure img { max-width: 80%; height: auto; }
+.gradwise figcaption { font-size: 0.9em; color: #444; }
+.gradwise nav.contents ol { columns: 2; font-size: 0.95em; }
+.gradwise footer { margin-top: 3em; font-size: 0.8em; color: #777; }
+"""
+
+_MATH_SIZE_PT = 11.0
+_PLACEHOLDER = re.compile(r"\x00(\d+)\x00")
+
+
+class _MathCollector:
+    """Gathers every formula of a document, then typesets them all in one Typst run."""
+
+    def __init__(self) -> None:
+        self.pieces: list[tuple[str, bool, str]] = []
+
+    def add(self, source: str, display: bool, alt: str) -> str:
+        self.pieces.append((source, display, alt))
+        return f"\x00{len(self.pieces) - 1}\x00"
+
+    def typeset(self) -> list[str]:
+        if not self.pieces:
+            return []
+        from gradwise.renderers.pdf import compile_typst
+
+        pages = []
+        for source, display, _ in self.pieces:
+            pages.append(f"$ {source} $" if display else f"${source}$")
+        doc = ("#set page(width: auto, height: auto, margin: (x: 1pt, y: 2pt), fill: none)\n"
+               f"#set text(font: \"New Computer Modern\", size: {_MATH_SIZE_PT}pt, top-edge: \"bounds\", "
+               "bottom-edge: \"bounds\")\n"
+               "#show math.equation: set text(font: \"New Computer Modern Math\")\n"
+               + "\n#pagebreak()\n".join(pages) + "\n")
+        out = compile_typst(doc, fmt="svg")
+        svgs = [out] if isinstance(out, bytes) else list(out)
+        return [_inline_svg(svg.decode("utf-8"), i, display, alt)
+                for i, (svg, (_, display, alt)) in enumerate(zip(svgs, self.pieces))]
+
+
+def _inline_svg(svg: str, index: int, display: bool, alt: str) -> str:
+    """An SVG page as an inline <svg>: sized in em, ids made unique, labelled for screen readers."""
+    svg = re.sub(r"<\?xml[^>]*>\s*", "", svg)
+    prefix = f"m{index}-"
+    svg = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}{m.group(1)}"', svg)
+    svg = re.sub(r'href="#([^"]+)"', lambda m: f'href="#{prefix}{m.group(1)}"', svg)
+    svg = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{prefix}{m.group(1)})", svg)
+
+    def size(m: re.Match) -> str:
+        value = float(m.group(2).rstrip("pt"))
+        return f'{m.group(1)}="{value / _MATH_SIZE_PT * 1.05:.3f}em"'
+
+    head_end = svg.index(">")
+    head = re.sub(r'\b(width|height)="([\d.]+(?:pt)?)"', size, svg[:head_end])
+    cls = "math display-math" if display else "math inline"
+    head = head.replace("<svg", f'<svg class="{cls}" role="img" aria-label="{html.escape(alt)}"', 1)
+    return head + svg[head_end:]
+
+
+class _HtmlWriter:
+    def __init__(self) -> None:
+        self.math = _MathCollector()
+
+    # inline pieces -------------------------------------------------------------------------------
+    def formula(self, m: Math | Notation, display: bool = False) -> str:
+        if isinstance(m, Notation):
+            return self.math.add(typst_renderer.notation(m), display, m.text)
+        if display:
+            return self.math.add(_display_source(m), True, text_renderer.inline(m))
+        return self.math.add(typst_renderer.math(m), False, text_renderer.inline(m))
+
+    def inline(self, part) -> str:
+        return html.escape(part) if isinstance(part, str) else self.formula(part)
+
+    def paragraph(self, p: Paragraph) -> str:
+        return "".join(self.inline(x) for x in p.parts)
+
+    def display(self, m) -> str:
+        return f'<div class="display">{self.formula(m, display=True)}</div>'
+
+    # blocks -------------------------------------------------------------------------------------
+    def step(self, s: Step, depth: int) -> list[str]:
+        head = f'<span class="num">{html.escape(s.number)}</span>{html.escape(s.title)}'
+        if s.statement is not None:
+            head += f'<span class="statement">{self.formula(s.statement)}</span>'
+        out = [f'<div class="step" data-rule="{html.escape(s.rule)}">', f'<div class="step-head">{head}</div>']
+        if s.where:
+            out.append('<div class="note">with ' + ", ".join(self.formula(w) for w in s.where) + "</div>")
+        if s.explanation is not None:
+            out.append(f'<div class="note">{self.paragraph(s.explanation)}</div>')
+        out += [self.display(line) for line in s.lines]
+        if s.children:
+            n = len(s.children)
+            out.append(f'<details class="substeps"{"" if s.collapsed else " open"}>'
+                       f"<summary>{n} sub-step{'s' if n != 1 else ''}</summary>")
+            for child in s.children:
+                out += self.step(child, depth + 1)
+            out.append("</details>")
+        if s.conclusion is not None:
+            out += ['<div class="note">So</div>', self.display(s.conclusion)]
+        if s.check:
+            out.append(f'<div class="check">✓ {html.escape(s.check)}</div>')
+        out.append("</div>")
+        return out
+
+    def table(self, t: Table) -> list[str]:
+        out = ["<table>"]
+        if t.caption:
+            out.append(f"<caption>{html.escape(t.caption)}</caption>")
+        out.append("<thead><tr>" + "".join(f"<th>{self.inline(c)}</th>" for c in t.header) + "</tr></thead><tbody>")
+        out += ["<tr>" + "".join(f"<td>{self.inline(c)}</td>" for c in row) + "</tr>" for row in t.rows]
+        return out + ["</tbody></table>"]
+
+    def figure(self, f: Figure) -> list[str]:
+        if f.svg:
+            picture = re.sub(r"<\?xml[^>]*>\s*|<!DOCTYPE[^>]*>\s*", "", f.svg)
+        elif f.png_path and os.path.exists(f.png_path):
+            with open(f.png_path, "rb") as fh:
+                data = base64.b64encode(fh.read()).decode("ascii")
+            picture = f'<img alt="{html.escape(f.caption)}" src="data:image/png;base64,{data}">'
+        else:
+            picture = ""
+        return [f"<figure>{picture}<figcaption>{html.escape(f.caption)}</figcaption></figure>"]
+
+    def block(self, block, depth: int) -> list[str]:
+        if isinstance(block, Paragraph):
+            first = block.parts[0] if block.parts else ""
+            if isinstance(first, str) and first.startswith("Answer:"):
+                return [f'<div class="answer"><strong>Answer</strong>&ensp;'
+                        f"{self.paragraph(Paragraph((first[7:].lstrip(),) + tuple(block.parts[1:])))}</div>"]
+            return [f"<p>{self.paragraph(block)}</p>"]
+        if isinstance(block, DisplayMath):
+            return [self.display(block.math)]
+        if isinstance(block, Step):
+            return self.step(block, 0)
+        if isinstance(block, Table):
+            return self.table(block)
+        if isinstance(block, Figure):
+            return self.figure(block)
+        if isinstance(block, Section):
+            level = min(depth + 2, 6)
+            out = [f'<section id="{_anchor(block.title)}"><h{level}>{html.escape(block.title)}</h{level}>']
+            for b in block.blocks:
+                out += self.block(b, depth + 1)
+            return out + ["</section>"]
+        raise TypeError(f"cannot render {type(block).__name__}")
+
+
+def _display_source(m: Math) -> str:
+    """A chain as aligned Typst lines (the same layout as the PDF)."""
+    return typst_renderer.display(m)[len("#gw-fit[$ "):-len(" $]")]
+
+
+def _anchor(title: str) -> str:
+    return "s-" + (re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-") or "section")
+
+
+def render(document: Document, fragment: bool = False, contents: bool | None = None, subtitle: str = "",
+           **_) -> str:
+    """The document as one HTML file (or, with `fragment=True`, a <div> for Jupyter)."""
+    w = _HtmlWriter()
+    title = document.title
+    title_html = html.escape(title) if isinstance(title, str) else w.formula(title)
+    body = [f"<h1>{title_html}</h1>"]
+    if subtitle:
+        body.append(f'<p class="subtitle">{html.escape(subtitle)}</p>')
+    sections = [b for b in document.blocks if isinstance(b, Section)]
+    if contents if contents is not None else len(sections) >= 3:
+        body.append('<nav class="contents"><h2>Contents</h2><ol>' + "".join(
+            f'<li><a href="#{_anchor(s.title)}">{html.escape(s.title)}</a></li>' for s in sections) + "</ol></nav>")
+    for block in document.blocks:
+        body += w.block(block, 0)
+    rendered = w.math.typeset()
+    text = "\n".join(body)
+    text = _PLACEHOLDER.sub(lambda m: rendered[int(m.group(1))], text)
+    if fragment:
+        return f'<div class="gradwise"><style>{STYLE}</style>\n{text}\n</div>\n'
+    page_title = html.escape(typst_renderer.title_text(document))
+    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+            "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
+            f"<title>{page_title}</title>\n<style>{STYLE}body {{ margin: 0; background: #fff; }}</style>\n"
+            f"</head>\n<body>\n<main class=\"gradwise\">\n{text}\n"
+            "<footer>Made by gradwise.</footer>\n"
+            "</main>\n</body>\n</html>\n")

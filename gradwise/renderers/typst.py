@@ -1,0 +1,178 @@
+"""Typst: a document as Typst source, on the template in `templates/gradwise.typ` (compiled by `pdf.py`).
+
+All words go in as Typst string literals (`#"..."`), so user text can never be read as markup or code;
+math goes in as `$...$` from the project's Typst printer. Hand-written rule statements (`Notation`) use
+their `typst` field, else their LaTeX translated by `notation_typst`, else their text.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+
+from gradwise.printing.typst import NotationError, notation_typst, quote, typst
+from gradwise.renderers import text as text_renderer
+from gradwise.renderers.document import (AsWritten, DisplayMath, Document, Figure, Math, Notation, Paragraph,
+                                         Section, Step, Table)
+
+_RELATIONS = {"=": "=", "≈": "approx", "→": "->", "≤": "<=", "≥": ">=", "≠": "!=", "⇒": "=>", "<": "<",
+              ">": ">", "<=": "<=", ">=": ">=", "!=": "!=", "->": "->", "=>": "=>", "~": "tilde.op",
+              "∝": "prop", "≡": "equiv"}
+
+
+@lru_cache(maxsize=1)
+def template() -> str:
+    """The Typst template every document starts with."""
+    return resources.files("gradwise.renderers").joinpath("templates/gradwise.typ").read_text(encoding="utf-8")
+
+
+def words(text: str) -> str:
+    """Text placed in markup as a string literal: shown as written, never interpreted."""
+    return "#" + quote(text) if text else ""
+
+
+def relation(r: str) -> str:
+    return _RELATIONS.get(r, quote(r))
+
+
+def expr_typst(e) -> str:
+    if isinstance(e, AsWritten):
+        return typst(e.expr, literal=True)
+    return typst(e)
+
+
+def notation(n: Notation) -> str:
+    """Typst math for a hand-written formula: its own Typst, its LaTeX translated, or its text."""
+    if n.typst:
+        return n.typst
+    try:
+        return notation_typst(n.latex)
+    except NotationError:
+        return quote(n.text)
+
+
+def math(m: Math | Notation) -> str:
+    """Math (without the $) for a Math or Notation, on one line."""
+    if isinstance(m, Notation):
+        return notation(m)
+    return " ".join(relation(p) if isinstance(p, str) else expr_typst(p) for p in m.parts)
+
+
+def inline(part) -> str:
+    if isinstance(part, str):
+        return words(part)
+    return f"${math(part)}$"
+
+
+def paragraph(p: Paragraph) -> str:
+    return "".join(inline(x) for x in p.parts)
+
+
+def display(m: Math | Notation) -> str:
+    """A display equation; a chain a = b = c puts each relation on its own line, aligned."""
+    if isinstance(m, Notation):
+        body = notation(m)
+    else:
+        exprs = [expr_typst(e) for e in m.parts[::2]]
+        rels = [relation(r) for r in m.parts[1::2]]
+        if not rels:
+            body = exprs[0]
+        else:
+            rows = [f"{exprs[0]} &{rels[0]} {exprs[1]}"] + [f"&{r} {e}" for r, e in zip(rels[1:], exprs[2:])]
+            body = " \\\n  ".join(rows)
+    return f"#gw-fit[$ {body} $]"
+
+
+def _step(s: Step, depth: int) -> list[str]:
+    statement = f"[${math(s.statement)}$]" if s.statement is not None else "none"
+    out = [f"#gw-step(number: {quote(s.number)}, title: {quote(s.title)}, statement: {statement}, "
+           f"depth: {depth})["]
+    if s.where:
+        out.append("#gw-note[" + words("with ") + words(", ").join(f"${math(w)}$" for w in s.where) + "]")
+    if s.explanation is not None:
+        out.append(f"#gw-note[{paragraph(s.explanation)}]")
+    out += [display(line) for line in s.lines]
+    if s.children:
+        out.append("#gw-children[")
+        for child in s.children:
+            out += _step(child, depth + 1)
+        out.append("]")
+    if s.conclusion is not None:
+        out.append(f"#gw-note[{words('So')}]")
+        out.append(display(s.conclusion))
+    if s.check:
+        out.append(f"#gw-check-line[{words(s.check)}]")
+    out.append("]")
+    return out
+
+
+def _table(t: Table) -> list[str]:
+    cells = [f"[{inline(c)}]" for c in t.header]
+    body = [f"[{inline(c)}]" for row in t.rows for c in row]
+    out = []
+    if t.caption:
+        out.append(f"#align(center, text(size: 9pt, style: \"italic\")[{words(t.caption)}])")
+    out.append(f"#align(center, table(columns: {len(t.header)}, stroke: none, align: left, inset: (x: 8pt, y: 4pt), "
+               "table.hline(stroke: 0.7pt), " + ", ".join(cells) + ", table.hline(stroke: 0.4pt), "
+               + "".join(c + ", " for c in body) + "table.hline(stroke: 0.7pt)))")
+    return out
+
+
+def _figure(f: Figure) -> list[str]:
+    if f.svg:
+        picture = f"image(bytes({quote(f.svg)}), format: \"svg\", width: 78%)"
+    elif f.png_path:
+        picture = f"image({quote(f.png_path)}, width: 78%)"
+    else:
+        return [f"#gw-note[{words('[figure: ' + f.caption + ']')}]"]
+    return [f"#gw-figure({picture}, [{words(f.caption)}])"]
+
+
+def _block(block, depth: int, section_pages: bool) -> list[str]:
+    if isinstance(block, Paragraph):
+        first = block.parts[0] if block.parts else ""
+        if isinstance(first, str) and first.startswith("Answer:"):
+            rest = Paragraph((first[len("Answer:"):].lstrip(),) + tuple(block.parts[1:]))
+            return [f"#gw-answer[*{words('Answer')}* #h(0.6em) {paragraph(rest)}]", ""]
+        return [paragraph(block), ""]
+    if isinstance(block, DisplayMath):
+        return [display(block.math), ""]
+    if isinstance(block, Step):
+        return _step(block, 0) + [""]
+    if isinstance(block, Table):
+        return _table(block) + [""]
+    if isinstance(block, Figure):
+        return _figure(block) + [""]
+    if isinstance(block, Section):
+        out = ["#pagebreak(weak: true)"] if section_pages and depth == 0 else []
+        out += ["=" * min(depth + 1, 6) + " " + words(block.title), ""]
+        for b in block.blocks:
+            out += _block(b, depth + 1, section_pages)
+        return out
+    raise TypeError(f"cannot render {type(block).__name__}")
+
+
+def title_text(document: Document) -> str:
+    """The title as plain text (for the PDF's metadata and the page header)."""
+    t = document.title
+    return t if isinstance(t, str) else text_renderer.inline(t)
+
+
+def render(document: Document, contents: bool | None = None, section_pages: bool = False,
+           subtitle: str = "", **_) -> str:
+    """The document as Typst source. `contents` adds a table of contents (default: 3+ sections);
+    `section_pages` starts each top-level section on a new page."""
+    sections = sum(isinstance(b, Section) for b in document.blocks)
+    if contents is None:
+        contents = sections >= 3
+    title = document.title
+    shown_title = words(title) if isinstance(title, str) else f"${math(title)}$"
+    out = [template(), f"#show: gw-setup.with(title: {quote(title_text(document)[:200])})", ""]
+    sub = f", subtitle: [{words(subtitle)}]" if subtitle else ""
+    out += [f"#gw-title([{shown_title}]{sub})", ""]
+    if contents:
+        out += ["#outline(title: [Contents], depth: 1, indent: auto)", ""]
+        if section_pages:
+            out.append("#pagebreak()")
+    for block in document.blocks:
+        out += _block(block, 0, section_pages)
+    return "\n".join(out).rstrip() + "\n"

@@ -37,3 +37,27 @@ def time_limit(seconds: float | None):
         signal.signal(signal.SIGALRM, previous)
         if outer_remaining:
             signal.setitimer(signal.ITIMER_REAL, max(outer_remaining - seconds, 0.001))
+
+
+def explodes(expr, point: dict, max_log2: float = 4000.0) -> bool:
+    """Whether evaluating expr at point would build a number with an enormous exponent (x^x^x^x at 2.9).
+
+    Only powers with a variable exponent can do that; they are checked from the inside out in double
+    precision, so the tower is never evaluated when it would be too large.
+    """
+    import math
+
+    import sympy as sp
+
+    powers = [p for p in sp.postorder_traversal(expr) if isinstance(p, sp.Pow) and p.exp.free_symbols]
+    for p in powers:
+        try:
+            base = complex(sp.N(p.base.xreplace(point), 15))
+            exponent = complex(sp.N(p.exp.xreplace(point), 15))
+        except (TypeError, ValueError, OverflowError, ZeroDivisionError):
+            return True
+        if base == 0:
+            continue
+        if abs(exponent) * abs(math.log2(abs(base))) > max_log2:
+            return True
+    return False

@@ -78,6 +78,10 @@ def prepass(text: str) -> tuple[str, dict]:
     s = re.sub(r"\\(operatorname|mathrm)\s*\{\s*e\s*\}", "e", s)
     s = re.sub(r"\\exp(?![A-Za-z])\s*(?!\()([A-Za-z0-9])", r"\\exp(\1)", s)
 
+    s = re.sub(r"\\nabla\s*_\s*\{?\s*([A-Za-z](?:_\{?\w+\}?)?)\s*\}?", r"\\frac{\\partial}{\\partial \1}", s)
+    s = re.sub(r"\^\s*(?:\{\s*(?:\\top|\\intercal|\\mathsf\s*\{?T\}?|T)\s*\}|\\top|\\intercal)", "^T", s)
+    s = _brace_matrix_cells(s)
+    s = _replace_norms(s, text)
     s, calls = _replace_calls(s, text)
     # \frac{d^n}{dx^n} f  ->  \frac{d}{dx} ... \frac{d}{dx} f
     def higher(m: re.Match) -> str:
@@ -92,18 +96,89 @@ def prepass(text: str) -> tuple[str, dict]:
 
 
 def _replace_calls(s: str, text: str) -> tuple[str, dict]:
-    """Replace each sigma(...)-style call by a placeholder symbol; read its arguments on their own."""
+    """Replace each sigma(...)-style call, each prime f'(x) and each norm by a placeholder symbol;
+    read their arguments on their own."""
     calls: dict = {}
     while True:
         m = next((m for m in _DL_CALL.finditer(s) if (m.group(1) or m.group(2)).lower() in _DL_NAMES), None)
-        if m is None:
+        prime = _PRIME.search(s)
+        norm = _NORM_CALL.search(s)
+        abstract = _ABSTRACT_CALL.search(s)
+        found = [c for c in (m, prime, norm, abstract) if c is not None]
+        if not found:
             return s, calls
-        name = (m.group(1) or m.group(2)).lower()
+        m = min(found, key=lambda c: c.start())
         end = _closing_bracket(s, m.end(), text)
         arguments = [parse_latex(a) for a in _split_arguments(s[m.end() + 1:end])]
         placeholder = _PLACEHOLDER % (_PLACEHOLDER_BASE + len(calls))
-        calls[_symbol_name(placeholder)] = _DL_NAMES[name](*arguments)
-        s = f"{s[:m.start()]} {placeholder} {s[end + 1:]}"
+        if m is prime:
+            marks = m.group(2) or m.group(4)
+            value = _prime_call(m.group(1) or m.group(3), 1 if "prime" in marks else len(marks), arguments, text)
+        elif m is norm:
+            value = _norm_value(arguments[0])
+        elif m is abstract:  # f(g(x)): one parser reads f·g(x), the other f of g(x)
+            value = sp.Function(m.group(1), real=True)(*arguments)
+        else:
+            value = _DL_NAMES[(m.group(1) or m.group(2)).lower()](*arguments)
+        calls[_symbol_name(placeholder)] = value
+        rest = s[end + 1:]
+        times = r" \cdot " if rest.lstrip().startswith("(") else " "  # σ(z)(1-σ(z)) is a product
+        s = f"{s[:m.start()]} {placeholder}{times}{rest}"
+
+
+# f'(x), f''(g(x)), \sigma'(z): the derivative of a function, at an argument
+_PRIME = re.compile(r"(?<![\\A-Za-z])([A-Za-z])\s*('+|\^\s*\{\s*\\prime\s*\})\s*(?=\()|\\(sigma)\s*('+)\s*(?=\()")
+#: single letters that name a function when a bracket follows (any other letter multiplies: n(n+1))
+FUNCTION_LETTERS = "fghFGHLJ"
+_ABSTRACT_CALL = re.compile(r"(?<![\\A-Za-z_^])([%s])\s*(?=\()" % FUNCTION_LETTERS)
+_NORM_CALL = re.compile(r"\\operatorname\s*\{\s*norm\s*\}\s*(?=\()")
+
+
+def _prime_call(name: str, order: int, arguments: list, text: str) -> sp.Expr:
+    """f'(a) as a derivative: d f(x)/dx for a variable x, else d f(u)/du at u = a."""
+    if order > 5:
+        raise InputError("more than five primes", text)
+    function = fn.sigmoid if name == "sigma" else sp.Function(name, real=True)
+    if len(arguments) == 1 and isinstance(arguments[0], sp.Symbol):
+        return sp.Derivative(function(arguments[0]), (arguments[0], order))
+    if len(arguments) != 1:
+        raise InputError(f"{name}' of several arguments: write the partial derivative instead", text)
+    u = sp.Dummy("u", real=True)
+    return sp.Subs(sp.Derivative(function(u), (u, order)), u, arguments[0])
+
+
+def _replace_norms(s: str, text: str) -> str:
+    """\\|v\\| and \\lVert v \\rVert as a call the placeholder mechanism reads."""
+    s = re.sub(r"\\[lr]Vert(?![A-Za-z])", r"\\|", s)
+    out, i, opened = [], 0, False
+    while i < len(s):
+        if s.startswith(r"\|", i):
+            out.append(")" if opened else r"\operatorname{norm}(")
+            opened = not opened
+            i += 2
+        else:
+            out.append(s[i])
+            i += 1
+    if opened:
+        raise InputError("a norm \\| is opened and never closed", text)
+    return "".join(out)
+
+
+def _norm_value(value: sp.Basic) -> sp.Expr:
+    """The Euclidean (Frobenius) norm of a vector or matrix; |a| of a number."""
+    if isinstance(value, sp.MatrixBase):
+        return sp.sqrt(sp.Add(*[e**2 for e in value]))
+    return sp.Abs(value)
+
+
+def _brace_matrix_cells(s: str) -> str:
+    """Wrap each cell of a matrix environment in braces: a lone `d` before `\\end` is otherwise read as
+    a differential by latex2sympy."""
+    def cells(m: re.Match) -> str:
+        rows = re.split(r"\\\\", m.group(2))
+        body = r" \\ ".join(" & ".join("{%s}" % c.strip() for c in row.split("&")) for row in rows if row.strip())
+        return rf"\begin{{{m.group(1)}}}{body}\end{{{m.group(1)}}}"
+    return re.sub(r"\\begin\{([pbvBV]?matrix)\}(.*?)\\end\{\1\}", cells, s, flags=re.S)
 
 
 def _closing_bracket(s: str, start: int, text: str) -> int:
@@ -152,6 +227,7 @@ def _first_line(exc: Exception) -> str:
 # ----------------------------------------------------------------------------------------------------
 # The whitelist
 
+MAX_SUM_TERMS = 1000
 _FUNCTIONS = {cls: cls for cls in (
     sp.sin, sp.cos, sp.tan, sp.sec, sp.csc, sp.cot, sp.asin, sp.acos, sp.atan, sp.acot, sp.asec, sp.acsc,
     sp.sinh, sp.cosh, sp.tanh, sp.coth, sp.asinh, sp.acosh, sp.atanh, sp.exp, sp.Abs, sp.erf, sp.sign,
@@ -216,8 +292,21 @@ def sanitize(expr, text: str, calls: dict | None = None) -> sp.Basic:
                     raise InputError(f"cannot differentiate with respect to {v}", text)
                 variables.append((v2, int(n)))
             return sp.Derivative(body, *variables)
+        if isinstance(e, sp.Sum):
+            body = walk(e.function, depth + 1)
+            limits = []
+            for v, lo, hi in e.limits:
+                v2, lo2, hi2 = walk(v, depth + 1), walk(lo, depth + 1), walk(hi, depth + 1)
+                if not isinstance(v2, sp.Symbol):
+                    raise InputError(f"cannot sum over {v}", text)
+                if (hi2 - lo2).is_number and abs(hi2 - lo2) > MAX_SUM_TERMS:
+                    raise InputError(f"a sum of more than {MAX_SUM_TERMS} terms", text)
+                limits.append((v2, lo2, hi2))
+            return sp.Sum(body, *limits)
         if isinstance(e, sp.Equality):
             return sp.Eq(walk(e.lhs, depth + 1), walk(e.rhs, depth + 1), evaluate=False)
+        if isinstance(e, sp.Subs):
+            return sp.Subs(walk(e.expr, depth + 1), e.variables, tuple(walk(p, depth + 1) for p in e.point))
         if isinstance(e, AppliedUndef):
             name = type(e).__name__
             args = [walk(a, depth + 1) for a in e.args]

@@ -1,0 +1,164 @@
+"""Judging each step of a derivation against the line before it, with the one judge `equivalent`.
+
+Definitions come first: a chain that starts with a bare name or `f(x)` (a name not defined yet) names
+the expression on its right, and the name stands for that expression in every later line. Then each
+step `A = B` is judged cheapest first (structural, symbolic with derivatives evaluated, numeric at
+random points, abstract functions replaced by the same random smooth function on both sides). A
+wrong step is diagnosed; an identity that holds only for positive values says where it fails.
+"""
+from __future__ import annotations
+
+import sympy as sp
+from sympy.core.function import AppliedUndef
+
+from gradwise.derivations.equivalence import Judgement, equivalent
+from gradwise.derivations.limits import time_limit
+from gradwise.derivations.verify.diagnosis import Diagnosis, diagnose_derivative, diagnose_expression
+from gradwise.derivations.verify.reading import Chain, Side, read_derivation
+from gradwise.derivations.verify.verdict import StepVerdict, Verdict
+from gradwise.errors import GradwiseError, TimeLimitExceeded
+
+STEP_TIMEOUT = 5.0
+
+
+def check(text: str, *, assume_positive: bool = False, timeout: float | None = 10.0,
+          step_timeout: float | None = STEP_TIMEOUT) -> Verdict:
+    """Check a hand derivation (LaTeX) step by step. Input that cannot be read at all gives a verdict
+    with `error` set (exit code 2), not an exception; a step that takes longer than `step_timeout`
+    seconds is undecided."""
+    verdict = Verdict(text, assume_positive=assume_positive)
+    try:
+        with time_limit(timeout):
+            verdict.steps = judge_chains(read_derivation(text), assume_positive=assume_positive,
+                                         step_timeout=step_timeout)
+    except GradwiseError as exc:
+        verdict.error = str(exc)
+        verdict.steps = []
+    except RecursionError:
+        verdict.error = "the input is nested too deeply to work on"
+        verdict.steps = []
+    return verdict
+
+
+def judge_chains(chains: list[Chain], *, assume_positive: bool = False,
+                 step_timeout: float | None = STEP_TIMEOUT) -> list[StepVerdict]:
+    """The verdicts of every step of every chain, numbered from 1 across chains."""
+    definitions: dict = {}
+    verdicts: list[StepVerdict] = []
+    for chain in chains:
+        for k in range(len(chain.sides) - 1):
+            a, b = chain.sides[k], chain.sides[k + 1]
+            index = len(verdicts) + 1
+            if k == 0 and _define(a, b, definitions):
+                verdicts.append(StepVerdict(index, b.line, a.text, b.text, a.expr, b.expr, True, "definition"))
+                continue
+            verdicts.append(judge_step(index, a, b, definitions, assume_positive, step_timeout))
+    return verdicts
+
+
+def _define(a: Side, b: Side, definitions: dict) -> bool:
+    """Record `name = expr` or `f(x, y) = expr` as a definition when `a` is a new name."""
+    if a.expr is None or b.expr is None:
+        return False
+    name, value = a.expr, b.expr
+    if isinstance(name, sp.Symbol) and name not in definitions and not value.has(name) \
+            and not isinstance(value, sp.MatrixBase):
+        definitions[name] = substitute(value, definitions)
+        return True
+    if isinstance(name, AppliedUndef) and type(name) not in definitions \
+            and all(isinstance(v, sp.Symbol) for v in name.args) and len(set(name.args)) == len(name.args) \
+            and not value.has(type(name)):
+        definitions[type(name)] = sp.Lambda(name.args, substitute(value, definitions))
+        return True
+    return False
+
+
+def substitute(expr: sp.Basic, definitions: dict) -> sp.Basic:
+    """The expression with every defined name replaced by what it stands for."""
+    if not definitions:
+        return expr
+    try:
+        return expr.subs(definitions)
+    except (TypeError, ValueError, AttributeError):
+        return expr
+
+
+def judge_step(index: int, a: Side, b: Side, definitions: dict, assume_positive: bool = False,
+               step_timeout: float | None = STEP_TIMEOUT) -> StepVerdict:
+    """The verdict on `a = b`."""
+    base = dict(index=index, line=b.line, lhs_text=a.text, rhs_text=b.text, lhs=a.expr, rhs=b.expr)
+    unreadable = next((s for s in (a, b) if not s.readable), None)
+    if unreadable is not None:
+        return StepVerdict(**base, valid=False, method="unreadable",
+                           reason=f"line {unreadable.line}: {unreadable.error}: {unreadable.text}")
+    left, right = substitute(a.expr, definitions), substitute(b.expr, definitions)
+    undefined = _undefined_derivative(left) or _undefined_derivative(right)
+    if undefined is not None:
+        return StepVerdict(**base, valid=False, method="undecided",
+                           reason=f"{undefined} is not defined: write {undefined} = ... on a line before")
+    try:
+        with time_limit(step_timeout):
+            judgement = _judge(left, right, assume_positive)
+            if judgement.equal is True:
+                return StepVerdict(**base, valid=True, method=judgement.method)
+            if judgement.equal is None:
+                return StepVerdict(**base, valid=False, method="undecided", reason=judgement.reason)
+            diagnosis = _diagnose(left, right, judgement)
+    except TimeLimitExceeded:
+        return StepVerdict(**base, valid=False, method="undecided",
+                           reason=f"gave up on this step after {step_timeout:g} s")
+    return StepVerdict(**base, valid=False, method=judgement.method,
+                       counterexample=judgement.counterexample, left_value=judgement.left_value,
+                       right_value=judgement.right_value,
+                       diagnosis=diagnosis.words if diagnosis else (judgement.reason or None),
+                       mistake=diagnosis.mistake if diagnosis else None,
+                       correct=diagnosis.correct if diagnosis else None,
+                       correct_rule=diagnosis.correct_rule if diagnosis else None,
+                       domain=judgement.domain, reason=judgement.reason)
+
+
+def _judge(left: sp.Basic, right: sp.Basic, assume_positive: bool) -> Judgement:
+    """The one judge, entry by entry for matrices."""
+    left_matrix, right_matrix = isinstance(left, sp.MatrixBase), isinstance(right, sp.MatrixBase)
+    if left_matrix != right_matrix:
+        return Judgement(False, "structural", reason="one side is a matrix, the other a number")
+    if not left_matrix:
+        return equivalent(left, right, positive=assume_positive, domain=not assume_positive)
+    if left.shape != right.shape:
+        return Judgement(False, "structural",
+                         reason=f"the shapes differ: {left.rows}×{left.cols} and {right.rows}×{right.cols}")
+    methods = []
+    for (i, j), (p, q) in zip(((i, j) for i in range(left.rows) for j in range(left.cols)), zip(left, right)):
+        judgement = equivalent(p, q, positive=assume_positive, domain=not assume_positive)
+        if judgement.equal is not True:
+            where = f"entry ({i + 1}, {j + 1})"
+            return Judgement(judgement.equal, judgement.method, judgement.counterexample, judgement.left_value,
+                             judgement.right_value, judgement.points,
+                             f"{where}: {judgement.reason}" if judgement.reason else where, judgement.domain)
+        methods.append(judgement.method)
+    order = ("numeric", "symbolic", "structural")
+    return Judgement(True, next(m for m in order if m in methods) if methods else "structural")
+
+
+def _undefined_derivative(expr: sp.Basic) -> str | None:
+    """`dy/dx` of a bare name y that was never defined: its value is unknown (not 0)."""
+    for d in expr.atoms(sp.Derivative):
+        if isinstance(d.expr, sp.Symbol) and d.expr not in d.variables:
+            return d.expr.name
+    return None
+
+
+def _diagnose(left: sp.Basic, right: sp.Basic, judgement: Judgement) -> Diagnosis | None:
+    """The likely mistake of a wrong step: derivative steps by the mistaken differentiators."""
+    if judgement.domain or isinstance(left, sp.MatrixBase) or isinstance(right, sp.MatrixBase):
+        return None
+    if right.has(sp.Derivative):
+        return None
+    try:
+        if isinstance(left, sp.Derivative):
+            return diagnose_derivative(left, right)
+        if left.has(sp.Derivative):
+            return diagnose_expression(left, right)
+    except (TypeError, ValueError, NotImplementedError, AttributeError, ZeroDivisionError):
+        return None
+    return None

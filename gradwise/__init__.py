@@ -12,6 +12,8 @@ __version__ = "0.1.0"
 _API = {
     "differentiate": "gradwise.derivations.derivation",
     "Derivation": "gradwise.derivations.derivation",
+    "check": "gradwise.derivations.verify",
+    "Verdict": "gradwise.derivations.verify",
     "parse": "gradwise.derivations.parsing",
     "explain": "gradwise.explainer",
     "render": "gradwise.renderers",

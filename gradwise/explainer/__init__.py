@@ -14,6 +14,7 @@ DETAILS = ("brief", "standard", "full")
 #: result kind -> the explainer module that writes its document
 EXPLAINERS = {
     "derivative": "gradwise.explainer.derivative",
+    "check": "gradwise.explainer.check",
 }
 
 

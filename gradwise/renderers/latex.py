@@ -19,7 +19,7 @@ _UNICODE_MATH = {
     "γ": r"\gamma", "η": r"\eta", "θ": r"\theta", "μ": r"\mu", "ε": r"\varepsilon", "Σ": r"\Sigma",
     "∂": r"\partial", "·": r"\cdot", "−": "-", "′": "'", "≤": r"\le", "≥": r"\ge", "≠": r"\ne",
     "≈": r"\approx", "⇒": r"\Rightarrow", "→": r"\to", "√": r"\surd", "∞": r"\infty", "∑": r"\sum",
-    "⊙": r"\odot", "×": r"\times", "∈": r"\in", "…": r"\dots", "ᵀ": r"^{\mathsf T}",
+    "⊙": r"\odot", "✓": r"\checkmark", "✗": r"\times", "×": r"\times", "∈": r"\in", "…": r"\dots", "ᵀ": r"^{\mathsf T}",
     "²": "^{2}", "³": "^{3}", "ⁿ": "^{n}", "ˣ": "^{x}", "⁻": "^{-}", "¹": "^{1}",
     "ₖ": "_{k}", "ⱼ": "_{j}", "ᵢ": "_{i}", "ₙ": "_{n}", "₁": "_{1}", "₂": "_{2}",
 }

@@ -62,10 +62,11 @@ def diagnose_derivative(derivative: sp.Derivative, student: sp.Expr) -> Diagnosi
 
 
 def diagnose_expression(before: sp.Expr, student: sp.Expr) -> Diagnosis:
-    """A wrong step whose left side has derivatives inside it: the correct line evaluates them."""
-    correct = before.doit()
+    """A wrong step from any other line: a sign, a constant factor, or the difference. A line with
+    derivatives inside it has a correct next line: the derivatives evaluated."""
+    correct = before.doit() if before.has(sp.Derivative) else before
     mistake, words = _by_ratio(before, student, correct)
-    return Diagnosis(mistake, words, correct)
+    return Diagnosis(mistake, words, correct if before.has(sp.Derivative) else None)
 
 
 def _by_ratio(f: sp.Expr, student: sp.Expr, correct: sp.Expr) -> tuple[str | None, str]:
@@ -89,7 +90,7 @@ def _differs(student: sp.Expr, correct: sp.Expr) -> str:
             difference = sp.simplify(difference)
     except (TypeError, ValueError, NotImplementedError):
         pass
-    return f"differs from the correct line by {unicode(difference)}"
+    return f"the line differs from the correct one by {unicode(difference)}"
 
 
 def _same(a: sp.Basic, b: sp.Basic) -> bool:

@@ -157,8 +157,7 @@ def _diagnose(left: sp.Basic, right: sp.Basic, judgement: Judgement) -> Diagnosi
     try:
         if isinstance(left, sp.Derivative):
             return diagnose_derivative(left, right)
-        if left.has(sp.Derivative):
-            return diagnose_expression(left, right)
+        return diagnose_expression(left, right)
     except (TypeError, ValueError, NotImplementedError, AttributeError, ZeroDivisionError):
         return None
     return None

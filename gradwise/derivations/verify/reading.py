@@ -166,6 +166,17 @@ def _rows(text: str) -> list[_Row]:
                 current.append(" ")
             i += 1
             continue
+        note = _TEXT_COMMAND.match(text, i)
+        if note:
+            end = _matching_brace(text, note.end() - 1)
+            inside = text[note.end():end - 1]
+            if re.fullmatch(r"\s*[A-Za-z]+\s*", inside) and text[end:end + 1] == "(":
+                current.append(text[i:end])  # \text{ReLU}(x) is a function
+            else:
+                current.append(" ")
+                line += inside.count("\n")
+            i = end
+            continue
         env = re.match(r"\\(begin|end)\s*\{([A-Za-z]+\*?)\}", text[i:i + 40])
         if env:
             name = env.group(2)
@@ -218,6 +229,24 @@ def _rows(text: str) -> list[_Row]:
         i += 1
     end_row()
     return rows
+
+
+_TEXT_COMMAND = re.compile(r"\\(?:text|textrm|mbox|intertext|textbf|textit|hbox)\s*\{")
+
+
+def _matching_brace(text: str, start: int) -> int:
+    """The index after the brace that closes the one at `start` (the end of the text if none does)."""
+    depth = 0
+    for i in range(start, len(text)):
+        if text[i] == "\\":
+            continue
+        if text[i] == "{" and (i == 0 or text[i - 1] != "\\"):
+            depth += 1
+        elif text[i] == "}" and text[i - 1] != "\\":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+    return len(text)
 
 
 def _clean(row: str) -> str:

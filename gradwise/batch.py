@@ -1,0 +1,136 @@
+"""Checking many submissions: a folder of .tex files or a JSONL file, in parallel processes.
+
+Each submission gets its own verdict (the JSON contract of `gradwise check`, with its `name`); one that
+is too large, fails or runs out of time gets an error verdict and the batch goes on. `--jobs N` runs N
+worker processes; the order of the results is the order of the submissions.
+"""
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+from dataclasses import dataclass
+from typing import Iterator
+
+from gradwise.errors import GradwiseError
+
+DEFAULT_TIMEOUT = 10.0
+DEFAULT_MAX_BYTES = 100_000
+SUFFIXES = (".tex", ".txt", ".latex")
+
+
+@dataclass(frozen=True)
+class Submission:
+    """One derivation to check, by name (file name or the JSONL `id`)."""
+
+    name: str
+    text: str
+
+
+def submissions(path: str) -> Iterator[Submission]:
+    """The submissions in a folder (its .tex/.txt files, sorted by name) or a JSONL file (one object
+    a line with "text" and optionally "id"/"name")."""
+    if os.path.isdir(path):
+        names = sorted(n for n in os.listdir(path) if n.endswith(SUFFIXES) and not n.startswith("."))
+        if not names:
+            raise GradwiseError(f"the folder {path} has no .tex or .txt files")
+        for n in names:
+            full = os.path.join(path, n)
+            yield Submission(n, _read_file(full))
+        return
+    with open(path, encoding="utf-8", errors="replace") as f:
+        for number, line in enumerate(f, start=1):
+            if not line.strip():
+                continue
+            try:
+                item = json.loads(line)
+            except json.JSONDecodeError as exc:
+                yield Submission(f"line {number}", _Broken(f"line {number} of {path} is not JSON: {exc.msg}"))
+                continue
+            if not isinstance(item, dict) or not isinstance(item.get("text", item.get("derivation")), str):
+                yield Submission(f"line {number}", _Broken(f'line {number} of {path} has no "text" string'))
+                continue
+            name = str(item.get("id", item.get("name", f"line {number}")))
+            yield Submission(name, item.get("text", item.get("derivation")))
+
+
+class _Broken(str):
+    """A submission that could not even be read from the batch file; its text is the reason."""
+
+
+def _read_file(path: str) -> str:
+    with open(path, "rb") as f:
+        data = f.read(DEFAULT_MAX_BYTES * 10 + 1)
+    return data.decode("utf-8", errors="replace")
+
+
+def check_one(submission: Submission, timeout: float = DEFAULT_TIMEOUT, max_bytes: int = DEFAULT_MAX_BYTES,
+              assume_positive: bool = False) -> dict:
+    """The JSON verdict of one submission; any failure becomes an error verdict, never an exception."""
+    from gradwise.derivations.verify import check
+    from gradwise.explainer.check import contract
+    if isinstance(submission.text, _Broken):
+        return error_verdict(submission.name, str(submission.text))
+    size = len(submission.text.encode("utf-8"))
+    if size > max_bytes:
+        return error_verdict(submission.name, f"the submission is too large ({size:,} bytes; the limit is "
+                                              f"{max_bytes:,})")
+    try:
+        verdict = check(submission.text, assume_positive=assume_positive, timeout=timeout,
+                        step_timeout=min(timeout, 5.0) if timeout else None)
+        verdict.name = submission.name
+        return contract(verdict)
+    except Exception as exc:  # a bug of ours must not stop the batch: it is this submission's error
+        return error_verdict(submission.name, f"internal error: {type(exc).__name__}: {exc}"[:300])
+
+
+def error_verdict(name: str, error: str) -> dict:
+    return {"name": name, "kind": "check", "valid": False, "first_error": None, "steps": [],
+            "readable": False, "error": error, "exit_code": 2}
+
+
+def _work(args) -> dict:
+    return check_one(*args)
+
+
+def check_many(items: list[Submission], jobs: int = 1, timeout: float = DEFAULT_TIMEOUT,
+               max_bytes: int = DEFAULT_MAX_BYTES, assume_positive: bool = False) -> Iterator[dict]:
+    """Verdicts in the order of `items`, computed by `jobs` processes (1: in this process)."""
+    work = [(s, timeout, max_bytes, assume_positive) for s in items]
+    if jobs <= 1 or len(work) <= 1:
+        for w in work:
+            yield _work(w)
+        return
+    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    pool = context.Pool(processes=jobs, maxtasksperchild=200)
+    try:
+        pending = [pool.apply_async(_work, (w,)) for w in work]
+        hard_limit = (timeout or 60.0) * 3 + 10  # the worker's own time limit should fire well before
+        for s, result in zip(items, pending):
+            try:
+                yield result.get(timeout=hard_limit)
+            except multiprocessing.TimeoutError:
+                yield error_verdict(s.name, f"gave up after {hard_limit:g} s")
+            except Exception as exc:
+                yield error_verdict(s.name, f"the worker failed: {type(exc).__name__}")
+    finally:
+        pool.terminate()
+        pool.join()
+
+
+def category(v: dict) -> str:
+    """valid, invalid (a wrong step), unreadable (input or a side cannot be read), error (time or failure)."""
+    error = v.get("error") or ""
+    if any(w in error for w in ("internal error", "gave up", "worker failed")):
+        return "error"
+    if not v.get("readable"):
+        return "unreadable"
+    return "valid" if v.get("valid") else "invalid"
+
+
+def summarise(verdicts: list[dict]) -> dict:
+    """Counts over a batch: how many valid, invalid, unreadable, failed."""
+    counts = {c: 0 for c in ("valid", "invalid", "unreadable", "error")}
+    for v in verdicts:
+        counts[category(v)] += 1
+    return {"kind": "check_summary", "submissions": len(verdicts), **counts}

@@ -1,0 +1,128 @@
+"""A checked hand derivation as a document: each step with ✓ or ✗, how it was decided, and for a
+wrong step the counterexample, the likely mistake and the correct line. `contract` is the JSON."""
+from __future__ import annotations
+
+import sympy as sp
+
+from gradwise.derivations.verify.verdict import StepVerdict, Verdict
+from gradwise.printing import latex
+from gradwise.renderers.document import AsWritten, Document, Math, Paragraph, Step
+
+METHOD_WORDS = {"structural": "the same expression", "symbolic": "checked symbolically",
+                "numeric": "checked numerically", "definition": "a definition",
+                "unreadable": "cannot be read", "undecided": "could not be decided"}
+
+
+def explain(v: Verdict, detail: str = "standard") -> Document:
+    """The document for a verdict; `brief` shows only the wrong steps."""
+    blocks: list = [Paragraph.of(summary(v))]
+    if v.error:
+        blocks.append(Paragraph.of(f"Cannot read the input: {v.error}"))
+    for s in v.steps:
+        if detail == "brief" and s.valid:
+            continue
+        blocks.append(_step(s, detail))
+    return Document(f"Check of {v.name}" if v.name else "Check of a derivation", tuple(blocks), data=contract(v))
+
+
+def summary(v: Verdict) -> str:
+    """One sentence: how many steps, whether all are valid, where the first error is."""
+    if v.error:
+        return "The input could not be read."
+    n = len(v.steps)
+    if n == 0:
+        return "Nothing to check: the input has no step (write A = B)."
+    plural = "s" if n != 1 else ""
+    if v.valid:
+        return f"All {n} step{plural} are valid." if n > 1 else "The step is valid."
+    wrong = sum(not s.valid for s in v.steps)
+    first = next(s for s in v.steps if not s.valid)
+    what = "cannot be read" if first.method == "unreadable" else "is not valid"
+    return (f"{n} step{plural}, {n - wrong} valid. The first problem is step {first.index} "
+            f"(line {first.line}), which {what}.")
+
+
+def _step(s: StepVerdict, detail: str) -> Step:
+    mark = "✓" if s.valid else "✗"
+    title = f"{mark} line {s.line}, {METHOD_WORDS.get(s.method, s.method)}"
+    statement = Math.chain(AsWritten(s.lhs), AsWritten(s.rhs)) if s.readable else None
+    parts: list = []
+    if not s.readable:
+        parts.append(f"Cannot read {s.reason}")
+    elif not s.valid:
+        if s.counterexample:
+            parts.append(f"At {counterexample_words(s.counterexample)}: left {_number(s.left_value)}, "
+                         f"right {_number(s.right_value)}. ")
+        if s.domain:
+            parts.append(f"True only for positive values: {s.domain}. ")
+        elif s.diagnosis and s.mistake:
+            parts.append(f"Likely mistake: {s.diagnosis}. ")
+        elif s.diagnosis:
+            parts.append(f"{s.diagnosis[0].upper()}{s.diagnosis[1:]}. ")
+        elif s.reason:
+            parts.append(f"{s.reason[0].upper()}{s.reason[1:]}. ")
+        if s.correct is not None:
+            rule = f" (by the {s.correct_rule} rule)" if s.correct_rule and detail != "brief" else ""
+            parts += [f"The correct line{rule}: ", Math.chain(AsWritten(s.lhs), s.correct), "."]
+    elif detail == "full" and s.method == "definition":
+        parts.append("From here on the name stands for this expression.")
+    return Step(str(s.index), title, "check_step", statement,
+                explanation=Paragraph.of(*parts) if parts else None)
+
+
+def counterexample_words(point: dict) -> str:
+    return ", ".join(f"{name} = {value:g}" for name, value in point.items())
+
+
+def _number(value) -> str:
+    if value is None:
+        return "undefined"
+    c = complex(value)
+    if abs(c.imag) < 1e-12:
+        return f"{c.real:.6g}"
+    return f"{c.real:.4g}{'+' if c.imag >= 0 else '-'}{abs(c.imag):.4g}i (not real)"
+
+
+# ----------------------------------------------------------------------------------------------------
+# The JSON contract
+
+def contract(v: Verdict, detail: str = "standard") -> dict:
+    """`{"kind": "check", "valid", "first_error", "steps": [...]}` as design.md defines it, plus
+    `readable`, `error`, `exit_code` and, per step, the line, LaTeX forms and the correct line."""
+    out = {"kind": "check", "valid": v.valid, "first_error": v.first_error,
+           "steps": [step_contract(s) for s in v.steps],
+           "readable": v.readable, "error": v.error, "exit_code": v.exit_code,
+           "assume_positive": v.assume_positive}
+    if v.name:
+        out = {"name": v.name, **out}
+    return out
+
+
+def step_contract(s: StepVerdict) -> dict:
+    return {
+        "index": s.index, "line": s.line,
+        "lhs": str(s.lhs) if s.lhs is not None else s.lhs_text,
+        "rhs": str(s.rhs) if s.rhs is not None else s.rhs_text,
+        "lhs_latex": latex(s.lhs) if s.lhs is not None else s.lhs_text,
+        "rhs_latex": latex(s.rhs) if s.rhs is not None else s.rhs_text,
+        "valid": s.valid, "method": s.method,
+        "counterexample": s.counterexample,
+        "left_value": _json_number(s.left_value), "right_value": _json_number(s.right_value),
+        "diagnosis": s.diagnosis, "mistake": s.mistake, "domain": s.domain or None,
+        "correct": str(s.correct) if s.correct is not None else None,
+        "correct_latex": latex(s.correct) if s.correct is not None else None,
+        "correct_rule": s.correct_rule, "reason": s.reason or None,
+    }
+
+
+def _json_number(value):
+    if value is None:
+        return None
+    c = complex(value)
+    return c.real if abs(c.imag) < 1e-12 else str(sp.Float(c.real, 8) + sp.I * sp.Float(c.imag, 8))
+
+
+def text_line(v: Verdict) -> str:
+    """The verdict in one line (for a batch summary on the terminal)."""
+    return f"{v.name or '-'}: {summary(v)}"
+

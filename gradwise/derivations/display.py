@@ -22,5 +22,8 @@ class Displayable:
     def _repr_markdown_(self) -> str:
         return self._render("md")
 
+    def _repr_html_(self) -> str:
+        return self._render("html")
+
     def __str__(self) -> str:
         return self._render("text")

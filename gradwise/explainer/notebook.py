@@ -15,4 +15,6 @@ def render(result, fmt: str, detail: str = "standard") -> str:
     document = explain(result, detail)
     if fmt == "latex":
         return f"$$ {math(document.answer)} $$" if document.answer is not None else ""
+    if fmt == "html":  # a <div> for the notebook, not a whole page
+        return renderers.render(document, fmt, fragment=True)
     return renderers.render(document, fmt)

@@ -126,3 +126,12 @@ class Document:
     blocks: tuple[Block, ...]
     data: dict[str, Any] = field(default_factory=dict)
     answer: Math | None = None
+
+    # Jupyter shows a document through these (the renderers are imported only when asked)
+    def _repr_html_(self) -> str:
+        from gradwise.renderers import render
+        return render(self, "html", fragment=True)
+
+    def _repr_markdown_(self) -> str:
+        from gradwise.renderers import render
+        return render(self, "md")

@@ -169,10 +169,11 @@ def render(document: Document, contents: bool | None = None, section_pages: bool
     out = [template(), f"#show: gw-setup.with(title: {quote(title_text(document)[:200])})", ""]
     sub = f", subtitle: [{words(subtitle)}]" if subtitle else ""
     out += [f"#gw-title([{shown_title}]{sub})", ""]
-    if contents:
+    blocks = list(document.blocks)
+    if contents:  # the opening words first, then the contents, then the sections
+        while blocks and not isinstance(blocks[0], Section):
+            out += _block(blocks.pop(0), 0, section_pages)
         out += ["#outline(title: [Contents], depth: 1, indent: auto)", ""]
-        if section_pages:
-            out.append("#pagebreak()")
-    for block in document.blocks:
+    for block in blocks:
         out += _block(block, 0, section_pages)
     return "\n".join(out).rstrip() + "\n"

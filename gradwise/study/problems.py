@@ -1,0 +1,176 @@
+"""Problem sets: a teacher's TOML file of problems, worked by the engines, with an answers appendix.
+
+    title = "Week 3: the chain rule"
+
+    [[problem]]
+    kind = "derivative"          # derivative | eigen | ... (the kinds whose engines exist)
+    input = "sin(x^2)"
+    title = "A function inside another"   # optional
+    detail = "full"                         # optional: brief | standard | full
+    wrt = "x"                               # optional, derivative only
+    order = 1                               # optional, derivative only
+
+A bad file gets one line naming the problem and the field at fault.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from gradwise.errors import GradwiseError
+from gradwise.explainer import DETAILS, explain
+from gradwise.renderers.document import Document, Paragraph, Section
+from gradwise.study.registry import GuideContext, resolve
+
+MAX_FILE_BYTES = 1_000_000
+MAX_PROBLEMS = 200
+MAX_INPUT = 10_000
+
+#: problem kind -> (engine function, the result kind it makes, the extra fields it accepts)
+KINDS = {
+    "derivative": ("gradwise.derivations.derivation:differentiate", "derivative", ("wrt", "order")),
+    "gradient": ("gradwise.derivations.matrix_calculus:gradient", "gradient", ("wrt",)),
+    "eigen": ("gradwise.derivations.linalg.eigen:eigen", "eigen", ()),
+    "check": ("gradwise.derivations.verify:check", "check", ()),
+}
+COMMON_FIELDS = ("kind", "input", "title", "detail")
+
+
+@dataclass(frozen=True)
+class Problem:
+    number: int
+    kind: str
+    input: str
+    title: str = ""
+    detail: str = "standard"
+    wrt: str | None = None
+    order: int = 1
+
+    @property
+    def label(self) -> str:
+        return f"problem {self.number}" + (f" ({self.title!r})" if self.title else "")
+
+
+@dataclass(frozen=True)
+class ProblemSet:
+    title: str
+    problems: tuple[Problem, ...]
+    source: str
+
+
+def available_kinds() -> list[str]:
+    """The problem kinds whose engines exist in this installation."""
+    from gradwise.explainer import EXPLAINERS
+
+    return [k for k, (need, kind, _) in KINDS.items() if kind in EXPLAINERS and resolve(need) is not None]
+
+
+def load_problems(path: str) -> ProblemSet:
+    """Read and validate a problem-set file; every error names the problem and the field."""
+    import tomllib
+
+    name = os.path.basename(path)
+    try:
+        if os.path.getsize(path) > MAX_FILE_BYTES:
+            raise GradwiseError(f"{name}: the file is larger than {MAX_FILE_BYTES // 1000} kB")
+        with open(path, "rb") as f:
+            data = tomllib.load(f)
+    except FileNotFoundError:
+        raise GradwiseError(f"{path}: no such file") from None
+    except IsADirectoryError:
+        raise GradwiseError(f"{path}: is a folder, not a problem-set file") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise GradwiseError(f"{name}: not valid TOML: {exc}") from None
+    except UnicodeDecodeError:
+        raise GradwiseError(f"{name}: not a text file (TOML must be UTF-8)") from None
+    unknown = set(data) - {"title", "problem"}
+    if unknown:
+        raise GradwiseError(f"{name}: unknown top-level field '{sorted(unknown)[0]}' (use title and [[problem]])")
+    title = data.get("title", "Problem set")
+    if not isinstance(title, str):
+        raise GradwiseError(f"{name}: field 'title' must be a string")
+    raw = data.get("problem")
+    if not isinstance(raw, list) or not raw:
+        raise GradwiseError(f"{name}: no problems: add at least one [[problem]] table with kind and input")
+    if len(raw) > MAX_PROBLEMS:
+        raise GradwiseError(f"{name}: {len(raw)} problems; at most {MAX_PROBLEMS} in one file")
+    kinds = available_kinds()
+    problems = tuple(_problem(name, i, entry, kinds) for i, entry in enumerate(raw, start=1))
+    return ProblemSet(title[:200], problems, path)
+
+
+def _problem(name: str, number: int, entry, kinds: list[str]) -> Problem:
+    where = f"{name}: problem {number}"
+    if not isinstance(entry, dict):
+        raise GradwiseError(f"{where}: must be a [[problem]] table")
+    title = entry.get("title", "")
+    if not isinstance(title, str):
+        raise GradwiseError(f"{where}: field 'title' must be a string")
+    if title:
+        where += f" ({title[:60]!r})"
+    kind = entry.get("kind")
+    if kind is None:
+        raise GradwiseError(f"{where}: field 'kind' is missing; choose one of {', '.join(kinds)}")
+    if kind not in KINDS:
+        raise GradwiseError(f"{where}: field 'kind': unknown kind {kind!r}; choose one of {', '.join(kinds)}")
+    if kind not in kinds:
+        raise GradwiseError(f"{where}: field 'kind': {kind!r} problems are not available in this version; "
+                            f"choose one of {', '.join(kinds)}")
+    allowed = COMMON_FIELDS + KINDS[kind][2]
+    for key in entry:
+        if key not in allowed:
+            raise GradwiseError(f"{where}: unknown field {key!r} for a {kind} problem; allowed: {', '.join(allowed)}")
+    text = entry.get("input")
+    if text is None:
+        raise GradwiseError(f"{where}: field 'input' is missing")
+    if not isinstance(text, str) or not text.strip():
+        raise GradwiseError(f"{where}: field 'input' must be a non-empty string")
+    if len(text) > MAX_INPUT:
+        raise GradwiseError(f"{where}: field 'input' is longer than {MAX_INPUT} characters")
+    detail = entry.get("detail", "standard")
+    if detail not in DETAILS:
+        raise GradwiseError(f"{where}: field 'detail': {detail!r}; choose one of {', '.join(DETAILS)}")
+    wrt = entry.get("wrt")
+    if wrt is not None and (not isinstance(wrt, str) or not wrt.strip()):
+        raise GradwiseError(f"{where}: field 'wrt' must be a variable name such as \"x\"")
+    order = entry.get("order", 1)
+    if isinstance(order, bool) or not isinstance(order, int) or not 1 <= order <= 10:
+        raise GradwiseError(f"{where}: field 'order' must be a whole number from 1 to 10")
+    return Problem(number, kind, text, title, detail, wrt, order)
+
+
+def solve(problem: Problem, timeout: float = 30.0):
+    """The engine's (checked) result for one problem; an engine's complaint names the problem."""
+    need, _, _ = KINDS[problem.kind]
+    engine = resolve(need)
+    try:
+        if problem.kind == "derivative":
+            return engine(problem.input, problem.wrt, order=problem.order, timeout=timeout)
+        if problem.kind == "gradient" and problem.wrt:
+            return engine(problem.input, problem.wrt)
+        return engine(problem.input)
+    except GradwiseError as exc:
+        name = os.path.basename(problem_source.get("path", "")) or "problems"
+        raise GradwiseError(f"{name}: {problem.label}: field 'input': {exc}") from None
+
+
+problem_source: dict = {}
+
+
+def build_problem_set(path: str, ctx: GuideContext | None = None, timeout: float = 30.0) -> Document:
+    """The problem set as a document: one section per problem, then the answers appendix."""
+    ctx = ctx or GuideContext()
+    problem_set = load_problems(path)
+    problem_source["path"] = path
+    sections = []
+    answers = []
+    for p in problem_set.problems:
+        document = explain(solve(p, timeout), p.detail)
+        heading = f"Problem {p.number}" + (f": {p.title}" if p.title else "")
+        sections.append(Section(heading, document.blocks))
+        answer = document.answer
+        answers.append(Paragraph.of(f"{p.number}. ", answer) if answer is not None
+                       else Paragraph.of(f"{p.number}. See the worked solution."))
+    blocks = tuple(sections) + (Section("Answers", tuple(answers)),)
+    return Document(problem_set.title, blocks, data={"kind": "problem_set", "title": problem_set.title,
+                                                      "problems": len(problem_set.problems)})

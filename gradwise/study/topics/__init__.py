@@ -1,0 +1,1 @@
+"""One module per topic of the guide; each registers itself with `gradwise.study.registry.register`."""

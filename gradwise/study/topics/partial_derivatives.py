@@ -1,0 +1,32 @@
+"""Partial derivatives and the gradient: one variable moves, the others are held constant."""
+from __future__ import annotations
+
+import sympy as sp
+
+from gradwise.derivations.derivation import differentiate
+from gradwise.derivations.parsing import parse
+from gradwise.renderers.document import Notation
+from gradwise.study.registry import GuideContext, register
+from gradwise.study.worked import M, P, example
+
+
+@register("partial_derivatives", "Partial derivatives and the gradient", 60)
+def build(ctx: GuideContext) -> list:
+    text = "x^2 y + sin(y)"
+    f = parse(text)
+    by_x = differentiate(text, "x")
+    by_y = differentiate(text, "y")
+    grad = sp.ImmutableMatrix([by_x.result, by_y.result])
+    nabla = Notation(r"\nabla f", "∇f", "nabla f")
+    return [
+        P("A loss depends on many parameters. The partial derivative ∂f/∂x is the ordinary derivative "
+          "in x with every other variable held constant; the gradient ∇f collects all the partial "
+          "derivatives in a vector, which points in the direction of steepest increase. Gradient "
+          "descent steps the other way."),
+        example(ctx, by_x, "in x, with y held constant"),
+        example(ctx, by_y, "in y, with x held constant"),
+        P("Together they make the gradient of ", M(sp.Symbol("f"), f), ":"),
+        P(nabla, " = ", M(grad), ". A parameter's gradient in a network is found the same way: ",
+          "one partial derivative per weight."),
+        example(ctx, differentiate("sigmoid(w*x + b)", "w"), "a neuron's output in its weight w"),
+    ]

@@ -18,6 +18,9 @@ _API = {
     "explain": "gradwise.explainer",
     "render": "gradwise.renderers",
     "GradwiseError": "gradwise.errors",
+    "compile": "gradwise.simulations.compile",
+    "optimize": "gradwise.simulations.trajectory",
+    "Trajectory": "gradwise.simulations.trajectory",
     "InputError": "gradwise.errors",
 }
 

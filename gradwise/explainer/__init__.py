@@ -14,6 +14,9 @@ DETAILS = ("brief", "standard", "full")
 #: result kind -> the explainer module that writes its document
 EXPLAINERS = {
     "derivative": "gradwise.explainer.derivative",
+    "trajectory": "gradwise.explainer.optimize",
+    "sweep": "gradwise.explainer.optimize",
+    "optimization": "gradwise.explainer.optimize",
     "check": "gradwise.explainer.check",
 }
 

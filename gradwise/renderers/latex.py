@@ -120,7 +120,10 @@ def _table(t: Table) -> list[str]:
     return out
 
 
-def _block(block, depth: int = 0) -> list[str]:
+_HEADINGS = ("section", "subsection", "subsubsection", "paragraph")
+
+
+def _block(block, depth: int = 0, level: int = 0, section_pages: bool = False) -> list[str]:
     if isinstance(block, Paragraph):
         return [r"\par\noindent " + paragraph(block), ""]
     if isinstance(block, DisplayMath):
@@ -137,9 +140,14 @@ def _block(block, depth: int = 0) -> list[str]:
                     rf"\\ \small {escape_text(block.caption)}", r"\end{center}"]
         return [rf"\par\noindent [{escape_text(block.caption)}]"]
     if isinstance(block, Section):
-        out = [rf"\section*{{{escape_text(block.title)}}}"]
+        heading = _HEADINGS[min(level, len(_HEADINGS) - 1)]
+        title = escape_text(block.title)
+        out = [r"\clearpage"] if section_pages and level == 0 else []
+        out.append(rf"\{heading}*{{{title}}}")
+        if level == 0:
+            out.append(rf"\addcontentsline{{toc}}{{section}}{{{title}}}")
         for b in block.blocks:
-            out += _block(b, depth)
+            out += _block(b, depth, level + 1)
         return out
     raise TypeError(f"cannot render {type(block).__name__}")
 
@@ -149,13 +157,19 @@ def title_latex(document: Document) -> str:
     return escape_text(t) if isinstance(t, str) else f"${math(t)}$"
 
 
-def body(document: Document) -> str:
-    """The document's blocks as LaTeX (needs amsmath and amssymb)."""
+def body(document: Document, contents: bool = False, section_pages: bool = False) -> str:
+    """The document's blocks as LaTeX (needs amsmath and amssymb); `contents` adds a table of contents
+    after the opening paragraphs, `section_pages` starts each top-level section on a new page."""
     title = document.title if isinstance(document.title, str) else math(document.title)
     title = re.sub(r"[\r\n]", " ", title)[:200]
     lines = [f"% gradwise: {title}"]
-    for block in document.blocks:
-        lines += _block(block)
+    blocks = list(document.blocks)
+    if contents:
+        while blocks and not isinstance(blocks[0], Section):
+            lines += _block(blocks.pop(0))
+        lines += [r"\tableofcontents"]
+    for block in blocks:
+        lines += _block(block, section_pages=section_pages)
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -169,10 +183,15 @@ PREAMBLE = r"""\documentclass[11pt]{article}
 """
 
 
-def render(document: Document, standalone: bool = False, **_) -> str:
+def render(document: Document, standalone: bool = False, contents: bool | None = None,
+           section_pages: bool = False, subtitle: str = "", **_) -> str:
     """A LaTeX fragment (amsmath), or with `standalone=True` a complete document for pdflatex."""
+    if contents is None:
+        contents = sum(isinstance(b, Section) for b in document.blocks) >= 3
     if not standalone:
         return body(document)
+    sub = rf"{{\small {escape_text(subtitle)}}}\par\smallskip" + "\n" if subtitle else ""
     return (PREAMBLE + "\\begin{document}\n"
-            + rf"{{\Large\bfseries {title_latex(document)}}}\par\bigskip" + "\n"
-            + body(document) + "\\end{document}\n")
+            + rf"{{\LARGE\bfseries {title_latex(document)}}}\par\medskip" + "\n" + sub
+            + r"\noindent\rule{\linewidth}{0.6pt}\par\bigskip" + "\n"
+            + body(document, contents, section_pages) + "\\end{document}\n")

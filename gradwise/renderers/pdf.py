@@ -73,7 +73,7 @@ def compile_latex(source: str, timeout: float = LATEX_TIMEOUT) -> bytes:
         with open(path, "w", encoding="utf-8") as f:
             f.write(source)
         runs = 1 if command[0] == "latexmk" else 2
-        env = dict(os.environ, openout_any="p", openin_any="p", shell_escape="f")
+        env = dict(os.environ, openout_any="p", shell_escape="f")  # writes stay in the folder
         for _ in range(runs):
             try:
                 done = subprocess.run(command + ["document.tex"], cwd=folder, capture_output=True, text=True,

@@ -1,0 +1,258 @@
+"""Derived results compiled into vectorised NumPy functions: a function, its gradient and its Hessian.
+
+`compile(expr, variables)` differentiates with the project's checked derivative engine (one
+`differentiate` per variable), takes the Hessian from the derived gradient, and compiles all three
+with `lambdify` (common subexpressions eliminated, one function per object). The compiled functions
+take points as an array whose last axis holds the coordinates, so one call evaluates many points:
+`f(X)` has shape `X.shape[:-1]`, `grad(X)` has `X.shape`, `hessian(X)` has `X.shape + (n,)`.
+
+Before it is returned, every compiled function is compared with the symbolic result at random points
+(mpmath at 30 digits); a disagreement is an engine bug (`EngineError`).
+
+Extra *data* symbols (`x_i`, `y_i` of a per-sample loss) can be passed as `data=`: they become keyword
+arrays of the compiled functions and broadcast against the points.
+"""
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass, field
+from typing import Callable, Sequence
+
+import numpy as np
+import sympy as sp
+
+from gradwise.derivations import functions as fn
+from gradwise.derivations.derivation import Derivation, differentiate
+from gradwise.derivations.equivalence import _sample, _value, equivalent
+from gradwise.derivations.parsing import parse, parse_variables, symbol
+from gradwise.errors import EngineError, GradwiseError
+
+CHECK_POINTS = 3
+CHECK_RTOL = 1e-9
+MAX_VARIABLES = 64
+
+
+def _sigmoid(x):
+    x = np.asarray(x, dtype=float)
+    e = np.exp(-np.abs(x))
+    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+def _softplus(x):
+    return np.logaddexp(0.0, x)
+
+
+_erf = np.frompyfunc(math.erf, 1, 1)
+
+
+def _erf_float(x):
+    return np.asarray(_erf(x), dtype=float)
+
+
+def _gelu(x):
+    return 0.5 * x * (1.0 + _erf_float(np.asarray(x, dtype=float) / math.sqrt(2.0)))
+
+
+def _logsumexp(*args):
+    stacked = np.stack(np.broadcast_arrays(*[np.asarray(a, dtype=float) for a in args]))
+    top = np.max(stacked, axis=0)
+    top = np.where(np.isfinite(top), top, 0.0)
+    return top + np.log(np.sum(np.exp(stacked - top), axis=0))
+
+
+def _softmax(k, *args):
+    return np.exp(np.asarray(args[int(k) - 1], dtype=float) - _logsumexp(*args))
+
+
+def _heaviside(x, h0=0.5):
+    return np.heaviside(x, h0)
+
+
+#: NumPy implementations of the project's functions and of SymPy names NumPy lacks
+NUMPY_FUNCTIONS = {
+    "sigmoid": _sigmoid, "softplus": _softplus, "relu": lambda x: np.maximum(x, 0.0),
+    "gelu": _gelu, "logsumexp": _logsumexp, "softmax": _softmax, "erf": _erf_float, "Heaviside": _heaviside,
+    "DiracDelta": lambda x, *k: np.zeros_like(np.asarray(x, dtype=float)),
+}
+
+
+@dataclass
+class Compiled:
+    """A function of n variables with its gradient and Hessian, symbolic and compiled.
+
+    `f`, `grad`, `hessian` take an array of points (last axis = the n coordinates) and keyword data
+    arrays; `derivations[i]` is the checked derivation of ∂f/∂variables[i].
+    """
+
+    expr: sp.Expr
+    variables: tuple[sp.Symbol, ...]
+    gradient_exprs: tuple[sp.Expr, ...]
+    hessian_exprs: sp.ImmutableMatrix | None
+    derivations: tuple[Derivation | None, ...]
+    data: tuple[sp.Symbol, ...] = ()
+    checked_points: int = 0
+    _f: Callable = field(repr=False, default=None)
+    _grad: Callable = field(repr=False, default=None)
+    _hess: Callable = field(repr=False, default=None)
+
+    @property
+    def n(self) -> int:
+        return len(self.variables)
+
+    def _args(self, X, data):
+        X = np.asarray(X, dtype=float)
+        if X.shape[-1:] != (self.n,):
+            raise GradwiseError(f"expected points with {self.n} coordinates "
+                                f"({', '.join(v.name for v in self.variables)}), got shape {X.shape}")
+        missing = [s.name for s in self.data if s.name not in data]
+        if missing:
+            raise GradwiseError(f"the data column{'s' if len(missing) > 1 else ''} "
+                                f"{', '.join(missing)} {'are' if len(missing) > 1 else 'is'} missing")
+        return [X[..., i] for i in range(self.n)] + [np.asarray(data[s.name], dtype=float) for s in self.data]
+
+    def _shape(self, args) -> tuple:
+        return np.broadcast_shapes(*[np.shape(a) for a in args]) if args else ()
+
+    def f(self, X, **data) -> np.ndarray:
+        """f at each point: shape X.shape[:-1] (broadcast with the data)."""
+        args = self._args(X, data)
+        with np.errstate(all="ignore"):
+            return np.broadcast_to(np.asarray(self._f(*args), dtype=float), self._shape(args)).copy()
+
+    def grad(self, X, **data) -> np.ndarray:
+        """∇f at each point: shape (..., n)."""
+        args = self._args(X, data)
+        shape = self._shape(args)
+        with np.errstate(all="ignore"):
+            parts = self._grad(*args)
+            return np.stack([np.broadcast_to(np.asarray(p, dtype=float), shape) for p in parts], axis=-1)
+
+    def hessian(self, X, **data) -> np.ndarray:
+        """The Hessian at each point: shape (..., n, n)."""
+        if self._hess is None:
+            raise GradwiseError("this function was compiled without its Hessian (hessian=False)")
+        args = self._args(X, data)
+        shape = self._shape(args)
+        with np.errstate(all="ignore"):
+            parts = self._hess(*args)
+            flat = np.stack([np.broadcast_to(np.asarray(p, dtype=float), shape) for p in parts], axis=-1)
+        return flat.reshape(shape + (self.n, self.n))
+
+    @property
+    def is_quadratic(self) -> bool:
+        """A polynomial of degree <= 2 in the variables (so its Hessian is constant)."""
+        try:
+            return sp.Poly(self.expr, *self.variables).total_degree() <= 2 and not (
+                self.expr.free_symbols - set(self.variables))
+        except (sp.PolynomialError, sp.GeneratorsNeeded):
+            return False
+
+
+def _lambdify(symbols, exprs):
+    return sp.lambdify(symbols, exprs, modules=[NUMPY_FUNCTIONS, "numpy"], cse=True)
+
+
+def read_variables(expr: sp.Expr, variables, data: Sequence[sp.Symbol] = ()) -> tuple[sp.Symbol, ...]:
+    """The parameters in a fixed order: as given, else the free symbols (data excluded) sorted by name."""
+    free = expr.free_symbols - set(data)
+    if variables is None:
+        out = sorted(free, key=lambda s: s.name)
+    else:
+        if isinstance(variables, str):
+            out = parse_variables(variables)
+        else:
+            out = [v if isinstance(v, sp.Symbol) else parse_variables(str(v))[0] for v in variables]
+        out = [symbol(v.name) for v in out]
+        if len(set(out)) != len(out):
+            raise GradwiseError("a variable is named twice in the list of variables")
+        extra = sorted(s.name for s in free - set(out))
+        if extra:
+            raise GradwiseError(f"the function has symbols that are not in the variables: {', '.join(extra)}")
+    if not out:
+        raise GradwiseError("the function has no variables to optimise")
+    if len(out) > MAX_VARIABLES:
+        raise GradwiseError(f"too many variables ({len(out)}; the limit is {MAX_VARIABLES})")
+    return tuple(out)
+
+
+def as_expression(expr) -> sp.Expr:
+    """A scalar SymPy expression from text or SymPy."""
+    if isinstance(expr, str):
+        e = parse(expr)
+    elif isinstance(expr, (int, float)):
+        e = sp.Float(expr) if isinstance(expr, float) else sp.Integer(expr)
+    elif isinstance(expr, sp.Basic):
+        e = expr
+    else:
+        raise GradwiseError(f"cannot optimise a {type(expr).__name__}: give text or a SymPy expression")
+    if isinstance(e, sp.MatrixBase) or not isinstance(e, sp.Expr) or isinstance(e, sp.Equality):
+        raise GradwiseError(f'"{expr}" is not one expression to optimise')
+    return e
+
+
+def compile(expr, variables=None, *, data: Sequence = (), hessian: bool = True, check: bool = True,
+            timeout: float | None = None) -> Compiled:
+    """Compile f, ∇f (derived step by step, every step checked) and the Hessian into NumPy functions.
+
+    `variables` fixes the order of the parameters ("x,y" or symbols); without it the symbols are sorted
+    by name. `data` names symbols that are inputs rather than parameters (per-sample losses).
+    """
+    e = as_expression(expr)
+    data_symbols = tuple(symbol(d) if isinstance(d, str) else symbol(d.name) for d in data)
+    e = e.xreplace({s: symbol(s.name) for s in e.free_symbols if isinstance(s, sp.Symbol)})
+    variables = read_variables(e, variables, data_symbols)
+    derivations, grads = [], []
+    for v in variables:
+        try:
+            d = differentiate(e, v, timeout=timeout)
+            g = d.result
+        except EngineError:
+            d, g = None, sp.diff(e, v)
+        if g.has(sp.Derivative):  # a rule the engine does not know: SymPy's own derivative, checked
+            d, g = None, sp.diff(e, v)
+        if d is None and equivalent(sp.diff(e, v), g, confirm=True).equal is False:
+            raise EngineError(f"the derivative of {e} in {v} failed its check")
+        derivations.append(d)
+        grads.append(g)
+    hess = None
+    if hessian:
+        hess = sp.ImmutableMatrix([[sp.diff(g, w) for w in variables] for g in grads])
+    symbols = list(variables) + list(data_symbols)
+    c = Compiled(e, variables, tuple(grads), hess, tuple(derivations), data_symbols,
+                 _f=_lambdify(symbols, e), _grad=_lambdify(symbols, list(grads)),
+                 _hess=_lambdify(symbols, list(hess)) if hess is not None else None)
+    if check:
+        c.checked_points = check_compiled(c)
+    return c
+
+
+def check_compiled(c: Compiled, points: int = CHECK_POINTS, seed: int = 0) -> int:
+    """Compare the compiled f, ∇f and Hessian with their symbolic forms at random points (mpmath)."""
+    rng = random.Random(seed)
+    symbols = list(c.variables) + list(c.data)
+    pairs = [(c.expr, lambda X, d: c.f(X, **d)[()])]
+    pairs += [(g, (lambda i: lambda X, d: c.grad(X, **d)[i])(i)) for i, g in enumerate(c.gradient_exprs)]
+    if c.hessian_exprs is not None:
+        pairs += [(h, (lambda i: lambda X, d: c.hessian(X, **d).reshape(-1)[i])(i))
+                  for i, h in enumerate(c.hessian_exprs)]
+    agreed, tries = 0, 0
+    while agreed < points and tries < 40:
+        tries += 1
+        point = {s: _sample(rng, tries) for s in symbols}
+        X = np.array([float(point[v]) for v in c.variables])
+        d = {s.name: float(point[s]) for s in c.data}
+        ok = True
+        for expr, compiled in pairs:
+            exact = _value(expr, point)
+            if exact is None or exact.imag != 0:
+                ok = False
+                break
+            got = float(compiled(X, d))
+            if not abs(got - exact.real) <= CHECK_RTOL * max(1.0, abs(exact.real)):
+                if not math.isfinite(got) and abs(exact.real) > 1e300:
+                    continue
+                raise EngineError(f"the compiled form of {expr} gives {got} at "
+                                  f"{ {s.name: float(v) for s, v in point.items()} }, not {exact.real}")
+        agreed += ok
+    return agreed

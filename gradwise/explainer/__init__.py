@@ -18,6 +18,9 @@ EXPLAINERS = {
     "sweep": "gradwise.explainer.optimize",
     "optimization": "gradwise.explainer.optimize",
     "check": "gradwise.explainer.check",
+    "backprop": "gradwise.explainer.backprop",
+    "weight_gradient": "gradwise.explainer.backprop",
+    "gradient_flow": "gradwise.explainer.backprop",
 }
 
 

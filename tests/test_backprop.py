@@ -1,0 +1,189 @@
+"""Computational graphs of expressions, one weight's gradient by paths, and the backprop/gradients CLI."""
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+import sympy as sp
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gradwise.cli import main
+from gradwise.derivations.graph import build_graph, read_point
+from gradwise.derivations.parsing import parse, symbol
+from gradwise.errors import GradwiseError
+from gradwise.simulations.network import Network
+from gradwise.simulations.weight_paths import explain_parameter
+
+
+def _sig(x):
+    return 1 / (1 + math.exp(-x))
+
+
+def test_sigmoid_neuron_by_hand():
+    g = build_graph("sigmoid(w*x + b)", "w=0.5,x=2,b=-1")
+    s = _sig(0.5 * 2 - 1)
+    assert g.value == pytest.approx(s)
+    d = s * (1 - s)
+    assert g.gradients == pytest.approx({"b": d, "w": d * 2, "x": d * 0.5}, rel=1e-12)
+    ops = [n.op for n in g.nodes if not n.is_input]
+    assert ops == ["×", "+", "sigmoid"]
+    sigmoid_edge = g.edges_into(g.output.index)[0]
+    assert sigmoid_edge.rule == "sigmoid"
+    assert str(sigmoid_edge.local) in ("(1 - sigmoid(v2))*sigmoid(v2)", "sigmoid(v2)*(1 - sigmoid(v2))")
+
+
+def test_shared_node_gives_several_paths_that_add_up():
+    g = build_graph("x*sigmoid(x) + x^2", {"x": 1.0})
+    assert g.path_counts["x"] == 3
+    s = _sig(1.0)
+    exact = s + s * (1 - s) + 2
+    assert g.gradients["x"] == pytest.approx(exact, rel=1e-12)
+    assert sum(p.product for p in g.paths["x"]) == pytest.approx(exact, rel=1e-12)
+    assert sorted(round(p.product, 9) for p in g.paths["x"]) == sorted(round(v, 9) for v in (s, s * (1 - s), 2.0))
+
+
+def test_two_layer_expression_from_the_issue():
+    text = "(sigmoid(w2*tanh(w1*x + b1) + b2) - y)^2"
+    at = {"w1": 0.5, "x": 2.0, "b1": -0.3, "w2": 1.5, "b2": 0.1, "y": 1.0}
+    g = build_graph(text, at)
+    h = math.tanh(0.5 * 2 - 0.3)
+    s = _sig(1.5 * h + 0.1)
+    dL_dw1 = 2 * (s - 1) * s * (1 - s) * 1.5 * (1 - h * h) * 2
+    assert g.gradients["w1"] == pytest.approx(dL_dw1, rel=1e-12)
+    assert g.reference["w1"] == pytest.approx(dL_dw1, rel=1e-12)
+
+
+EXPRESSIONS = ["x*y + sin(x)", "exp(x)/(1 + y^2)", "log(1 + exp(x*y)) - x", "sqrt(x^2 + y^2)",
+               "tanh(x)*relu(y) + softplus(x - y)", "max(x, y) + x^3", "x^y", "logsumexp(x, y, 0)"]
+
+
+@pytest.mark.parametrize("text", EXPRESSIONS)
+@settings(max_examples=8)
+@given(x=st.floats(0.2, 2.5), y=st.floats(0.2, 2.5))
+def test_gradients_equal_sympy_at_random_points(text, x, y):
+    expr = parse(text)
+    point = {"x": x, "y": y}
+    g = build_graph(text, point)
+    at = {symbol("x"): x, symbol("y"): y}
+    for name, value in g.gradients.items():
+        exact = float(sp.N(sp.diff(expr, symbol(name)).subs(at).rewrite(sp.exp)))
+        assert value == pytest.approx(exact, rel=1e-9, abs=1e-12)
+    assert g.value == pytest.approx(float(sp.N(expr.subs(at).rewrite(sp.exp))), rel=1e-12)
+
+
+def test_every_local_derivative_is_checked_by_the_engine():
+    g = build_graph("x*sigmoid(x*y)", "x=1,y=2")
+    for e in g.edges:
+        assert e.derivation.checks, "every local derivative carries its step checks"
+        assert all(j.equal is not False for j in e.derivation.checks.values())
+
+
+def test_bad_points():
+    with pytest.raises(GradwiseError, match="give a value for y"):
+        build_graph("x*y", "x=1")
+    with pytest.raises(GradwiseError, match="not NAME=VALUE"):
+        read_point("x:1")
+    with pytest.raises(GradwiseError, match="must be a real number"):
+        read_point("x=y")
+    with pytest.raises(GradwiseError, match="undefined at this point"):
+        build_graph("log(x)", "x=-1")
+    with pytest.raises(GradwiseError, match="no variables"):
+        build_graph("2 + 3", "x=1")
+    assert read_point("x=1/2, y=pi") == pytest.approx({"x": 0.5, "y": math.pi})
+
+
+def test_graph_is_bounded():
+    big = " + ".join(f"sin(x{i})" for i in range(80))
+    with pytest.raises(GradwiseError, match="too large"):
+        build_graph(big, ",".join(f"x{i}=1" for i in range(80)))
+
+
+# ---------------------------------------------------------------------------------------------------
+# One parameter of a network
+
+def test_weight_gradient_paths_add_up_to_backward():
+    net = Network.from_sizes([3, 4, 3, 2], ["tanh", "sigmoid", "identity"], "cross_entropy", seed=2)
+    rng = np.random.default_rng(0)
+    X, y = rng.normal(size=(5, 3)), rng.integers(0, 2, 5)
+    w = explain_parameter(net, X, y, "W1[2,3]")
+    g = net.backward(X, y)
+    assert w.value == g.grad_weights[0][2, 3]
+    assert w.path_count == 3 * 2
+    assert w.path_sum == pytest.approx(w.value, rel=1e-10)
+    assert sum(p.product for p in w.paths) == pytest.approx(g.deltas[0][0, 3], rel=1e-10)
+    b = explain_parameter(net, X, y, "b3[1]")
+    assert b.value == pytest.approx(g.grad_biases[2][1]) and b.path_count == 1
+    assert str(w.facts["dz1/da2"].result) == "W21" and str(w.facts["dz1/dW11"].result) == "a1"
+
+
+@pytest.mark.parametrize("text,message", [("W3[0,0]", "layers 1 to 2"), ("W1[5,0]", r"shape \(3, 4\)"),
+                                          ("W1[0]", "two indices"), ("V1[0,0]", "not a parameter"),
+                                          ("b2[9]", "up to 1")])
+def test_bad_parameters(text, message):
+    net = Network.from_sizes([3, 4, 2], "tanh", "mse", seed=0)
+    with pytest.raises(GradwiseError, match=message):
+        explain_parameter(net, np.ones((1, 3)), np.ones((1, 2)), text)
+
+
+# ---------------------------------------------------------------------------------------------------
+# The command line
+
+def test_cli_backprop_text_and_json(capsys, tmp_path):
+    assert main(["backprop", "sigmoid(w*x + b)", "--at", "w=0.5,x=2,b=-1"]) == 0
+    out = capsys.readouterr().out
+    assert "∂v3/∂v2" in out and "σ(v2)·(1 - σ(v2))" in out and "grad" in out
+    assert max(len(line) for line in out.splitlines()) <= 80
+    assert main(["backprop", "sigmoid(w*x + b)", "--at", "w=0.5,x=2,b=-1", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["kind"] == "backprop" and data["gradients"]["w"] == pytest.approx(0.5)
+    assert {e["rule"] for e in data["edges"]} >= {"sigmoid", "sum"}
+    assert data["paths"]["w"]["count"] == 1
+
+
+def test_cli_draws_the_graph(tmp_path, capsys):
+    svg = tmp_path / "graph.svg"
+    assert main(["backprop", "(sigmoid(w*x) - y)^2", "--at", "w=1,x=2,y=0", "--graph", str(svg)]) == 0
+    text = svg.read_text()
+    assert text.startswith("<?xml") and "<svg" in text
+    png = tmp_path / "graph.png"
+    assert main(["backprop", "x*y", "--at", "x=1,y=2", "--graph", str(png)]) == 0
+    assert png.read_bytes()[:4] == b"\x89PNG"
+    assert main(["backprop", "x*y", "--at", "x=1,y=2", "--graph", str(tmp_path / "g.gif")]) == 2
+    assert "use a file ending in .svg" in capsys.readouterr().err
+
+
+def test_cli_network_file(tmp_path, capsys):
+    f = tmp_path / "net.toml"
+    f.write_text('sizes = [3, 4, 3]\nactivations = ["tanh", "identity"]\nloss = "cross_entropy"\n'
+                 '[data]\ninputs = [[0.5, -1.0, 2.0], [1.5, 0.3, -0.7]]\ntargets = [2, 0]\n')
+    assert main(["backprop", str(f), "--explain", "W1[0,1]"]) == 0
+    out = capsys.readouterr().out
+    assert "sum over the 3 paths" in out and "tanh'(z1[1])" in out and "(δ_(l+1) W_(l+1)^T)" in out
+    assert main(["backprop", str(f), "--explain", "W1[0,1]", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["paths"]["sum"] == pytest.approx(data["value"], rel=1e-10)
+    assert main(["backprop", str(f)]) == 2
+    assert "needs --explain" in capsys.readouterr().err
+
+
+def test_cli_gradients(tmp_path, capsys):
+    plot = tmp_path / "vanishing.png"
+    assert main(["gradients", "--depth", "8", "--width", "6", "--activation", "sigmoid,relu",
+                 "--init", "xavier,he", "--plot", str(plot), "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert len(data["runs"]) == 4 and plot.read_bytes()[:4] == b"\x89PNG"
+    assert data["runs"][0]["derivative_bound"] == "1/4"
+    assert main(["gradients", "--activation", "sigmod"]) == 2
+    assert "choose one of sigmoid" in capsys.readouterr().err
+    assert main(["gradients", "--depth", "100000"]) == 2
+
+
+def test_cli_typos_are_one_line_errors(capsys):
+    assert main(["backprop", "sigmoid(w*x", "--at", "w=1,x=1"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error:") and len(err.strip().splitlines()) == 1
+    assert main(["backprop", "x*y"]) == 2
+    assert "--at" in capsys.readouterr().err

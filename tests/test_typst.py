@@ -1,0 +1,163 @@
+"""The Typst printer, construct by construct, and every derivation of the corpus compiling to PDF."""
+import pytest
+import sympy as sp
+import typst
+
+from gradwise.derivations import functions as fn
+from gradwise.derivations.derivation import differentiate
+from gradwise.derivations.parsing import symbol
+from gradwise.derivations.rules import Rule
+from gradwise.explainer import explain, wording
+from gradwise.printing.typst import NotationError, notation_typst, symbol_typst, typst as T
+from gradwise.renderers import render
+from gradwise.renderers import typst as typst_renderer
+from gradwise.renderers.pdf import compile_typst
+
+x, y, w, b = (symbol(n) for n in "xywb")
+f = sp.Function("f")
+
+CONSTRUCTS = [
+    (x**2 * sp.sin(x), "x^(2) sin(x)"),
+    (sp.Rational(-3, 4), "-frac(3, 4)"),
+    (1 / (1 + sp.exp(-x)), "frac(1, 1 + e^(-x))"),
+    (sp.sqrt(x + 1), "sqrt(x + 1)"),
+    (x ** sp.Rational(1, 3), "root(3, x)"),
+    (x ** sp.Rational(2, 3), "x^(2 slash 3)"),
+    (sp.Derivative(x**2, x), "frac(dif, dif x) (x^(2))"),
+    (sp.Derivative(w * x + b, w), "frac(partial, partial w) (b + w x)"),
+    (sp.Derivative(sp.sin(x), (x, 2)), "frac(dif^(2), dif x^(2)) (sin(x))"),
+    (sp.Derivative(x * y, x, y), "frac(partial^(2), partial x partial y) (x y)"),
+    (fn.sigmoid(x), "sigma(x)"),
+    (fn.relu(x), 'op("ReLU")(x)'),
+    (fn.softplus(x), 'op("softplus")(x)'),
+    (fn.softmax(2, x, y), 'op("softmax")(x, y)_(2)'),
+    (fn.logsumexp(x, y), 'op("logsumexp")(x, y)'),
+    (sp.log(x), "ln(x)"),
+    (sp.sin(x) ** 2, "sin^(2)(x)"),
+    (sp.asinh(x), 'op("arsinh")(x)'),
+    (sp.Heaviside(x, 0), "H(x)"),
+    (sp.DiracDelta(x), "delta(x)"),
+    (sp.Abs(x - 1), "abs(x - 1)"),
+    (sp.Max(x, 1), "max(1, x)"),
+    (sp.Min(0, x), "min(0, x)"),
+    (sp.ImmutableMatrix([[1, x], [2, 3]]), 'mat(delim: "[", 1, x; 2, 3)'),
+    (sp.ImmutableMatrix([x, y]), 'mat(delim: "[", x; y)'),
+    (sp.Piecewise((1, x > 0), (0, True)), 'cases(1 & "if " x > 0, 0 & "otherwise")'),
+    (sp.Sum(x ** symbol("i"), (symbol("i"), 1, symbol("n"))), "sum_(i = 1)^(n) x^(i)"),
+    (sp.Eq(x, y), "x = y"),
+    (sp.Le(x, 1), "x <= 1"),
+    (sp.Ne(x, 2), "x != 2"),
+    (symbol("alpha"), "alpha"),
+    (symbol("w_1"), "w_(1)"),
+    (symbol("theta_ij"), "theta_(i j)"),
+    (symbol("loss"), 'italic("loss")'),
+    (x * (1 - x), "x (1 - x)"),
+    (-x * sp.cos(x) + sp.sin(x), "-x cos(x) + sin(x)"),
+    (sp.pi * x, "pi x"),
+    (f(x), "f(x)"),
+]
+
+
+@pytest.mark.parametrize("expr, expected", CONSTRUCTS, ids=[str(e) for e, _ in CONSTRUCTS])
+def test_construct(expr, expected):
+    assert T(expr) == expected
+
+
+def test_every_construct_compiles():
+    src = "".join(f"$ {T(e)} $\n" for e, _ in CONSTRUCTS)
+    assert compile_typst(src)[:5] == b"%PDF-"
+
+
+@pytest.mark.parametrize("name", ['a"b', "x\\y", "#import", "$x$"])
+def test_hostile_symbol_names_stay_text(name):
+    # a symbol name can never break out of the math or run code
+    shown = symbol_typst(name)
+    assert shown.startswith(('"', 'italic("'))
+    compile_typst(f"$ {shown} $")
+
+
+def test_user_text_is_a_string_literal():
+    assert typst_renderer.words('#eval("x") $a$ [b] \\') == '#"#eval(\\"x\\") $a$ [b] \\\\"'
+
+
+def test_notations_of_every_rule_translate():
+    formulas = [n.latex for _, n, _ in wording.FUNCTION_RULES.values()]
+    src = "".join(f"$ {notation_typst(t)} $\n" for t in formulas)
+    compile_typst(src)
+    assert notation_typst(r"\frac{\mathrm{d}}{\mathrm{d}x} x^{n} = n\,x^{n-1}") == \
+        "frac(dif, dif x) x^(n) = n thin x^(n - 1)"
+
+
+def test_unknown_latex_is_reported():
+    with pytest.raises(NotationError):
+        notation_typst(r"\weird{x}")
+
+
+# -----------------------------------------------------------------------------------------------
+# The corpus: one input per rule of the engine (the test below proves the coverage), in several
+# shapes (partials, higher orders, the project's functions). Every one must compile at every detail.
+
+CORPUS = [
+    ("7 + y", "x", 1), ("x", "x", 1), ("5x^3", "x", 1), ("x^2 - sin(x)", "x", 1), ("x^(-2)", "x", 1),
+    ("sqrt(x)", "x", 1), ("x^(1/3)", "x", 1), ("x^pi", "x", 1), ("x e^x sin(x)", "x", 1),
+    ("sin(x)/x", "x", 1), ("sin(x^2)", "x", 1), ("e^x", "x", 1), ("2^x", "x", 1), ("ln(x)", "x", 1),
+    ("log(x, 2)", "x", 1), ("x^x", "x", 1), ("tan(x) + sec(x) + csc(x) + cot(x)", "x", 1),
+    ("asin(x) + acos(x) + atan(x) + acot(x)", "x", 1), ("sinh(x) + cosh(x) + tanh(x) + coth(x)", "x", 1),
+    ("asinh(x) + acosh(x) + atanh(x)", "x", 1), ("abs(x)", "x", 1), ("sign(x)", "x", 1),
+    ("relu(x)", "x", 1), ("sigmoid(w*x + b)", "w", 1), ("softplus(x)", "x", 1), ("erf(x)", "x", 1),
+    ("gelu(x)", "x", 1), ("max(x, 1)", "x", 1), ("min(x, 0)", "x", 1), ("logsumexp(x, 2x)", "x", 1),
+    ("softmax(x, 2x)[1]", "x", 1), ("x^3 e^x", "x", 2), ("(sigmoid(w*x + b) - y)^2 / 2", "w", 1),
+    ("x^2 y + sin(y)", "y", 1), ("e^(-x^2/2)", "x", 1), ("ln(1 + e^(w*x))", "w", 1), ("f(x)^2", "x", 1),
+    ("\\frac{1}{1+e^{-x}}", "x", 1), ("theta_1 * alpha^2", "alpha", 1), ("tanh(x)", "x", 3),
+    ("relu(x)", "x", 2), (sp.Heaviside(x), "x", 1),
+]
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return [differentiate(text, wrt, order=order) for text, wrt, order in CORPUS]
+
+
+def test_corpus_covers_every_rule(corpus):
+    seen = {s.rule for d in corpus for o in d.orders for s in o.tree.walk()}
+    classes = {c.rule for c in _subclasses(Rule) if isinstance(getattr(c, "rule", None), str) and c.rule}
+    elementary = {rid for rid, _ in _elementary_ids()}
+    # "heaviside": the engine answers d/dx H(x) with its "unknown" rule today (noted in docs/notes/issue-3.md)
+    missing = (classes | elementary) - seen - {"unknown", "heaviside"}
+    assert not missing, f"the corpus has no derivation that uses {sorted(missing)}"
+
+
+def _subclasses(cls):
+    for sub in cls.__subclasses__():
+        yield sub
+        yield from _subclasses(sub)
+
+
+def _elementary_ids():
+    from gradwise.derivations import rules
+    table = rules._d_table() if hasattr(rules, "_d_table") else {}
+    return [(rid, fn_) for rid, fn_ in table.values()]
+
+
+@pytest.mark.parametrize("detail", ["brief", "standard", "full"])
+def test_whole_corpus_compiles(corpus, detail):
+    # one Typst document per derivation; a failure names the input
+    for (text, _, _), d in zip(CORPUS, corpus):
+        try:
+            pdf = render(explain(d, detail), "pdf")
+        except Exception as exc:  # pragma: no cover - the message is the point
+            raise AssertionError(f"{text!r} at detail {detail} does not compile: {exc}") from exc
+        assert pdf[:5] == b"%PDF-"
+
+
+def test_pdf_is_the_same_every_time(corpus):
+    doc = explain(corpus[8], "full")
+    assert render(doc, "pdf") == render(doc, "pdf")
+
+
+def test_typst_ignores_system_fonts():
+    from gradwise.renderers.pdf import _compiler
+    fonts = typst.Fonts(include_system_fonts=False).families()
+    assert "New Computer Modern" in fonts and "DejaVu Sans" not in fonts
+    assert _compiler() is _compiler()
+

@@ -1,0 +1,178 @@
+"""`matrix_gradient("x^T A x", "x")`: ∂f/∂X in matrix notation, derived by the differential method, checked.
+
+Every line of the derivation (each rule applied inside df, each term brought to tr(Gᵀ dX), and the
+result) is compared with central finite differences along random directions at random matrices of the
+declared shapes before it is returned; a line that fails is an engine bug (`EngineError`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from gradwise.derivations.display import Displayable
+from gradwise.derivations.limits import time_limit
+from gradwise.derivations.matrix_calculus import checking, expressions as e
+from gradwise.derivations.matrix_calculus.checking import FiniteDifferenceCheck
+from gradwise.derivations.matrix_calculus.differentials import (DifferentialStep, TermStep, differentiate_steps,
+                                                                gradient_form, written_form)
+from gradwise.derivations.matrix_calculus.expressions import SCALAR, shape
+from gradwise.derivations.matrix_calculus.numpy_code import compile_module, module_code
+from gradwise.derivations.matrix_calculus.parsing import parse_matrix, parse_shapes
+from gradwise.derivations.matrix_calculus.simplify import simplify
+from gradwise.errors import EngineError, GradwiseError
+
+LAYOUT = "denominator"
+
+
+@dataclass(frozen=True)
+class CollectStep:
+    """df = tr(Gᵀ dX) with G the sum of the terms' gradients, then G simplified."""
+
+    rule: str
+    before: e.Node
+    after: e.Node
+    substeps: tuple = ()
+
+
+@dataclass
+class MatrixGradient(Displayable):
+    """∂f/∂X of a scalar function of vectors and matrices, with its differential-method derivation."""
+
+    input: str
+    expression: e.Node
+    variable: e.Var
+    shapes: dict
+    differential_steps: list[DifferentialStep]
+    df: e.Node
+    term_steps: list[TermStep]
+    collected: e.Node                 # the sum of the terms' gradients, as they came
+    result: e.Node                    # G, simplified: ∂f/∂X
+    sizes: dict                       # the sizes the check used
+    checks: dict = field(repr=False, default_factory=dict)   # step -> FiniteDifferenceCheck
+    result_check: FiniteDifferenceCheck | None = None
+
+    kind = "matrix_gradient"
+    layout = LAYOUT
+
+    @property
+    def steps(self) -> tuple:
+        return (*self.differential_steps, *self.term_steps, self.collect_step)
+
+    @property
+    def collect_step(self) -> CollectStep:
+        return CollectStep("collect", self.df, written_form(self.result, self.variable))
+
+    def check_of(self, step) -> FiniteDifferenceCheck | None:
+        return self.checks.get(step)
+
+    @property
+    def variable_kind(self) -> str:
+        return e.kind_of(self.variable.shape)
+
+    @property
+    def notes(self) -> list[str]:
+        """Where f is not differentiable or not defined, and the conventions used there."""
+        return domain_notes(self.expression)
+
+    def numpy_code(self) -> str:
+        """A Python module computing f (`value`) and the gradient (`grad_<X>`) with NumPy."""
+        return module_code(self.expression, self.result, self.variable, "; ".join(self.notes))
+
+    def compile(self):
+        """The gradient as a NumPy function of the variables (in order of appearance); `.value` is f."""
+        return compile_module(self.numpy_code(), self.variable, "; ".join(self.notes))
+
+
+def matrix_gradient(expression: str, wrt: str | None = None, *, shapes: dict | str | None = None,
+                    timeout: float | None = None, seed: int = 0) -> MatrixGradient:
+    """∂f/∂X for a scalar f written in matrix notation ("x^T A x", "log(det(X))"), checked numerically."""
+    with time_limit(timeout):
+        declared = parse_shapes(shapes) if isinstance(shapes, str) else dict(shapes or {})
+        parsed = parse_matrix(expression, declared)
+        f = parsed.tree
+        if shape(f) != SCALAR:
+            raise GradwiseError(f'matgrad differentiates a scalar function, but "{expression}" is '
+                                f"{e.shape_text(shape(f))}; for a vector function use gradwise jacobian")
+        X = _variable(f, wrt, expression, parsed.shapes)
+        df, dsteps = differentiate_steps(f, X)
+        if isinstance(df, e.Zero):
+            raise GradwiseError(f'"{expression}" does not depend on {wrt}')
+        G, tsteps = gradient_form(df, X)
+        collected = e.add(*[t.gradient for t in tsteps])
+        sizes, checks, result_check = _check_all(f, X, dsteps, tsteps, G, seed, expression)
+        out = MatrixGradient(expression, f, X, parsed.shapes, dsteps, df, tsteps, collected, G, sizes, checks,
+                             result_check)
+        checks[out.collect_step] = result_check
+        return out
+
+
+def _check_all(f, X, dsteps, tsteps, G, seed: int, expression: str):
+    """Check every line at random points: first with a different size for each named dimension (so a
+    transposed answer cannot pass by symmetry), then, where that leaves a matrix singular, all sizes 3."""
+    named = checking.sizes_for(f)
+    for sizes in (named, {d: 3 for d in named}):
+        samples = checking.samples(f, X, sizes, seed=seed)
+        if not samples:
+            continue
+        checks: dict = {}
+        for step in dsteps:
+            checks[step] = checking.check_line(step.after, f, X, samples, sizes)
+        for step in tsteps:
+            checks[step] = checking.check_equal(step.before, step.after, X, samples, sizes)
+        result_check = checking.check_gradient(G, f, X, samples, sizes)
+        if result_check.samples == 0 or any(c.samples == 0 for c in checks.values()):
+            continue
+        for step, check in checks.items():
+            _must_pass(check, step.rule, step.after)
+        _must_pass(result_check, "result", G)
+        return sizes, checks, result_check
+    raise GradwiseError(f'found no point where "{expression}" and its derivative are defined, to check the '
+                        "result at")
+
+
+def _variable(f: e.Node, wrt, text: str, shapes: dict) -> e.Var:
+    names = [v.name for v in e.variables(f)]
+    if wrt is None:
+        if len(names) != 1:
+            raise GradwiseError(f'"{text}" has several variables ({", ".join(names)}); say which with --wrt')
+        wrt = names[0]
+    from gradwise.derivations.parsing import GREEK_LETTERS
+    wrt = GREEK_LETTERS.get(str(wrt).strip(), str(wrt).strip())
+    if wrt not in names:
+        raise GradwiseError(f'"{text}" does not contain the variable {wrt}' + (
+            f" (its variables: {', '.join(names)})" if names else ""))
+    return e.var(wrt, shapes[wrt])
+
+
+def _must_pass(check: FiniteDifferenceCheck, rule: str, line: e.Node) -> FiniteDifferenceCheck:
+    if not check.valid:
+        raise EngineError(f"the {rule} line {line} failed its finite-difference check "
+                          f"(relative error {check.max_error:.2g} over {check.samples} samples)")
+    return check
+
+
+def domain_notes(f: e.Node) -> list[str]:
+    """Sentences about the points where f or its gradient is not defined."""
+    notes = []
+    for node in e.walk(f):
+        if isinstance(node, e.Norm) and not (isinstance(node, e.Norm) and _squared(f, node)):
+            notes.append(f"‖{_show(node.arg)}‖ is not differentiable where {_show(node.arg)} = 0")
+        elif isinstance(node, e.Func) and node.name == "relu":
+            notes.append(f"relu is not differentiable where an entry of {_show(node.arg)} is 0; "
+                         "there the derivative H(0) = 0 is used, as in PyTorch")
+        elif isinstance(node, e.LogDet):
+            notes.append(f"log det({_show(node.arg)}) needs det({_show(node.arg)}) > 0")
+        elif isinstance(node, e.Inverse):
+            notes.append(f"{_show(node.arg)} must be invertible")
+        elif isinstance(node, e.Func) and node.name == "log" and not isinstance(node.arg, e.Softmax):
+            notes.append(f"log({_show(node.arg)}) needs positive entries")
+    return list(dict.fromkeys(notes))
+
+
+def _squared(f: e.Node, norm: e.Norm) -> bool:
+    return any(isinstance(n, e.Power) and n.arg == norm and n.exponent == 2 for n in e.walk(f)) and \
+        sum(1 for n in e.walk(f) if n == norm) == sum(1 for n in e.walk(f) if isinstance(n, e.Power) and n.arg == norm)
+
+
+def _show(node: e.Node) -> str:
+    from gradwise.derivations.matrix_calculus.notation import text
+    return text(node)

@@ -1,0 +1,544 @@
+"""Reading matrix expressions (`x^T A x`, `log(det(X))`, `-y^T log(softmax(W x))`) safely.
+
+Built on the same principles as `gradwise.derivations.parsing`, and on its pieces: the same size
+limits, the same tokenizer (extended by a few characters of matrix notation: `{ } ‖ ⊙ ᵀ _`), a
+recursive-descent parser over a fixed table of names, every error one line with its column. Nothing
+is ever evaluated as Python.
+
+Shapes are inferred while parsing: an uppercase letter is a matrix, a lowercase letter a (column)
+vector, a Greek letter a scalar, unless `shapes` says otherwise (`{"x": ("n", 1), "A": (3, 3)}`).
+Unknown sizes are unified through products, sums and functions; a product that cannot fit is an error
+naming the product.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import sympy as sp
+
+from gradwise.derivations import parsing as base
+from gradwise.derivations.matrix_calculus import expressions as e
+from gradwise.derivations.matrix_calculus.notation import GREEK, text as show
+from gradwise.errors import InputError
+
+MAX_MATRIX_POWER = 8
+_EXTRA = re.compile(r"[{}‖⊙∘ᵀ_]")
+_EXTRA_KIND = {"{": "(", "}": ")"}  # braces group like brackets: X^{-1} = X^(-1)
+ELEMENTWISE = {"exp": "exp", "log": "log", "ln": "log", "tanh": "tanh", "sigmoid": "sigmoid", "σ": "sigmoid",
+               "relu": "relu", "ReLU": "relu"}
+MATRIX_FUNCTIONS = {"tr", "trace", "Tr", "det", "logdet", "norm", "sum", "softmax", "logsumexp", "lse", "inv",
+                    "sqrt"}
+FUNCTIONS = set(ELEMENTWISE) | MATRIX_FUNCTIONS
+DIM_NAMES = "n m k p q r s t u v w".split()
+
+
+def tokenize(text: str) -> list[base.Token]:
+    """The plain-math tokenizer of `gradwise.derivations.parsing`, plus `{ } ‖ ⊙ ∘ ᵀ _`."""
+    tokens: list[base.Token] = []
+    start = 0
+    for m in list(_EXTRA.finditer(text)) + [None]:
+        end = m.start() if m else len(text)
+        if end > start:
+            try:
+                part = base.tokenize(text[start:end])
+            except InputError as exc:
+                raise InputError(exc.problem, text, (exc.column or 1) + start) from None
+            tokens += [base.Token(t.kind, t.text, t.column + start) for t in part[:-1]]
+        if m:
+            char = {"∘": "⊙"}.get(m.group(), m.group())
+            tokens.append(base.Token("op", _EXTRA_KIND.get(char, char), m.start() + 1))
+            start = m.end()
+    tokens.append(base.Token("end", "", len(text) + 1))
+    return tokens
+
+
+def parse_shapes(text: str | None) -> dict[str, tuple]:
+    """`--shape A=3x3,x=n` (or `x=nx1`) as {"A": (3, 3), "x": ("n", 1)}."""
+    out: dict[str, tuple] = {}
+    if not text:
+        return out
+    for item in re.split(r"[;,]\s*(?=[^,;=]+=)", text.strip()):
+        m = re.fullmatch(r"\s*([A-Za-z][A-Za-z0-9_]*|[α-ω])\s*=\s*(\w+)\s*(?:[x×*,]\s*(\w+))?\s*", item)
+        if not m:
+            raise InputError("expected name=RxC, as in A=3x3 or x=n", text)
+        name, rows, cols = m.group(1), m.group(2), m.group(3) or "1"
+        out[name] = tuple(_dim(v, text) for v in (rows, cols))
+    return out
+
+
+def _dim(v: str, text: str):
+    if v.isdigit():
+        n = int(v)
+        if not 1 <= n <= 1000:
+            raise InputError(f"a size must be between 1 and 1000, not {n}", text)
+        return n
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", v):
+        raise InputError(f"'{v}' is not a size", text)
+    return v
+
+
+@dataclass
+class ParsedExpression:
+    """The tree, with every variable's final shape."""
+
+    text: str
+    tree: e.Node
+    shapes: dict[str, tuple] = field(default_factory=dict)
+
+
+def parse_matrix(text: str, shapes: dict[str, tuple] | None = None) -> ParsedExpression:
+    """Read a matrix expression; `shapes` fixes the shapes of some variables."""
+    base.check_size(text)
+    if "\\" in text:
+        raise InputError("LaTeX is not read by matgrad: write x^T A x, log(det(X)), norm(x)^2", text, text.index("\\") + 1)
+    return _Parser(text, shapes or {}).parse()
+
+
+class _Dims:
+    """Union-find over unknown sizes; a known size is an int or a declared name."""
+
+    def __init__(self):
+        self.parent: dict = {}
+        self.count = 0
+
+    def fresh(self) -> "_Unknown":
+        self.count += 1
+        u = _Unknown(self.count)
+        self.parent[u] = u
+        return u
+
+    def find(self, d):
+        while isinstance(d, _Unknown) and self.parent[d] != d:
+            d = self.parent[d]
+        return d
+
+    def unify(self, a, b) -> bool:
+        a, b = self.find(a), self.find(b)
+        if a == b:
+            return True
+        if isinstance(a, _Unknown) and (isinstance(b, _Unknown) or b != 1):
+            self.parent[a] = b
+            return True
+        if isinstance(b, _Unknown) and a != 1:
+            self.parent[b] = a
+            return True
+        return False   # two different known sizes, or an unknown size asked to be 1
+
+
+@dataclass(frozen=True)
+class _Unknown:
+    id: int
+
+
+class _Parser:
+    """Recursive descent over
+
+        sum      := product (('+' | '-') product)*
+        product  := unary (('*' | '⊙' | '/' | <juxtaposition>) unary)*
+        unary    := ('-' | '+') unary | postfix
+        postfix  := primary ("'" | 'ᵀ' | '^' exponent)*      exponent: T, -1, -T, a whole number
+        primary  := number | name | name '(' args ')' | '(' sum ')' | '‖' sum '‖' ('_' ('F' | '2'))?
+    """
+
+    def __init__(self, text: str, declared: dict):
+        self.text = text
+        self.tokens = tokenize(text)
+        self.i = 0
+        self.depth = 0
+        self.norm_depth = 0
+        self.dims = _Dims()
+        self.declared = declared
+        self.var_shapes: dict[str, tuple] = {}
+        self.shape_of: dict[e.Node, tuple] = {}
+
+    # -- helpers
+    @property
+    def tok(self) -> base.Token:
+        return self.tokens[self.i]
+
+    def advance(self) -> base.Token:
+        t = self.tokens[self.i]
+        self.i += 1
+        return t
+
+    def error(self, problem: str, token: base.Token | None = None) -> InputError:
+        return InputError(problem, self.text, (token or self.tok).column)
+
+    def at_op(self, *ops) -> bool:
+        return self.tok.kind == "op" and self.tok.text in ops
+
+    def expect(self, op: str) -> base.Token:
+        if self.at_op(op):
+            return self.advance()
+        found = "the end of the input" if self.tok.kind == "end" else f"'{self.tok.text}'"
+        raise self.error(f"expected '{op}' but found {found}")
+
+    def nested(self):
+        self.depth += 1
+        if self.depth > base.MAX_DEPTH:
+            raise self.error(f"brackets nested too deeply (more than {base.MAX_DEPTH} levels)")
+
+    def shape(self, node: e.Node) -> tuple:
+        r, c = self.shape_of[node]
+        return (self.dims.find(r), self.dims.find(c))
+
+    def made(self, node: e.Node, s: tuple) -> e.Node:
+        self.shape_of[node] = s
+        return node
+
+    def dim_text(self, dim) -> str:
+        dim = self.dims.find(dim)
+        if isinstance(dim, _Unknown):
+            return DIM_NAMES[(dim.id - 1) % len(DIM_NAMES)] if dim.id <= len(DIM_NAMES) else f"n{dim.id}"
+        return str(dim)
+
+    def shape_words(self, node: e.Node, shown: e.Node | None = None) -> str:
+        r, c = self.shape(node)
+        return f"{show(shown or node)} is {self.dim_text(r)}×{self.dim_text(c)}"
+
+    # -- grammar
+    def parse(self) -> ParsedExpression:
+        if self.tok.kind == "end":
+            raise self.error("empty input")
+        tree = self.sum()
+        if self.tok.kind != "end":
+            raise self.error(f"unexpected '{self.tok.text}'")
+        return self.finish(tree)
+
+    def sum(self) -> e.Node:
+        value = self.product()
+        while self.at_op("+", "-"):
+            op = self.advance()
+            rhs = self.product()
+            value = self.combine_sum(value, rhs if op.text == "+" else self.negate(rhs), op)
+        return value
+
+    def starts_factor(self) -> bool:
+        t = self.tok
+        if t.kind in ("num", "name"):
+            return True
+        if self.at_op("‖"):
+            return self.norm_depth == 0
+        return self.at_op("(")
+
+    def product(self) -> e.Node:
+        value = self.unary()
+        while True:
+            if self.at_op("*", "/", "⊙"):
+                op = self.advance()
+                if not self.starts_factor() and not self.at_op("-", "+"):
+                    raise self.error(f"expected something after '{op.text}'")
+                rhs = self.unary()
+                if op.text == "*":
+                    value = self.combine_product(value, rhs, op)
+                elif op.text == "/":
+                    value = self.divide(value, rhs, op)
+                else:
+                    value = self.combine_hadamard(value, rhs, op)
+            elif self.starts_factor():
+                op = self.tok
+                value = self.combine_product(value, self.postfix(), op)
+            else:
+                return value
+
+    def unary(self) -> e.Node:
+        if self.at_op("-", "+"):
+            op = self.advance()
+            self.nested()
+            operand = self.unary()
+            self.depth -= 1
+            return self.negate(operand) if op.text == "-" else operand
+        return self.postfix()
+
+    def postfix(self) -> e.Node:
+        value = self.primary()
+        while True:
+            if self.at_op("'", "ᵀ"):
+                self.advance()
+                value = self.transpose(value)
+            elif self.at_op("^"):
+                op = self.advance()
+                value = self.exponent(value, op)
+            else:
+                return value
+
+    def exponent(self, value: e.Node, op: base.Token) -> e.Node:
+        if self.tok.kind == "end":
+            raise self.error("expected an exponent after '^'")
+        if self.tok.kind == "name" and self.tok.text.startswith("T") and len(self.tok.text) > 1 \
+                and self.tok.text not in FUNCTIONS:
+            # x^TAx: the T is the transpose, the rest of the name follows
+            t = self.tokens[self.i]
+            self.tokens[self.i:self.i + 1] = [base.Token("name", "T", t.column),
+                                              base.Token("name", t.text[1:], t.column + 1)]
+        if self.at_op("("):
+            start = self.advance()
+            words = []
+            while not self.at_op(")"):
+                if self.tok.kind == "end" or len(words) > 3:
+                    raise self.error("expected ')' to close the exponent", start)
+                words.append(self.advance().text)
+            self.advance()
+        else:
+            words = [self.advance().text]
+            if words == ["-"]:
+                words.append(self.advance().text)
+        word = "".join(words).replace("−", "-")
+        if word in ("T", "top", "⊤"):
+            return self.transpose(value)
+        if word == "-1":
+            return self.inverse(value, op)
+        if word == "-T":
+            return self.transpose(self.inverse(value, op))
+        if re.fullmatch(r"\d+(\.\d+)?|\d+/\d+|-\d+", word) or re.fullmatch(r"-?\d+/\d+", word):
+            return self.raise_power(value, sp.Rational(word), op)
+        raise self.error(f"unsupported exponent '{word}': use ^T, ^-1, ^-T or a number", op)
+
+    def primary(self) -> e.Node:
+        t = self.tok
+        if t.kind == "num":
+            self.advance()
+            return self.made(e.const(sp.Rational(t.text)), e.SCALAR)
+        if t.kind == "name":
+            return self.name()
+        if self.at_op("("):
+            self.advance()
+            self.nested()
+            if self.at_op(")"):
+                raise self.error("empty brackets")
+            value = self.sum()
+            self.depth -= 1
+            self.expect(")")
+            return value
+        if self.at_op("‖") and self.norm_depth == 0:
+            self.advance()
+            self.norm_depth += 1
+            inner = self.sum()
+            self.norm_depth -= 1
+            self.expect("‖")
+            kind = None
+            if self.at_op("_"):
+                self.advance()
+                k = self.advance()
+                if k.text not in ("F", "2", "fro"):
+                    raise self.error("a norm subscript is 2 or F", k)
+                kind = "F" if k.text in ("F", "fro") else "2"
+            return self.norm(inner, kind, t)
+        if t.kind == "end":
+            raise self.error("unexpected end of input")
+        raise self.error(f"unexpected '{t.text}'")
+
+    def name(self) -> e.Node:
+        t = self.advance()
+        name = t.text
+        if name in FUNCTIONS:
+            return self.function(name, t)
+        if self.at_op("(") and len(name) > 1 and name not in GREEK and not re.search(r"[\d_]", name):
+            raise self.error(f"unknown function '{name}'", t)
+        if name == "I":
+            n = self.dims.fresh()
+            return self.made(e.Identity(n=n), (n, n))
+        greek = base.GREEK_LETTERS.get(name, name)
+        if greek in GREEK or len(name) == 1 or re.search(r"[\d_]", name):
+            return self.variable(greek, t)
+        # juxtaposed letters: Ax = A·x
+        value = self.variable(name[0], t)
+        for k, c in enumerate(name[1:], start=1):
+            letter = base.Token("name", c, t.column + k)
+            value = self.combine_product(value, self.variable(c, letter), letter)
+        return value
+
+    def variable(self, name: str, t: base.Token) -> e.Node:
+        if name not in self.var_shapes:
+            if name in self.declared:
+                s = tuple(self.declared[name])
+            elif name in GREEK:
+                s = e.SCALAR
+            elif name[0].isupper():
+                s = (self.dims.fresh(), self.dims.fresh())
+            else:
+                s = (self.dims.fresh(), 1)
+            self.var_shapes[name] = s
+        node = e.Var(name=name, shape=("?", name))  # placeholder shape, fixed by finish()
+        return self.made(node, self.var_shapes[name])
+
+    def arguments(self, name: str, t: base.Token) -> list:
+        if not self.at_op("("):
+            raise self.error(f"{name} needs brackets: {name}(...)")
+        self.advance()
+        self.nested()
+        if self.at_op(")"):
+            raise self.error(f"{name}() needs an argument")
+        args = [self.sum()]
+        while self.at_op(","):
+            self.advance()
+            if name == "norm" and self.tok.kind in ("name", "num") and self.tok.text in ("2", "F", "fro"):
+                args.append(self.advance().text)
+            else:
+                args.append(self.sum())
+        self.depth -= 1
+        self.expect(")")
+        return args
+
+    def function(self, name: str, t: base.Token) -> e.Node:
+        args = self.arguments(name, t)
+        if name == "norm":
+            if len(args) > 2 or (len(args) == 2 and not isinstance(args[1], str)):
+                raise self.error("norm takes a vector or matrix and optionally 2 or F: norm(x), norm(X, F)", t)
+            return self.norm(args[0], ({"fro": "F"}.get(args[1], args[1]) if len(args) == 2 else None), t)
+        if len(args) != 1:
+            raise self.error(f"{name} takes one argument, not {len(args)}", t)
+        a = args[0]
+        if name in ELEMENTWISE:
+            if name in ("log", "ln") and isinstance(a, e.Det):
+                return self.made(e.LogDet(a.args), e.SCALAR)
+            node = e.func(ELEMENTWISE[name], a)
+            return self.made(node, self.shape(a))
+        if name in ("tr", "trace", "Tr"):
+            self.square(a, "the trace", t)
+            return self.made(e.Trace((a,)), e.SCALAR)
+        if name == "det":
+            self.square(a, "the determinant", t)
+            return self.made(e.Det((a,)), e.SCALAR)
+        if name == "logdet":
+            self.square(a, "the log-determinant", t)
+            return self.made(e.LogDet((a,)), e.SCALAR)
+        if name == "inv":
+            return self.inverse(a, t)
+        if name == "sum":
+            return self.made(e.Sum((a,)), e.SCALAR)
+        if name == "sqrt":
+            return self.raise_power(a, sp.Rational(1, 2), t)
+        # softmax, logsumexp: of a column vector
+        r, c = self.shape(a)
+        if c != 1 or r == 1:
+            raise self.error(f"{name} takes a vector, but {self.shape_words(a)}", t)
+        if name == "softmax":
+            return self.made(e.Softmax((a,)), (r, c))
+        return self.made(e.LogSumExp((a,)), e.SCALAR)
+
+    # -- building with shapes
+    def square(self, a: e.Node, what: str, t: base.Token) -> None:
+        r, c = self.shape(a)
+        if not self.dims.unify(r, c):
+            raise self.error(f"{what} needs a square matrix, but {self.shape_words(a)}", t)
+
+    def transpose(self, a: e.Node) -> e.Node:
+        r, c = self.shape(a)
+        return self.made(e.T(a), (c, r))
+
+    def inverse(self, a: e.Node, t: base.Token) -> e.Node:
+        if self.shape(a) == e.SCALAR:
+            return self.made(e.power(a, -1), e.SCALAR)
+        self.square(a, "the inverse", t)
+        return self.made(e.inv(a), self.shape(a))
+
+    def raise_power(self, a: e.Node, exponent: sp.Rational, t: base.Token) -> e.Node:
+        if self.shape(a) == e.SCALAR:
+            if isinstance(a, e.Const):
+                return self.made(e.const(base.bounded_pow(a.value, exponent, self.text, t.column)), e.SCALAR)
+            return self.made(e.power(a, exponent), e.SCALAR)
+        r, c = self.shape(a)
+        if c == 1 or r == 1:
+            raise self.error(f"a power of a vector is not defined ({self.shape_words(a)}); for the squared "
+                             "norm write norm(x)^2 or x^T x", t)
+        if exponent.q != 1 or not 1 <= exponent <= MAX_MATRIX_POWER:
+            raise self.error(f"a matrix power must be a whole number from 1 to {MAX_MATRIX_POWER}", t)
+        self.square(a, "a matrix power", t)
+        return self.made(e.Mul((a,) * int(exponent)), self.shape(a))
+
+    def norm(self, a: e.Node, kind: str | None, t: base.Token) -> e.Node:
+        r, c = self.shape(a)
+        is_vector = c == 1 or r == 1
+        if kind == "2" and not is_vector:
+            raise self.error("the spectral norm ‖X‖₂ of a matrix is not supported; use the Frobenius norm "
+                             "norm(X, F)", t)
+        return self.made(e.Norm((a,), kind="2" if (kind or ("2" if is_vector else "F")) == "2" else "F"), e.SCALAR)
+
+    def negate(self, a: e.Node) -> e.Node:
+        if isinstance(a, e.Const):
+            return self.made(e.const(-a.value), e.SCALAR)
+        return self.made(self.product_node(e.const(-1), a), self.shape(a))
+
+    def product_node(self, a: e.Node, b: e.Node) -> e.Node:
+        """a·b as one product; a 1×1 product on the right stays grouped (A (xᵀy) is not A xᵀ y)."""
+        factors = list(a.args) if isinstance(a, e.Mul) else [a]
+        if isinstance(b, e.Mul) and (b not in self.shape_of or self.shape(b) != e.SCALAR):
+            factors += b.args
+        else:
+            factors.append(b)
+        return e.Mul(tuple(factors))
+
+    def combine_sum(self, a: e.Node, b: e.Node, op: base.Token) -> e.Node:
+        sa, sb = self.shape(a), self.shape(b)
+        if not (self.dims.unify(sa[0], sb[0]) and self.dims.unify(sa[1], sb[1])):
+            raise self.error(f"shapes do not fit in the sum {show(a)} {op.text} {show(_positive(b))}: "
+                             f"{self.shape_words(a)} but {self.shape_words(b, _positive(b))}", op)
+        return self.made(e.add(a, b), self.shape(a))
+
+    def combine_product(self, a: e.Node, b: e.Node, op: base.Token) -> e.Node:
+        sa, sb = self.shape(a), self.shape(b)
+        if sa == e.SCALAR or sb == e.SCALAR:
+            return self.made(self.product_node(a, b), sb if sa == e.SCALAR else sa)
+        if not self.dims.unify(sa[1], sb[0]):
+            hint = ""
+            if self.dims.find(sa[1]) == 1 and self.dims.find(sa[0]) != 1:
+                hint = f" (a column vector times a matrix: did you mean {show(e.T(a))} …?)" if isinstance(a, e.Var) else ""
+            raise self.error(f"shapes do not fit in the product {show(a)} · {show(b)}: {self.shape_words(a)} "
+                             f"and {self.shape_words(b)}{hint}", op)
+        return self.made(self.product_node(a, b), (sa[0], sb[1]))
+
+    def combine_hadamard(self, a: e.Node, b: e.Node, op: base.Token) -> e.Node:
+        sa, sb = self.shape(a), self.shape(b)
+        if not (self.dims.unify(sa[0], sb[0]) and self.dims.unify(sa[1], sb[1])):
+            raise self.error(f"the elementwise product {show(a)} ⊙ {show(b)} needs equal shapes: "
+                             f"{self.shape_words(a)} but {self.shape_words(b)}", op)
+        return self.made(e.hadamard(a, b), self.shape(a))
+
+    def divide(self, a: e.Node, b: e.Node, op: base.Token) -> e.Node:
+        if self.shape(b) != e.SCALAR:
+            raise self.error(f"division by a vector or matrix is not defined ({self.shape_words(b)}); "
+                             "use inv(X) or ^-1", op)
+        if isinstance(b, e.Const):
+            if b.value == 0:
+                raise self.error("division by zero", op)
+            return self.made(self.product_node(e.const(1 / b.value), a) if not isinstance(a, e.Const)
+                             else e.const(a.value / b.value), self.shape(a))
+        return self.made(self.product_node(a, e.power(b, -1)), self.shape(a))
+
+    # -- the final shapes
+    def finish(self, tree: e.Node) -> ParsedExpression:
+        names: dict = {}
+        taken = {d for s in self.declared.values() for d in s if isinstance(d, str)}
+        pool = [n for n in DIM_NAMES if n not in taken] + [f"n{i}" for i in range(1, 100)]
+
+        def resolve(dim):
+            dim = self.dims.find(dim)
+            if isinstance(dim, _Unknown):
+                if dim not in names:
+                    names[dim] = pool[len(names)]
+                return names[dim]
+            return dim
+
+        shapes = {}
+        for name, (r, c) in self.var_shapes.items():
+            shapes[name] = (resolve(r), resolve(c))
+
+        def rebuild(node: e.Node) -> e.Node:
+            if isinstance(node, e.Var):
+                return e.var(node.name, shapes[node.name])
+            if isinstance(node, e.Identity):
+                return e.Identity(n=resolve(node.n))
+            if not node.args:
+                return node
+            return node.rebuild(rebuild(a) for a in node.args)
+
+        return ParsedExpression(self.text, rebuild(tree), shapes)
+
+
+def _positive(node: e.Node) -> e.Node:
+    if isinstance(node, e.Mul) and isinstance(node.args[0], e.Const) and node.args[0].value == -1:
+        rest = node.args[1:]
+        return rest[0] if len(rest) == 1 else e.Mul(rest)
+    return node

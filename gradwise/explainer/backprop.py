@@ -35,6 +35,15 @@ def num(v: float) -> str:
     return f"{v:.6g}"
 
 
+def number(v: float) -> sp.Number:
+    """A number for a formula, printed with the 6 significant digits `num` writes."""
+    if float(v).is_integer() and abs(v) < 1e15:
+        return sp.Integer(int(v))
+    text = f"{v:.6g}"
+    digits = len(text.lstrip("-").split("e")[0].replace(".", "").lstrip("0")) or 1
+    return sp.Float(text, digits)
+
+
 def partial(top, bottom) -> Notation:
     """∂top/∂bottom for two symbols (or names)."""
     t, b = str(top), str(bottom)
@@ -80,7 +89,7 @@ def explain_graph(g, detail: str = "standard") -> Document:
         "derivative of the whole expression at the point, and every local derivative's steps were checked "
         "symbolically and at random points."))
     grads = ", ".join(f"∂f/∂{k} = {num(v)}" for k, v in g.gradients.items())
-    answer = Math(("f", "=", num(g.value)))
+    answer = Math.chain(sp.Symbol("f"), number(g.value))
     blocks.append(Paragraph.of(f"Answer: f = {num(g.value)}; {grads}."))
     return Document(f"Backpropagation through f = {unicode(g.expr)}", tuple(blocks), data=graph_contract(g),
                     answer=answer)
@@ -89,7 +98,7 @@ def explain_graph(g, detail: str = "standard") -> Document:
 def _edge_step(g, e, i: int, detail: str) -> Step:
     target, source = g.nodes[e.target], g.nodes[e.source]
     desc = describe(e.derivation.orders[0].tree)
-    line = Math(((sp.Derivative(target.definition, source.name)), "=", e.local, "=", num(e.value)))
+    line = Math.chain(sp.Derivative(target.definition, source.name), e.local, number(e.value))
     children: tuple = ()
     if detail == "full":
         from gradwise.explainer.derivative import explain as explain_derivative

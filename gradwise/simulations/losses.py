@@ -53,18 +53,24 @@ class Loss:
             return float(0.5 * np.sum(diff * diff))
         return float(np.sum(out))
 
-    def gradient(self, out: np.ndarray, y: np.ndarray) -> np.ndarray:
-        """∂L/∂out, the reduction (mean or sum) included."""
+    def value_and_gradient(self, out: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
+        """The loss and ∂L/∂out (the reduction, mean or sum, included), sharing the work between them."""
         if self.name == "cross_entropy":
-            shifted = np.exp(out - out.max(axis=1, keepdims=True))
-            p = shifted / shifted.sum(axis=1, keepdims=True)
-            onehot = np.zeros_like(p)
-            onehot[np.arange(len(y)), y] = 1.0
-            return self.compiled(p, onehot) * (1.0 / len(y))
+            rows = np.arange(len(y))
+            shifted = out - out.max(axis=1, keepdims=True)
+            e = np.exp(shifted)
+            total = e.sum(axis=1, keepdims=True)
+            value = float(np.mean(np.log(total[:, 0]) - shifted[rows, y]))
+            onehot = np.zeros_like(e)
+            onehot[rows, y] = 1.0
+            return value, self.compiled(e / total, onehot) * (1.0 / len(y))
         g = self.compiled(out, y)
         if np.ndim(g) == 0:           # Σ a: the gradient is 1 everywhere
-            return np.full_like(out, float(g))
-        return g * (1.0 / out.size) if self.name == "mse" else g
+            return float(np.sum(out)), np.full_like(out, float(g))
+        diff = out - y
+        if self.name == "mse":
+            return float(np.mean(diff * diff)), g * (1.0 / out.size)
+        return float(0.5 * np.sum(diff * diff)), g
 
 
 def loss(name: str) -> Loss:

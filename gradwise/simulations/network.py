@@ -139,10 +139,9 @@ class Network:
         """The loss and its gradient with respect to every weight and bias (the chain rule over layers)."""
         zs, acts = self.forward(X)
         y = self._targets(y, acts[-1])
-        value = self.loss_fn.value(acts[-1], y)
+        value, top = self.loss_fn.value_and_gradient(acts[-1], y)
         if not math.isfinite(value):
             self._name_bad_layer(zs, acts, value)
-        top = self.loss_fn.gradient(acts[-1], y)
         L = len(self.weights)
         deltas: list = [None] * L
         gw: list = [None] * L

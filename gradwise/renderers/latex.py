@@ -162,7 +162,7 @@ def body(document: Document, contents: bool = False, section_pages: bool = False
     after the opening paragraphs, `section_pages` starts each top-level section on a new page."""
     title = document.title if isinstance(document.title, str) else math(document.title)
     title = re.sub(r"[\r\n]", " ", title)[:200]
-    lines = [f"% gradwise: {title}"]
+    lines = [f"% gradwise: {escape_text(title)}"]
     blocks = list(document.blocks)
     if contents:
         while blocks and not isinstance(blocks[0], Section):

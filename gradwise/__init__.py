@@ -11,6 +11,11 @@ __version__ = "0.1.0"
 #: public name -> module that defines it
 _API = {
     "differentiate": "gradwise.derivations.derivation",
+    "matrix_gradient": "gradwise.derivations.matrix_calculus.derivation",
+    "gradient": "gradwise.derivations.multivariable",
+    "jacobian": "gradwise.derivations.multivariable",
+    "hessian": "gradwise.derivations.multivariable",
+    "chain_rule": "gradwise.derivations.multivariable",
     "Derivation": "gradwise.derivations.derivation",
     "check": "gradwise.derivations.verify",
     "Verdict": "gradwise.derivations.verify",

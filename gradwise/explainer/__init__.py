@@ -14,6 +14,11 @@ DETAILS = ("brief", "standard", "full")
 #: result kind -> the explainer module that writes its document
 EXPLAINERS = {
     "derivative": "gradwise.explainer.derivative",
+    "matrix_gradient": "gradwise.explainer.matrix_calculus",
+    "gradient": "gradwise.explainer.multivariable",
+    "jacobian": "gradwise.explainer.multivariable",
+    "hessian": "gradwise.explainer.multivariable",
+    "chain_rule": "gradwise.explainer.multivariable",
     "trajectory": "gradwise.explainer.optimize",
     "sweep": "gradwise.explainer.optimize",
     "optimization": "gradwise.explainer.optimize",

@@ -1,0 +1,46 @@
+"""`gradwise matgrad EXPR --wrt X`: a gradient in matrix notation by the differential method, checked."""
+from __future__ import annotations
+
+import argparse
+
+from gradwise.cli._common import add_output_options, emit, read_argument, write
+from gradwise.derivations.matrix_calculus.derivation import matrix_gradient
+from gradwise.explainer import explain
+from gradwise.renderers import FORMATS
+
+EXAMPLES = """examples:
+  gradwise matgrad "x^T A x" --wrt x                  # (A + Aᵀ) x
+  gradwise matgrad "(A x - b)^T (A x - b)" --wrt x    # least squares
+  gradwise matgrad "log(det(X))" --wrt X              # X⁻ᵀ
+  gradwise matgrad "-y^T log(softmax(W x))" --wrt W   # cross-entropy of a linear layer
+  gradwise matgrad "a^T X b" --wrt X --shape X=3x4 --format numpy
+
+input: uppercase letters are matrices, lowercase letters (column) vectors, Greek letters (alpha, λ)
+scalars, I the identity; --shape name=RxC overrides (A=3x3, x=n, W=mxn). Operations: + - products
+(A x, A*x), x^T or x', X^-1 or X^{-1} or inv(X), X^-T, ⊙, tr(), det(), log(det()), logdet(), norm(x),
+norm(X, F), ‖x‖, sum(), exp/log/tanh/sigmoid/relu (elementwise), softmax(), logsumexp(), / by a scalar.
+Layout: denominator (the gradient has the shape of the variable)."""
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("matgrad", help="gradient in matrix notation (x^T A x, log det X, ...)",
+                              description="Differentiate a scalar function of vectors and matrices in matrix "
+                                          "notation by the differential method; every line is checked by "
+                                          "finite differences.",
+                              epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("expression", help='the function, e.g. "x^T A x"; - reads it from standard input')
+    p.add_argument("--wrt", metavar="VAR", help="the variable (needed when there are several)")
+    p.add_argument("--shape", metavar="NAME=RxC", action="append",
+                   help="the shape of a variable, e.g. A=3x3 or x=n (repeatable, or comma-separated)")
+    add_output_options(p, formats=tuple(FORMATS) + ("numpy",))
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    shapes = ",".join(args.shape) if args.shape else None
+    g = matrix_gradient(read_argument(args.expression), args.wrt, shapes=shapes, timeout=args.timeout)
+    if args.format == "numpy":
+        write(g.numpy_code(), args.output)
+        return 0
+    emit(explain(g, args.detail), args)
+    return 0

@@ -139,7 +139,7 @@ def _problem(name: str, number: int, entry, kinds: list[str]) -> Problem:
     return Problem(number, kind, text, title, detail, wrt, order)
 
 
-def solve(problem: Problem, timeout: float = 30.0):
+def solve(problem: Problem, timeout: float = 30.0, source: str = "problems"):
     """The engine's (checked) result for one problem; an engine's complaint names the problem."""
     need, _, _ = KINDS[problem.kind]
     engine = resolve(need)
@@ -150,22 +150,17 @@ def solve(problem: Problem, timeout: float = 30.0):
             return engine(problem.input, problem.wrt)
         return engine(problem.input)
     except GradwiseError as exc:
-        name = os.path.basename(problem_source.get("path", "")) or "problems"
-        raise GradwiseError(f"{name}: {problem.label}: field 'input': {exc}") from None
-
-
-problem_source: dict = {}
+        raise GradwiseError(f"{os.path.basename(source)}: {problem.label}: field 'input': {exc}") from None
 
 
 def build_problem_set(path: str, ctx: GuideContext | None = None, timeout: float = 30.0) -> Document:
     """The problem set as a document: one section per problem, then the answers appendix."""
     ctx = ctx or GuideContext()
     problem_set = load_problems(path)
-    problem_source["path"] = path
     sections = []
     answers = []
     for p in problem_set.problems:
-        document = explain(solve(p, timeout), p.detail)
+        document = explain(solve(p, timeout, path), p.detail)
         heading = f"Problem {p.number}" + (f": {p.title}" if p.title else "")
         sections.append(Section(heading, document.blocks))
         answer = document.answer

@@ -1,0 +1,155 @@
+"""The study guide and problem sets: topics register themselves, results come from the engines,
+bad files get one line naming the problem and the field."""
+import re
+import shutil
+import subprocess
+
+import pytest
+import sympy as sp
+
+from gradwise.cli import main
+from gradwise.derivations.derivation import differentiate
+from gradwise.renderers import render
+from gradwise.renderers.document import Figure, Section
+from gradwise.study import build_guide, load_problems
+from gradwise.study.registry import TOPICS, GuideContext, discover, register, resolve
+
+GOOD = '''title = "Week 3: the chain rule"
+
+[[problem]]
+kind = "derivative"
+input = "sin(x^2)"
+title = "A function inside another"
+
+[[problem]]
+kind = "derivative"
+input = "sigmoid(w*x + b)"
+wrt = "w"
+detail = "brief"
+'''
+
+
+@pytest.fixture(scope="module")
+def guide():
+    return build_guide(GuideContext(figures=True))
+
+
+def _sections(document):
+    return {b.title: b for b in document.blocks if isinstance(b, Section)}
+
+
+def test_guide_has_the_topics_whose_engines_exist(guide):
+    document, skipped = guide
+    titles = list(_sections(document))
+    for title in ("Derivatives and the rules", "Partial derivatives and the gradient", "The chain rule",
+                  "Vanishing and exploding gradients"):
+        assert title in titles
+    assert titles[-1] == "Interview questions"
+    # every registered topic is either in the guide or named as skipped
+    for topic in discover():
+        assert topic.title in titles or any(s.startswith(topic.title) for s in skipped)
+
+
+def test_guide_results_come_from_the_engine(guide):
+    document, _ = guide
+    derivatives = _sections(document)["Derivatives and the rules"]
+    text = render(type(document)("t", (derivatives,)), "text")
+    assert re.search(r"Answer: d/dx\[3·?x⁴ [-−] 2·?x \+ 7\] = 12·?x³ [-−] 2", text)  # derived at build time
+    figures = [b for s in derivatives.blocks if isinstance(s, Section) for b in s.blocks if isinstance(b, Figure)]
+    assert figures and figures[0].svg.lstrip().startswith(("<?xml", "<svg"))
+
+
+def test_a_topic_whose_engine_is_missing_is_skipped():
+    @register("zz_missing", "A topic from the future", 999, requires=("gradwise.not_yet:engine",))
+    def build(ctx):  # pragma: no cover - never built
+        raise AssertionError("built a topic whose engine is missing")
+    try:
+        document, skipped = build_guide(only=("zz_missing",))
+        assert any("A topic from the future" in s for s in skipped)
+        assert "A topic from the future" in render(document, "text", width=300)
+    finally:
+        TOPICS.pop("zz_missing")
+
+
+def test_resolve():
+    assert resolve("gradwise.derivations.derivation:differentiate") is differentiate
+    assert resolve("gradwise.derivations.derivation:nothing") is None
+    assert resolve("gradwise.nowhere:x") is None
+
+
+def test_guide_pdf_every_page_has_text(guide, tmp_path):
+    document, _ = guide
+    from gradwise.study.guide import SUBTITLE
+    pdf = render(document, "pdf", contents=True, section_pages=True, subtitle=SUBTITLE)
+    assert pdf.startswith(b"%PDF-")
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext is not installed")
+    path = tmp_path / "g.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+    pages = text.split("\f")[:-1]
+    assert len(pages) >= 8 and all(p.strip() for p in pages), "a blank page"
+    assert "Contents" in pages[0] and "Interview questions" in pages[-1]
+
+
+def test_cli_guide(tmp_path, capsys):
+    out = tmp_path / "guide.pdf"
+    figs = tmp_path / "figs"
+    assert main(["study", "-o", str(out), "--figures", str(figs), "--topic", "derivatives"]) == 0
+    assert out.read_bytes().startswith(b"%PDF-")
+    assert sorted(p.suffix for p in figs.iterdir()) == [".png"]
+    assert main(["study", "-o", str(tmp_path / "guide.xyz")]) == 2
+    assert "cannot tell the format" in capsys.readouterr().err
+
+
+def test_problem_set_formats(tmp_path):
+    toml = tmp_path / "week3.toml"
+    toml.write_text(GOOD)
+    for name in ("week3.pdf", "week3.html", "week3.md", "week3.typ"):
+        assert main(["study", str(toml), "-o", str(tmp_path / name)]) == 0
+    assert main(["study", str(toml), "--format", "latex", "-o", str(tmp_path / "w.tex")]) == 0
+    tex = (tmp_path / "w.tex").read_text()
+    assert "\\tableofcontents" in tex and "\\section*{Answers}" in tex
+    md = (tmp_path / "week3.md").read_text()
+    assert "Problem 1: A function inside another" in md and "## Answers" in md
+    answers = md.split("## Answers")[1]
+    d = differentiate("sin(x^2)", "x")
+    assert d.result == 2 * d.var * sp.cos(d.var**2)
+    assert "1\\. $" in answers or "1. $" in answers
+
+
+BAD = [
+    ('[[problem]]\nkind = "derivatve"\ninput = "x"\n', "problem 1: field 'kind': unknown kind 'derivatve'"),
+    ('[[problem]]\nkind = "derivative"\n', "problem 1: field 'input' is missing"),
+    ('[[problem]]\nkind = "derivative"\ninput = "x"\n[[problem]]\ntitle = "Two"\ninput = "x"\n',
+     "problem 2 ('Two'): field 'kind' is missing"),
+    ('[[problem]]\nkind = "derivative"\ninput = "x"\ndetail = "huge"\n', "field 'detail'"),
+    ('[[problem]]\nkind = "derivative"\ninput = "x"\norder = 0\n', "field 'order'"),
+    ('[[problem]]\nkind = "derivative"\ninput = "x"\ncolour = "red"\n', "unknown field 'colour'"),
+    ('[[problem]]\nkind = "derivative"\ninput = "x^^2"\n', "problem 1: field 'input':"),
+    ('title = 3\n', "field 'title' must be a string"),
+    ('title = "x"\n', "no problems"),
+    ('[[problem\n', "not valid TOML"),
+]
+
+
+@pytest.mark.parametrize("content, message", BAD)
+def test_bad_problem_files_name_the_problem_and_field(tmp_path, capsys, content, message):
+    toml = tmp_path / "bad.toml"
+    toml.write_text(content)
+    assert main(["study", str(toml), "-o", str(tmp_path / "out.md")]) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1, err
+
+
+def test_missing_problem_file(capsys):
+    assert main(["study", "/nonexistent/p.toml"]) == 2
+    assert "no such file" in capsys.readouterr().err
+
+
+def test_load_problems_reads_fields(tmp_path):
+    toml = tmp_path / "p.toml"
+    toml.write_text(GOOD)
+    ps = load_problems(str(toml))
+    assert ps.title == "Week 3: the chain rule"
+    assert [p.wrt for p in ps.problems] == [None, "w"] and ps.problems[1].detail == "brief"

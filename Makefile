@@ -19,7 +19,7 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@ $(VENV)/.installed
 
-demo: $(VENV)/.installed
+demo: $(VENV)/.installed  # builds the study guide: out/study-guide.pdf and out/study-guide.html
 	$(BIN)/python examples/demo.py
 
 test: $(VENV)/.installed-dev

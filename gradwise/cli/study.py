@@ -84,8 +84,9 @@ def run(args: argparse.Namespace) -> int:
             else:
                 from gradwise.study.guide import SUBTITLE, build_guide
                 document, skipped = build_guide(ctx, only=tuple(args.topic or ()))
-                for note in skipped:
-                    print(f"note: skipped {note}", file=sys.stderr)
+                if skipped:
+                    names = ", ".join(note.split(" (needs")[0] for note in skipped)
+                    print(f"note: not in this edition yet (engine not built): {names}", file=sys.stderr)
                 options = {"contents": True, "section_pages": True, "subtitle": SUBTITLE}
         if fmt == "pdf":
             options["engine"] = args.engine

@@ -213,11 +213,14 @@ def render(document: Document, fragment: bool = False, contents: bool | None = N
     body = [f"<h1>{title_html}</h1>"]
     if subtitle:
         body.append(f'<p class="subtitle">{html.escape(subtitle)}</p>')
-    sections = [b for b in document.blocks if isinstance(b, Section)]
+    blocks = list(document.blocks)
+    sections = [b for b in blocks if isinstance(b, Section)]
     if contents if contents is not None else len(sections) >= 3:
+        while blocks and not isinstance(blocks[0], Section):  # the opening words, then the contents
+            body += w.block(blocks.pop(0), 0)
         body.append('<nav class="contents"><h2>Contents</h2><ol>' + "".join(
             f'<li><a href="#{_anchor(s.title)}">{html.escape(s.title)}</a></li>' for s in sections) + "</ol></nav>")
-    for block in document.blocks:
+    for block in blocks:
         body += w.block(block, 0)
     rendered = w.math.typeset()
     text = "\n".join(body)

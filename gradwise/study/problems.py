@@ -163,9 +163,19 @@ def build_problem_set(path: str, ctx: GuideContext | None = None, timeout: float
         document = explain(solve(p, timeout, path), p.detail)
         heading = f"Problem {p.number}" + (f": {p.title}" if p.title else "")
         sections.append(Section(heading, document.blocks))
-        answer = document.answer
-        answers.append(Paragraph.of(f"{p.number}. ", answer) if answer is not None
-                       else Paragraph.of(f"{p.number}. See the worked solution."))
+        answers.append(_answer(p.number, document))
     blocks = tuple(sections) + (Section("Answers", tuple(answers)),)
     return Document(problem_set.title, blocks, data={"kind": "problem_set", "title": problem_set.title,
                                                       "problems": len(problem_set.problems)})
+
+
+def _answer(number: int, document: Document) -> Paragraph:
+    """One line of the answers appendix: the result's answer, or a check's verdict."""
+    if document.answer is not None:
+        return Paragraph.of(f"{number}. ", document.answer)
+    data = document.data
+    if data.get("kind") == "check" and "valid" in data:
+        if data["valid"]:
+            return Paragraph.of(f"{number}. Every step is valid.")
+        return Paragraph.of(f"{number}. Not valid: the first error is step {data.get('first_error')}.")
+    return Paragraph.of(f"{number}. See the worked solution.")

@@ -59,7 +59,8 @@ def parse_shapes(text: str | None) -> dict[str, tuple]:
     if not text:
         return out
     for item in re.split(r"[;,]\s*(?=[^,;=]+=)", text.strip()):
-        m = re.fullmatch(r"\s*([A-Za-z][A-Za-z0-9_]*|[α-ω])\s*=\s*(\w+)\s*(?:[x×*,]\s*(\w+))?\s*", item)
+        m = re.fullmatch(r"\s*([A-Za-z][A-Za-z0-9_]*|[α-ω])\s*=\s*(\d+|[A-Za-z][A-Za-z0-9_]*?)\s*"
+                         r"(?:[x×*]\s*(\d+|[A-Za-z][A-Za-z0-9_]*))?\s*", item)
         if not m:
             raise InputError("expected name=RxC, as in A=3x3 or x=n", text)
         name, rows, cols = m.group(1), m.group(2), m.group(3) or "1"

@@ -145,10 +145,27 @@ def _block(block, depth: int, section_pages: bool) -> list[str]:
     if isinstance(block, Section):
         out = ["#pagebreak(weak: true)"] if section_pages and depth == 0 else []
         out += ["=" * min(depth + 1, 6) + " " + words(block.title), ""]
-        for b in block.blocks:
-            out += _block(b, depth + 1, section_pages)
-        return out
+        return out + _blocks(block.blocks, depth + 1, section_pages)
     raise TypeError(f"cannot render {type(block).__name__}")
+
+
+def _blocks(blocks, depth: int, section_pages: bool) -> list[str]:
+    """Blocks in order; a paragraph that ends with ':' stays on the same page as the display after it."""
+    out: list[str] = []
+    blocks = list(blocks)
+    i = 0
+    while i < len(blocks):
+        b = blocks[i]
+        nxt = blocks[i + 1] if i + 1 < len(blocks) else None
+        if (isinstance(b, Paragraph) and isinstance(nxt, DisplayMath) and b.parts
+                and isinstance(b.parts[-1], str) and b.parts[-1].rstrip().endswith(":")):
+            out += ["#block(breakable: false, width: 100%)["] + _block(b, depth, section_pages) + \
+                _block(nxt, depth, section_pages) + ["]", ""]
+            i += 2
+            continue
+        out += _block(b, depth, section_pages)
+        i += 1
+    return out
 
 
 def title_text(document: Document) -> str:
@@ -174,6 +191,5 @@ def render(document: Document, contents: bool | None = None, section_pages: bool
         while blocks and not isinstance(blocks[0], Section):
             out += _block(blocks.pop(0), 0, section_pages)
         out += ["#outline(title: [Contents], depth: 1, indent: auto)", ""]
-    for block in blocks:
-        out += _block(block, 0, section_pages)
+    out += _blocks(blocks, 0, section_pages)
     return "\n".join(out).rstrip() + "\n"

@@ -5,7 +5,9 @@ import sympy as sp
 
 from gradwise.derivations.derivation import differentiate
 from gradwise.derivations.parsing import parse
-from gradwise.renderers.document import Notation
+from gradwise.printing import latex, unicode
+from gradwise.printing.typst import typst
+from gradwise.renderers.document import DisplayMath, Notation
 from gradwise.study.registry import GuideContext, register
 from gradwise.study.worked import M, P, example
 
@@ -17,7 +19,8 @@ def build(ctx: GuideContext) -> list:
     by_x = differentiate(text, "x")
     by_y = differentiate(text, "y")
     grad = sp.ImmutableMatrix([by_x.result, by_y.result])
-    nabla = Notation(r"\nabla f", "∇f", "nabla f")
+    # the gradient as one display line, printed from the two checked results above
+    gradient_line = Notation(r"\nabla f = " + latex(grad), "∇f = " + unicode(grad), "nabla f = " + typst(grad))
     return [
         P("A loss depends on many parameters. The partial derivative ∂f/∂x is the ordinary derivative "
           "in x with every other variable held constant; the gradient ∇f collects all the partial "
@@ -25,8 +28,9 @@ def build(ctx: GuideContext) -> list:
           "descent steps the other way."),
         example(ctx, by_x, "in x, with y held constant"),
         example(ctx, by_y, "in y, with x held constant"),
-        P("Together they make the gradient of ", M(sp.Symbol("f"), f), ":"),
-        P(nabla, " = ", M(grad), ". A parameter's gradient in a network is found the same way: ",
-          "one partial derivative per weight."),
+        P("Together they make the gradient of ", M(sp.Symbol("f"), f), ", the vector of its partial "
+          "derivatives; a parameter's gradient in a network is found the same way, one partial "
+          "derivative per weight:"),
+        DisplayMath(gradient_line),
         example(ctx, differentiate("sigmoid(w*x + b)", "w"), "a neuron's output in its weight w"),
     ]

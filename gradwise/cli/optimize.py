@@ -199,10 +199,10 @@ def _run(args) -> int:
         for name, extra in _compare_specs(args.compare or ""):
             target = resolve_method(name)[0]
             keep = {"betas": hp["betas"]} if "betas" in hp and "betas" in _names(target) else {}
+            label = name + "".join(f" {k}={v:g}" if not isinstance(v, bool) else f" {k}" for k, v in extra.items())
             lr = extra.pop("lr", args.lr)
             r = optimize(objective, start, method=name, lr=lr, batches=explicit, **shared, **{**keep, **extra})
-            r.label, r.test_function = name + "".join(f" {k}={v:g}" if not isinstance(v, bool) else f" {k}"
-                                                      for k, v in extra.items()), tf
+            r.label, r.test_function = label, tf
             runs.append(r)
     if args.compare and args.sweep:
         raise GradwiseError("use --compare or --sweep, not both")

@@ -25,8 +25,11 @@ def _figure(width=6.4, height=4.8):
 def _output(fig, fmt: str):
     if fmt not in FORMATS:
         raise ValueError(f"plots are png or svg, not {fmt}")
+    import matplotlib
+
     buffer = io.BytesIO()
-    fig.savefig(buffer, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
+    with matplotlib.rc_context({"svg.fonttype": "none", "svg.hashsalt": "gradwise"}):  # text stays text
+        fig.savefig(buffer, format=fmt, metadata={"Date": None} if fmt == "svg" else None)
     data = buffer.getvalue()
     return data.decode("utf-8") if fmt == "svg" else data
 

@@ -92,6 +92,12 @@ def test_bad_points():
         build_graph("log(x)", "x=-1")
     with pytest.raises(GradwiseError, match="no variables"):
         build_graph("2 + 3", "x=1")
+    with pytest.raises(GradwiseError, match="given twice"):
+        read_point("x=1,x=2")
+    with pytest.raises(GradwiseError, match="too large"):
+        read_point("x=1e400")
+    with pytest.raises(GradwiseError, match="single input"):
+        build_graph("x", "x=1")
     assert read_point("x=1/2, y=pi") == pytest.approx({"x": 0.5, "y": math.pi})
 
 

@@ -15,6 +15,7 @@ negated term into its sum (`a - b` is one node) and a reciprocal into its produc
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import sympy as sp
@@ -122,6 +123,8 @@ def build_graph(expression: str | sp.Expr, at: dict[str, float] | str) -> Comput
     expr = parse(expression) if isinstance(expression, str) else _real_symbols(expression)
     if isinstance(expr, sp.MatrixBase) or not isinstance(expr, sp.Expr) or isinstance(expr, sp.Derivative):
         raise GradwiseError(f'"{text}" is not a scalar expression to build a graph of')
+    if isinstance(expr, sp.Symbol):
+        raise GradwiseError(f'"{text}" is a single input, f = {expr}: there is no operation to backpropagate through')
     if not expr.free_symbols:
         raise GradwiseError(f'"{text}" has no variables: there is nothing to differentiate')
     point = read_point(at) if isinstance(at, str) else {str(k): float(v) for k, v in at.items()}
@@ -158,7 +161,12 @@ def read_point(text: str) -> dict[str, float]:
         number = parse(value) if value else None
         if not isinstance(number, sp.Expr) or number.free_symbols or not number.is_real:
             raise GradwiseError(f"the value of {name} in --at must be a real number, not '{value}'")
-        point[var.name] = float(sp.N(number, DIGITS))
+        if var.name in point:
+            raise GradwiseError(f"{var.name} is given twice in --at")
+        v = float(sp.N(number, DIGITS))
+        if not math.isfinite(v):
+            raise GradwiseError(f"the value of {name} in --at is too large for a float: '{value}'")
+        point[var.name] = v
     if not point:
         raise GradwiseError("--at needs values, e.g. --at w=0.5,x=2,b=-1")
     return point

@@ -98,7 +98,8 @@ def explain_graph(g, detail: str = "standard") -> Document:
 def _edge_step(g, e, i: int, detail: str) -> Step:
     target, source = g.nodes[e.target], g.nodes[e.source]
     desc = describe(e.derivation.orders[0].tree)
-    line = Math.chain(sp.Derivative(target.definition, source.name), e.local, number(e.value))
+    line = Math.chain(sp.Derivative(target.definition, source.name), e.local,
+                      *(() if e.local.is_number else (number(e.value),)))
     children: tuple = ()
     if detail == "full":
         from gradwise.explainer.derivative import explain as explain_derivative

@@ -161,3 +161,21 @@ def test_typst_ignores_system_fonts():
     assert "New Computer Modern" in fonts and "DejaVu Sans" not in fonts
     assert _compiler() is _compiler()
 
+
+
+class _Labelled(sp.Symbol):
+    """Like the linear-algebra engine's labels: a symbol that knows only its LaTeX."""
+
+    def _latex(self, printer):
+        return r"A - \lambda I"
+
+
+class _Opaque(sp.Symbol):
+    def _latex(self, printer):
+        return r"\unheardof{x}"
+
+
+def test_other_modules_objects_print_through_their_latex():
+    assert T(_Labelled("A − λI")) == "A - lambda I"
+    assert T(_Opaque("odd")) == '"odd"'
+    compile_typst(f"$ {T(_Labelled('L'))} = {T(_Opaque('o'))} $")

@@ -62,7 +62,17 @@ class TypstPrinter(Printer):
     def _keeps_order(self, expr) -> bool:
         return bool(self._settings["literal"]) and expr.has(sp.Derivative)
 
+    def _via_latex(self, expr) -> str:
+        """An object of another module that knows only its LaTeX: that LaTeX translated, else its text."""
+        from gradwise.printing.latex import latex
+        try:
+            return notation_typst(latex(expr))
+        except (NotationError, Exception):
+            return quote(str(expr))
+
     def emptyPrinter(self, expr) -> str:
+        if hasattr(expr, "_latex"):
+            return self._via_latex(expr)
         if isinstance(expr, sp.Basic) and expr.args:
             args = ", ".join(self._print(a) for a in expr.args)
             return f"{_name(type(expr).__name__)}({args})"
@@ -85,6 +95,8 @@ class TypstPrinter(Printer):
     # atoms
 
     def _print_Symbol(self, expr) -> str:
+        if type(expr) not in (sp.Symbol, sp.Dummy) and hasattr(expr, "_latex"):  # e.g. a label "A − λI"
+            return self._via_latex(expr)
         return symbol_typst(expr.name)
 
     _print_Dummy = _print_Symbol

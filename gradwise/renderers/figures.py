@@ -50,7 +50,7 @@ def function_figure(expr: sp.Expr, derivative: sp.Expr, var: sp.Symbol, *, point
     plt = _pyplot()
     xs = np.linspace(span[0], span[1], 400)
     fy, dfy = _samples(expr, var, xs), _samples(derivative, var, xs)
-    fig, ax = plt.subplots(figsize=(5.6, 3.3), dpi=100)
+    fig, ax = plt.subplots(figsize=(5.8, 3.6), dpi=100)
     ax.axhline(0, color="#999", lw=0.6)
     ax.axvline(0, color="#999", lw=0.6)
     ax.plot(xs, fy, color=_COLOURS["f"], lw=2, label=f"f({var.name}) = {unicode(expr)}")
@@ -69,7 +69,8 @@ def function_figure(expr: sp.Expr, derivative: sp.Expr, var: sp.Symbol, *, point
         pad = max(0.15 * (hi - lo), 0.5)
         ax.set_ylim(lo - pad, hi + pad)
     ax.set_xlabel(var.name)
-    ax.legend(loc="best", fontsize=8, frameon=False)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=3 if point is not None else 2, fontsize=8,
+              frameon=False)
     fig.tight_layout()
     buffer = io.StringIO()
     fig.savefig(buffer, format="svg", metadata={"Date": None})

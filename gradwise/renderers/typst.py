@@ -108,13 +108,13 @@ def _step(s: Step, depth: int) -> list[str]:
 def _table(t: Table) -> list[str]:
     cells = [f"[{inline(c)}]" for c in t.header]
     body = [f"[{inline(c)}]" for row in t.rows for c in row]
-    out = []
+    out = ["#block(breakable: false, width: 100%)["]  # a table and its caption stay on one page
     if t.caption:
         out.append(f"#align(center, text(size: 9pt, style: \"italic\")[{words(t.caption)}])")
     out.append(f"#align(center, table(columns: {len(t.header)}, stroke: none, align: left, inset: (x: 8pt, y: 4pt), "
                "table.hline(stroke: 0.7pt), " + ", ".join(cells) + ", table.hline(stroke: 0.4pt), "
                + "".join(c + ", " for c in body) + "table.hline(stroke: 0.7pt)))")
-    return out
+    return out + ["]"]
 
 
 def _figure(f: Figure) -> list[str]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import sympy as sp
 
 from gradwise.derivations.derivation import differentiate
-from gradwise.renderers.document import Math, Table
+from gradwise.renderers.document import AsWritten, Math, Table
 from gradwise.study.registry import GuideContext, register, resolve
 from gradwise.study.worked import M, P, example, value_at
 
@@ -18,7 +18,8 @@ def build(ctx: GuideContext) -> list:
     x = s.var
     s_max, t_max = value_at(s.result, x, 0), value_at(t.result, t.var, 0)
     n = sp.Symbol("n")
-    rows = tuple((str(k), Math.chain(s_max ** k), Math.chain(sp.Float(s_max ** k, 3))) for k in (1, 2, 5, 10, 20))
+    rows = tuple((str(k), Math.chain(AsWritten(sp.Pow(s_max, k, evaluate=False))), Math.chain(sp.Float(s_max ** k, 3)))
+                 for k in (1, 2, 5, 10, 20))
     blocks: list = [
         P("Backpropagation multiplies one factor per layer: the activation's derivative times the "
           "layer's weight. When those factors are below 1 the product shrinks geometrically with depth "

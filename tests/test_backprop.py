@@ -193,3 +193,21 @@ def test_cli_typos_are_one_line_errors(capsys):
     assert err.startswith("error:") and len(err.strip().splitlines()) == 1
     assert main(["backprop", "x*y"]) == 2
     assert "--at" in capsys.readouterr().err
+
+
+def test_graph_as_tikz_compiles(tmp_path, capsys):
+    import shutil
+    import subprocess
+    tex = tmp_path / "graph.tex"
+    assert main(["backprop", "(sigmoid(w*x + b) - y)^2", "--at", "w=0.5,x=2,b=-1,y=1", "--graph", str(tex)]) == 0
+    body = tex.read_text()
+    assert body.startswith(r"\begin{tikzpicture}") and r"\sigma" in body and body.count(r"\draw[->]") == 8
+    if not shutil.which("pdflatex") or subprocess.run(["kpsewhich", "tikz.sty"], capture_output=True,
+                                                      text=True).stdout.strip() == "":
+        pytest.skip("pdflatex with TikZ (Debian: texlive-pictures) is not installed")
+    doc = tmp_path / "doc.tex"
+    doc.write_text("\\documentclass{article}\n\\usepackage{tikz}\n\\begin{document}\n"
+                   f"\\input{{{tex}}}\n\\end{{document}}\n")
+    run = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-no-shell-escape", doc.name],
+                         cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0, run.stdout[-2000:]

@@ -34,7 +34,7 @@ def register(subparsers) -> None:
                               epilog=BACKPROP_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("expression", help='an expression, e.g. "sigmoid(w*x + b)", or a network file net.toml')
     p.add_argument("--at", metavar="NAME=VALUE,...", help="the point, e.g. w=0.5,x=2,b=-1 (expressions)")
-    p.add_argument("--graph", metavar="FILE", help="draw the graph to FILE (.svg, .png or .pdf)")
+    p.add_argument("--graph", metavar="FILE", help="draw the graph to FILE (.svg, .png, .pdf, or .tex for a TikZ picture)")
     p.add_argument("--explain", metavar="PARAM", help='a network parameter, e.g. "W1[0,1]" or "b2[0]"')
     add_output_options(p)
     p.set_defaults(run=run_backprop)

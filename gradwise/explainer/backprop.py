@@ -180,7 +180,10 @@ def graph_picture(g) -> tuple[list, list, str]:
     from gradwise.renderers.graph_plot import GraphEdge, GraphNode
     nodes = [GraphNode(n.index, n.name.name if n.is_input else f"{n.name} = {unicode(n.definition)}",
                        (f"value {num(n.value)}", f"grad {num(n.grad)}"),
-                       "input" if n.is_input else ("output" if n is g.output else "op")) for n in g.nodes]
+                       "input" if n.is_input else ("output" if n is g.output else "op"),
+                       latex(n.name) if n.is_input else f"{latex(n.name)} = {latex(n.definition)}") for n in g.nodes]
     edges = [GraphEdge(e.source, e.target,
-                       num(e.value) if e.local.is_number else f"{unicode(e.local)} = {num(e.value)}") for e in g.edges]
+                       num(e.value) if e.local.is_number else f"{unicode(e.local)} = {num(e.value)}",
+                       latex(number(e.value)) if e.local.is_number else f"{latex(e.local)} = {latex(number(e.value))}")
+             for e in g.edges]
     return nodes, edges, f"f = {unicode(g.expr)}"

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from gradwise.errors import GradwiseError
 
-PICTURE_FORMATS = ("svg", "png", "pdf")
+PICTURE_FORMATS = ("svg", "png", "pdf", "tex")
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,7 @@ class GraphNode:
     title: str
     lines: tuple[str, ...] = ()
     kind: str = "op"        # "input", "op" or "output"
+    title_latex: str = ""   # the title as LaTeX math, for TikZ (falls back on the text)
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class GraphEdge:
     source: int
     target: int
     label: str
+    label_latex: str = ""   # the label as LaTeX math, for TikZ (falls back on the text)
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,9 @@ def layers(nodes: list[GraphNode], edges: list[GraphEdge]) -> dict[int, int]:
 def draw_graph(nodes: list[GraphNode], edges: list[GraphEdge], path: str, title: str = "") -> str:
     """Draw the graph left to right (inputs left, output right) into `path`; returns the path."""
     fmt = picture_format(path)
+    if fmt == "tex":
+        _write(path, tikz_graph(nodes, edges))
+        return path
     from matplotlib.figure import Figure
     from matplotlib.patches import FancyBboxPatch
 
@@ -108,9 +113,55 @@ def draw_graph(nodes: list[GraphNode], edges: list[GraphEdge], path: str, title:
     return path
 
 
+def tikz_graph(nodes: list[GraphNode], edges: list[GraphEdge]) -> str:
+    """The graph as a TikZ picture for LaTeX documents (\\usepackage{tikz}), laid out like `draw_graph`."""
+    column = layers(nodes, edges)
+    rows: dict[int, list[int]] = {}
+    for n in nodes:
+        rows.setdefault(column[n.id], []).append(n.id)
+    out = [r"\begin{tikzpicture}[x=4.2cm, y=1.9cm, >=stealth,",
+           r"  op/.style={draw, rounded corners, align=center, font=\footnotesize, minimum width=2.4cm},",
+           r"  input/.style={op, fill=blue!6}, output/.style={op, fill=red!6},",
+           r"  lbl/.style={font=\scriptsize, fill=white, inner sep=1pt, text=blue!60!black}]"]
+    for n in nodes:
+        r = rows[column[n.id]].index(n.id)
+        y = (len(rows[column[n.id]]) - 1) / 2 - r
+        title = f"${n.title_latex}$" if n.title_latex else _tex_text(n.title)
+        body = r" \\ ".join([title] + [_tex_text(line) for line in n.lines])
+        style = {"input": "input", "output": "output"}.get(n.kind, "op")
+        out.append(f"  \\node[{style}] (n{n.id}) at ({column[n.id]}, {y:g}) {{{body}}};")
+    for e in edges:
+        label = f"${e.label_latex}$" if e.label_latex else _tex_text(e.label)
+        out.append(f"  \\draw[->] (n{e.source}) -- node[lbl, sloped, above] {{{label}}} (n{e.target});")
+    out.append(r"\end{tikzpicture}")
+    return "\n".join(out) + "\n"
+
+
+_TEX_SPECIAL = {"\\": r"\textbackslash{}", "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
+                "{": r"\{", "}": r"\}", "~": r"\textasciitilde{}", "^": r"\textasciicircum{}"}
+
+
+def _tex_text(text: str) -> str:
+    """Plain text made safe for LaTeX."""
+    return "".join(_TEX_SPECIAL.get(c, c) for c in text)
+
+
+def _write(path: str, text: str) -> None:
+    directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        raise GradwiseError(f"cannot write {path}: the folder {directory} does not exist")
+    try:
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+    except OSError as exc:
+        raise GradwiseError(f"cannot write {path}: {exc.strerror}") from None
+
+
 def draw_series(series: list[Series], path: str, title: str, xlabel: str, ylabel: str, logy: bool = True) -> str:
     """A line plot of several series (log scale on y by default) into `path`; returns the path."""
     fmt = picture_format(path)
+    if fmt == "tex":
+        raise GradwiseError(f"cannot draw a plot to '{path}': use .svg, .png or .pdf")
     from matplotlib.figure import Figure
 
     fig = Figure(figsize=(7, 4.5))

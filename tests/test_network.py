@@ -236,6 +236,12 @@ def test_network_file(tmp_path):
     f.write_text("sizes = [2, 3\n")
     with pytest.raises(GradwiseError, match="not valid TOML"):
         load_network(str(f))
+    f.write_text('sizes = [2, 3]\n[data]\ninputs = [["a", 2]]\n')
+    with pytest.raises(GradwiseError, match="inputs must be numbers"):
+        load_network(str(f))
+    f.write_text('sizes = [2, 3]\nseed = "x"\n')
+    with pytest.raises(GradwiseError, match="seed = 'x' has the wrong type"):
+        load_network(str(f))
     f.write_text("sizes = [2, 3]\nlayer = 1\n")
     with pytest.raises(GradwiseError, match="unknown key 'layer'"):
         load_network(str(f))

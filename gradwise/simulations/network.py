@@ -71,11 +71,13 @@ class Network:
             raise GradwiseError("a network needs at least one layer of weights")
         if sum(w.size for w in self.weights) > MAX_PARAMETERS:
             raise GradwiseError(f"the network has more than {MAX_PARAMETERS:,} weights")
-        if biases is None:
-            biases = [np.zeros(w.shape[1]) for w in self.weights]
-        self.biases = [_matrix(b, f"layer {l}: biases", 1) for l, b in enumerate(biases, start=1)]
-        if len(self.biases) != len(self.weights):
-            raise GradwiseError(f"{len(self.weights)} weight matrices but {len(self.biases)} bias vectors")
+        biases = [None] * len(self.weights) if biases is None else list(biases)
+        if len(biases) != len(self.weights):
+            raise GradwiseError(f"{len(self.weights)} weight matrices but {len(biases)} bias vectors")
+        self.biases = [np.zeros(w.shape[1]) if b is None else _matrix(b, f"layer {l}: biases", 1)
+                       for l, (b, w) in enumerate(zip(biases, self.weights), start=1)]
+        if not isinstance(activations, (str, list, tuple)):
+            raise GradwiseError("activations must be a name or a list of names, one per layer")
         names = [activations] * len(self.weights) if isinstance(activations, str) else list(activations)
         if len(names) != len(self.weights):
             raise GradwiseError(f"{len(self.weights)} layers but {len(names)} activations")
@@ -300,6 +302,11 @@ def load_network(path: str) -> tuple[Network, np.ndarray | None, np.ndarray | No
     if unknown:
         raise GradwiseError(f"{path}: unknown key {unknown[0]!r}; the keys are {', '.join(sorted(known))}")
     loss = spec.get("loss", "mse")
+    for key, kind in (("loss", str), ("init", str), ("seed", int), ("activation", str), ("activations", (str, list))):
+        if key in spec and not isinstance(spec[key], kind) or isinstance(spec.get(key), bool):
+            raise GradwiseError(f"{path}: {key} = {spec[key]!r} has the wrong type (see examples/net.toml)")
+    if isinstance(spec.get("activations"), list) and not all(isinstance(a, str) for a in spec["activations"]):
+        raise GradwiseError(f"{path}: activations must be names, e.g. [\"tanh\", \"identity\"]")
     if "layers" in spec:
         layers = spec["layers"]
         if not isinstance(layers, list) or not all(isinstance(t, dict) for t in layers):
@@ -307,7 +314,7 @@ def load_network(path: str) -> tuple[Network, np.ndarray | None, np.ndarray | No
         weights = [t.get("weights") for t in layers]
         if any(w is None for w in weights):
             raise GradwiseError(f"{path}: every [[layers]] table needs weights = [[...]]")
-        biases = [t.get("biases", [0.0] * len(t["weights"][0]) if t["weights"] else []) for t in layers]
+        biases = [t.get("biases") for t in layers]
         acts = [t.get("activation", spec.get("activation", "tanh")) for t in layers]
         net = Network(weights, biases, acts, loss)
     elif "sizes" in spec:
@@ -319,6 +326,18 @@ def load_network(path: str) -> tuple[Network, np.ndarray | None, np.ndarray | No
     else:
         raise GradwiseError(f"{path}: give sizes = [...] (with init and seed) or [[layers]] with weights")
     data = spec.get("data", {})
-    X = np.asarray(data["inputs"], dtype=float) if "inputs" in data else None
-    y = np.asarray(data["targets"]) if "targets" in data else None
+    if not isinstance(data, dict):
+        raise GradwiseError(f"{path}: [data] must be a table with inputs and targets")
+    X = _numbers(data["inputs"], path, "inputs") if "inputs" in data else None
+    y = _numbers(data["targets"], path, "targets") if "targets" in data else None
     return net, X, y
+
+
+def _numbers(value, path: str, what: str) -> np.ndarray:
+    try:
+        out = np.asarray(value, dtype=float)
+    except (TypeError, ValueError):
+        raise GradwiseError(f"{path}: [data] {what} must be numbers, in rows of equal length") from None
+    if not np.all(np.isfinite(out)):
+        raise GradwiseError(f"{path}: [data] {what} contain NaN or inf")
+    return out

@@ -211,3 +211,35 @@ def test_graph_as_tikz_compiles(tmp_path, capsys):
     run = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-no-shell-escape", doc.name],
                          cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stdout[-2000:]
+
+
+# Random expressions: smooth, defined everywhere, so any point works
+_LEAVES = st.sampled_from(["x", "y", "z", "2", "0.5"])
+_UNARY = st.sampled_from(["sin", "tanh", "sigmoid", "softplus", "exp", "cos"])
+_BINARY = st.sampled_from(["+", "-", "*"])
+
+
+def _expressions():
+    return st.recursive(_LEAVES, lambda inner: st.one_of(
+        st.tuples(_UNARY, inner).map(lambda t: f"{t[0]}({t[1]})"),
+        st.tuples(inner, _BINARY, inner).map(lambda t: f"({t[0]} {t[1]} {t[2]})"),
+        inner.map(lambda e: f"({e})^2")), max_leaves=6)
+
+
+@settings(max_examples=20)
+@given(_expressions(), st.floats(-1.5, 1.5), st.floats(-1.5, 1.5), st.floats(-1.5, 1.5))
+def test_random_graphs_backpropagate_like_sympy(text, x, y, z):
+    expr = parse(text)
+    if isinstance(expr, sp.Symbol) or not expr.free_symbols or expr.is_number:
+        return
+    point = {s.name: v for s, v in zip(sorted(expr.free_symbols, key=lambda s: s.name), (x, y, z))}
+    point = {k: {"x": x, "y": y, "z": z}[k] for k in point}
+    g = build_graph(expr, point)
+    at = {symbol(k): v for k, v in point.items()}
+    for name, value in g.gradients.items():
+        exact = float(sp.N(sp.diff(expr, symbol(name)).subs(at).rewrite(sp.exp)))
+        assert value == pytest.approx(exact, rel=1e-9, abs=1e-12)
+        if g.path_counts[name] == len(g.paths[name]):
+            assert sum(p.product for p in g.paths[name]) == pytest.approx(value, rel=1e-9, abs=1e-12)
+    # topological order: every node's inputs come before it
+    assert all(i < n.index for n in g.nodes for i in n.inputs)

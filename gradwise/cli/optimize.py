@@ -179,6 +179,8 @@ def _run(args) -> int:
     f = _function(args)
     objective, tf = problem(f, args.variables, data=args.data, timeout=args.timeout)
     start = _floats(args.start, "--start") if args.start else None
+    if start is None and tf is not None and len(tf.start) == len(objective.variables):
+        start = list(tf.start)
     shared = dict(steps=args.steps, data=None, batch_size=args.batch_size, seed=args.seed)
     explicit = _batches_file(args.batches)
     hp = _hyperparameters(args)

@@ -91,6 +91,61 @@ RULES = {
 }
 
 
+SYMBOLS = {"lr": ("γ", r"\gamma"), "momentum": ("μ", r"\mu"), "dampening": ("τ", r"\tau"),
+           "weight_decay": ("λ", r"\lambda"), "eps": ("ε", r"\epsilon"), "alpha": ("α", r"\alpha"),
+           "lr_decay": ("η", r"\eta"), "initial_accumulator_value": ("s₀", r"s_0")}
+
+
+def rules_for(opt) -> list[tuple[str, str]]:
+    """The lines of torch's pseudo-code that this optimizer's settings use (text, LaTeX)."""
+    lines = RULES[opt.name]
+    decay = np.ndim(opt.weight_decay) > 0 or opt.weight_decay != 0
+    keep = []
+    for text, tex in lines:
+        if text.startswith("g_t ← ∇f(θ_{t-1}) + λθ_{t-1}") and not decay:
+            text, tex = "g_t ← ∇f(θ_{t-1})", r"g_t \leftarrow \nabla f(\theta_{t-1})"
+        if opt.name == "adamw" and text.startswith("θ_{t-1} ← θ_{t-1}(1 − γλ)") and not decay:
+            continue
+        if "amsgrad" in text and not getattr(opt, "amsgrad", False):
+            continue
+        if opt.name == "sgd":
+            moving = np.ndim(opt.momentum) > 0 or opt.momentum != 0
+            if ("b_t" in text or "nesterov" in text) and not moving:
+                continue
+            if "nesterov" in text:
+                text, tex = (("g_t ← g_t + μ b_t", r"g_t \leftarrow g_t + \mu b_t") if opt.nesterov
+                             else ("g_t ← b_t", r"g_t \leftarrow b_t"))
+        if opt.name == "rmsprop":
+            if "centered" in text and not opt.centered:
+                continue
+            moving = np.ndim(opt.momentum) > 0 or opt.momentum > 0
+            if "(momentum)" in text and not moving:
+                continue
+            if text.startswith("θ_t ← θ_{t-1} − γ g_t/") and moving:
+                continue
+            if not opt.centered:
+                text, tex = text.replace("ṽ_t", "v_t"), tex.replace(r"\tilde v_t", "v_t")
+        keep.append((text, tex))
+    if getattr(opt, "maximize", False):
+        keep[0] = (keep[0][0].replace("∇f", "−∇f"), keep[0][1].replace(r"\nabla f", r"-\nabla f"))
+    return keep
+
+
+def values_line(opt) -> tuple[str, str]:
+    """The hyperparameters with the symbols the rules use: γ = 0.05, β₁ = 0.9, ..."""
+    hp = hyperparameters(opt)
+    text, tex = [], []
+    for key, value in hp.items():
+        if key == "betas":
+            text += [f"β₁ = {_num(value[0])}", f"β₂ = {_num(value[1])}"]
+            tex += [rf"\beta_1 = {_num(value[0])}", rf"\beta_2 = {_num(value[1])}"]
+        elif key in SYMBOLS and not isinstance(value, list):
+            t, l = SYMBOLS[key]
+            text.append(f"{t} = {_num(value)}")
+            tex.append(f"{l} = {_num(value)}".replace("e-", r"\mathrm{e}{-}"))
+    return ", ".join(text), r",\ ".join(tex)
+
+
 def _previous(v: sp.Symbol) -> sp.Symbol:
     return symbol(f"{v.name}_{{t-1}}")
 
@@ -276,7 +331,7 @@ def _run_json(run: Trajectory, rules: bool) -> dict:
         "grads": [_finite(g) for g in run.grads], "batches": run.batches,
     }
     if rules:
-        out["update"] = [{"text": t, "latex": l} for t, l in RULES[run.method]]
+        out["update"] = [{"text": t, "latex": l} for t, l in rules_for(run.optimizer)]
         out["update_substituted"] = [{"text": " = ".join(unicode(e) if not isinstance(e, str) else e
                                                          for e in m.expressions),
                                       "latex": " = ".join(latex(e) for e in m.expressions)}
@@ -335,7 +390,7 @@ def explain(result, detail: str = "standard") -> Document:
             + (f" of {fn.dataset.source}" if fn.dataset and fn.dataset.source else "")
             + "; the loss of sample i is ", Math.chain(symbol("L_i"), fn.loss), "."))
     else:
-        what = f" (the {study.test_function.name} function: {study.test_function.note})" if study.test_function else ""
+        what = f" (the {study.test_function.name} function — {study.test_function.note})" if study.test_function else ""
         blocks.append(Paragraph.of("Minimise ", Math.chain(f_sym, compiled.expr), f"{what}."))
     if detail != "brief":
         grad = sp.Matrix(compiled.gradient_exprs)
@@ -365,9 +420,11 @@ def _run_section(run: Trajectory, study: Study, detail: str) -> Section:
         f"{run.steps} steps" + (f", mini-batches of {len(run.batches[0])}" if run.batches and
                                 len(run.batches[0]) < study.function.rows else "") + "."))
     if study.explain_rules:
-        blocks.append(Paragraph.of("The update, as torch.optim computes it (γ = lr, λ = weight_decay):"))
-        for text, tex in RULES[run.method]:
+        blocks.append(Paragraph.of("The update, as torch.optim computes it with these settings:"))
+        for text, tex in rules_for(run.optimizer):
             blocks.append(DisplayMath(Notation(tex, text)))
+        vt, vl = values_line(run.optimizer)
+        blocks.append(DisplayMath(Notation(vl, vt)))
         blocks.append(Paragraph.of("With this function's gradient:"))
         for m in update_lines(run):
             blocks.append(DisplayMath(m))

@@ -34,9 +34,11 @@ MAX_VARIABLES = 64
 
 
 def _sigmoid(x):
+    """σ(x) without overflow: e^{-|x|} is never large."""
     x = np.asarray(x, dtype=float)
     e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+    r = 1.0 / (1.0 + e)
+    return np.where(x >= 0, r, e * r)
 
 
 def _softplus(x):
@@ -105,39 +107,45 @@ class Compiled:
         if X.shape[-1:] != (self.n,):
             raise GradwiseError(f"expected points with {self.n} coordinates "
                                 f"({', '.join(v.name for v in self.variables)}), got shape {X.shape}")
-        missing = [s.name for s in self.data if s.name not in data]
-        if missing:
-            raise GradwiseError(f"the data column{'s' if len(missing) > 1 else ''} "
-                                f"{', '.join(missing)} {'are' if len(missing) > 1 else 'is'} missing")
-        return [X[..., i] for i in range(self.n)] + [np.asarray(data[s.name], dtype=float) for s in self.data]
-
-    def _shape(self, args) -> tuple:
-        return np.broadcast_shapes(*[np.shape(a) for a in args]) if args else ()
+        columns = []
+        for s in self.data:
+            if s.name not in data:
+                missing = [d.name for d in self.data if d.name not in data]
+                raise GradwiseError(f"the data column{'s' if len(missing) > 1 else ''} "
+                                    f"{', '.join(missing)} {'are' if len(missing) > 1 else 'is'} missing")
+            columns.append(np.asarray(data[s.name], dtype=float))
+        shape = X.shape[:-1]
+        if columns:
+            shape = np.broadcast_shapes(shape, *[c.shape for c in columns])
+        return [X[..., i] for i in range(self.n)] + columns, shape
 
     def f(self, X, **data) -> np.ndarray:
         """f at each point: shape X.shape[:-1] (broadcast with the data)."""
-        args = self._args(X, data)
+        args, shape = self._args(X, data)
+        out = np.empty(shape)
         with np.errstate(all="ignore"):
-            return np.broadcast_to(np.asarray(self._f(*args), dtype=float), self._shape(args)).copy()
+            out[...] = self._f(*args)
+        return out
 
     def grad(self, X, **data) -> np.ndarray:
         """∇f at each point: shape (..., n)."""
-        args = self._args(X, data)
-        shape = self._shape(args)
+        args, shape = self._args(X, data)
+        out = np.empty(shape + (self.n,))
         with np.errstate(all="ignore"):
-            parts = self._grad(*args)
-            return np.stack([np.broadcast_to(np.asarray(p, dtype=float), shape) for p in parts], axis=-1)
+            for i, p in enumerate(self._grad(*args)):
+                out[..., i] = p
+        return out
 
     def hessian(self, X, **data) -> np.ndarray:
         """The Hessian at each point: shape (..., n, n)."""
         if self._hess is None:
             raise GradwiseError("this function was compiled without its Hessian (hessian=False)")
-        args = self._args(X, data)
-        shape = self._shape(args)
+        args, shape = self._args(X, data)
+        out = np.empty(shape + (self.n * self.n,))
         with np.errstate(all="ignore"):
-            parts = self._hess(*args)
-            flat = np.stack([np.broadcast_to(np.asarray(p, dtype=float), shape) for p in parts], axis=-1)
-        return flat.reshape(shape + (self.n, self.n))
+            for i, p in enumerate(self._hess(*args)):
+                out[..., i] = p
+        return out.reshape(shape + (self.n, self.n))
 
     @property
     def is_quadratic(self) -> bool:

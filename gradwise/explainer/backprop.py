@@ -126,25 +126,29 @@ def _backward_blocks(g, detail: str) -> tuple:
 
 
 def _path_blocks(g) -> tuple:
-    out: list = []
-    for leaf in g.inputs:
+    out: list = [Paragraph.of("Each path from the output down to an input contributes the product of the local "
+                              "derivatives on its edges; the gradient is the sum over the paths.")]
+    for k, leaf in enumerate(g.inputs, start=1):
         name = leaf.name.name
         paths, count = g.paths[name], g.path_counts[name]
-        head = f"{count} path{'s' if count != 1 else ''} lead{'s' if count == 1 else ''} from f to {name}"
-        if count > len(paths):
-            head += f" (the first {len(paths)} are shown; backpropagation adds them all without listing them)"
-        out.append(Paragraph.of(head + ":"))
-        for p in paths:
+        children = []
+        for i, p in enumerate(paths, start=1):
             factors = " · ".join(f"∂{g.nodes[e.target].name}/∂{g.nodes[e.source].name}" for e in p.edges)
             values = " · ".join(num(e.value) for e in p.edges)
             symbolic: list = []
             for e in p.edges:
                 wrap = ("(", ")") if e.local.is_Add else ("", "")
                 symbolic += [" · " if symbolic else "", wrap[0], Math.chain(e.local), wrap[1]]
-            out.append(Paragraph.of(f"  {factors} = ", *symbolic, f" = {values} = {num(p.product)}"))
-        if count > 1:
-            total = " + ".join(num(p.product) for p in paths) if count == len(paths) else "…"
-            out.append(Paragraph.of(f"∂f/∂{name} = {total} = {num(leaf.grad)}"))
+            children.append(Step(f"{k}.{i}", factors, "path", None,
+                                 explanation=Paragraph.of("= ", *symbolic, f" = {values} = {num(p.product)}")))
+        if count > len(paths):
+            children.append(Step(f"{k}.{len(paths) + 1}", f"… {count - len(paths):,} more paths", "path", None,
+                                 explanation=Paragraph.of("backpropagation adds them all without listing them")))
+        total = (" + ".join(num(p.product) for p in paths) + " = ") if 1 < count == len(paths) else ""
+        out.append(Step(str(k), f"∂f/∂{name}: {count} path{'s' if count != 1 else ''}", "chain_paths", None,
+                        children=tuple(children),
+                        explanation=None,
+                        check=f"sum: ∂f/∂{name} = {total}{num(leaf.grad)}"))
     return tuple(out)
 
 

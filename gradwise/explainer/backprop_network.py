@@ -8,7 +8,7 @@ import sympy as sp
 
 from gradwise.explainer.backprop import _figure, num
 from gradwise.printing import latex, unicode
-from gradwise.renderers.document import DisplayMath, Document, Math, Paragraph, Section, Table
+from gradwise.renderers.document import DisplayMath, Document, Math, Paragraph, Section, Step, Table
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -50,10 +50,10 @@ def _local_blocks(net) -> tuple:
     loss = net.loss_fn
     if loss.name == "cross_entropy":
         out.append(Paragraph.of(
-            "cross_entropy: ℓ = −log softmax_y(z) = logsumexp(z) − z_y, and the engine derives ",
+            "cross_entropy: the loss of one example is −log softmax_y(z) = logsumexp(z) − z_y, and the engine derives ",
             Math.chain(sp.Derivative(loss.definition, loss.derivations[0].var), loss.derivations[0].result),
             f" for every class k and label y of a {int(math.isqrt(len(loss.derivations)))}-class instance: "
-            "∂ℓ/∂z_k = p_k − [k = y], that is p − onehot(y); averaged over the batch, ∂L/∂z = (p − onehot(y))/N."))
+            "its derivative in z_k is p_k − [k = y], that is p − onehot(y); averaged over the batch, ∂L/∂z = (p − onehot(y))/N."))
     else:
         reduction = {"mse": "averaged over all N·K elements", "half_sse": "summed",
                      "output": "summed (y unused)"}[loss.name]
@@ -93,12 +93,13 @@ def _path_blocks(w) -> tuple:
         head = (f"{target} is an output of the last layer, so one path leads to the loss: "
                 f"δ{l}[n,{w.column}] = act'(z) · ∂L/∂a. For example n = 0:")
     out: list = [Paragraph.of(head)]
-    for p in w.paths:
+    for i, p in enumerate(w.paths, start=1):
         names = " · ".join(n for n, _ in p.factors)
         values = " · ".join(num(v) for _, v in p.factors)
-        out.append(Paragraph.of(f"  units {'→'.join(map(str, p.units))}: {names} = {values} = {num(p.product)}"))
+        out.append(Step(str(i), f"through units {' → '.join(map(str, p.units))}", "path", None,
+                        explanation=Paragraph.of(f"{names} = {values} = {num(p.product)}")))
     if w.path_count > len(w.paths):
-        out.append(Paragraph.of(f"  … and {w.path_count - len(w.paths):,} more paths."))
+        out.append(Paragraph.of(f"… and {w.path_count - len(w.paths):,} more paths."))
     out.append(Paragraph.of(f"Their sum is δ{l}[0,{w.column}] = {num(w.example_terms[0][1])}, the value the "
                             "backward pass computes with one matrix product per layer instead of one product "
                             "per path."))

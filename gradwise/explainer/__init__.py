@@ -14,6 +14,8 @@ DETAILS = ("brief", "standard", "full")
 #: result kind -> the explainer module that writes its document
 EXPLAINERS = {
     "derivative": "gradwise.explainer.derivative",
+    "eigen": "gradwise.explainer.linalg_eigen",
+    "determinant": "gradwise.explainer.linalg",
     "matrix_gradient": "gradwise.explainer.matrix_calculus",
     "gradient": "gradwise.explainer.multivariable",
     "jacobian": "gradwise.explainer.multivariable",

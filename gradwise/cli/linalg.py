@@ -1,0 +1,43 @@
+"""`gradwise dot | matmul | det | eig | pca`: linear algebra, step by step (issue 5)."""
+from __future__ import annotations
+
+import argparse
+
+from gradwise.cli._common import add_output_options, emit, read_argument
+from gradwise.explainer import explain
+
+MATRIX_HELP = 'a matrix like "[[2,1],[1,2]]" (entries may be symbols); - reads it from standard input'
+
+
+def _parser(subparsers, name: str, help: str, examples: str):
+    return subparsers.add_parser(name, help=help, description=help[0].upper() + help[1:] + "; every step is checked.",
+                                 epilog="examples:\n" + examples, formatter_class=argparse.RawDescriptionHelpFormatter)
+
+
+def register(subparsers) -> None:
+    p = _parser(subparsers, "eig", "eigenvalues and eigenvectors, step by step",
+                '  gradwise eig "[[2,1],[1,2]]"\n  gradwise eig "[[a,b],[b,a]]"\n'
+                '  gradwise eig "[[1,1],[0,1]]" --detail full\n  gradwise eig "[[2,1],[1,2]]" --format json')
+    p.add_argument("matrix", help=MATRIX_HELP)
+    add_output_options(p)
+    p.set_defaults(run=run_eig)
+
+    p = _parser(subparsers, "det", "a determinant, step by step",
+                '  gradwise det "[[2,0,1],[1,3,2],[1,1,1]]"\n  gradwise det "[[a,b],[c,d]]" --format latex')
+    p.add_argument("matrix", help=MATRIX_HELP)
+    p.add_argument("--method", default="auto", choices=("auto", "cofactor", "rows"),
+                   help="cofactor expansion, row reduction, or auto (the shorter; default)")
+    add_output_options(p)
+    p.set_defaults(run=run_det)
+
+
+def run_eig(args) -> int:
+    from gradwise.derivations.linalg.eigen import eigen
+    emit(explain(eigen(read_argument(args.matrix), timeout=args.timeout), args.detail), args)
+    return 0
+
+
+def run_det(args) -> int:
+    from gradwise.derivations.linalg.determinant import determinant
+    emit(explain(determinant(read_argument(args.matrix), method=args.method, timeout=args.timeout), args.detail), args)
+    return 0

@@ -10,8 +10,9 @@ from __future__ import annotations
 from gradwise.derivations.matrix_calculus import expressions as e
 from gradwise.derivations.matrix_calculus.derivation import MatrixGradient
 from gradwise.derivations.matrix_calculus.differentials import COOKBOOK, DifferentialStep, TermStep
-from gradwise.derivations.matrix_calculus.notation import text
+from gradwise.derivations.matrix_calculus.notation import latex as e_latex, text
 from gradwise.explainer.json_steps import step_json
+from gradwise.explainer.multivariable import Label
 from gradwise.printing import latex
 from gradwise.renderers.document import Document, Math, Notation, Paragraph, Step
 
@@ -106,7 +107,7 @@ def explain(g: MatrixGradient, detail: str = "standard") -> Document:
     blocks.append(_differential_step(g, detail))
     blocks.append(_terms_step(g, detail))
     blocks.append(_collect_step(g, detail))
-    answer = Math.chain(e.Var(name=f"∂f/∂{X.name}"), g.result)
+    answer = Math.chain(Label(f"∂f/∂{text(X)}", rf"\frac{{\partial f}}{{\partial {e_latex(X)}}}"), g.result)
     blocks.append(P("Answer: ", answer, f"   ({e.shape_text(X.shape)}, denominator layout)"))
     for note in g.notes:
         blocks.append(P("Note: " + note + "."))
@@ -179,7 +180,7 @@ def _terms_step(g: MatrixGradient, detail: str) -> Step:
 def _collect_step(g: MatrixGradient, detail: str) -> Step:
     lines = [Math.chain(e.d(e.Var(name="f")), g.collect_step.after)]
     if g.collected != g.result:
-        lines.append(Math.chain(e.Var(name="G"), g.collected, g.result))
+        lines.append(Math.chain(Label("G", "G"), g.collected, g.result))
     return Step("3", "Collect and read off the gradient", "collect", None,
                 explanation=P("Add the terms' gradients and simplify; df = ⟨G, dX⟩ means G is the gradient."),
                 lines=tuple(lines), check=_check_words(g.result_check) if detail == "full" else "")

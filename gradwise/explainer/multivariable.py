@@ -20,13 +20,36 @@ from gradwise.renderers.document import DisplayMath, Document, Math, Paragraph, 
 P = Paragraph.of
 
 
+class Label:
+    """A name written by hand in each notation (∇f, D_u f, J_{f∘g}); renderers print it through the
+    printers' `_sympystr` / `_latex` hooks."""
+
+    def __init__(self, text: str, latex_: str):
+        self.text, self.latex = text, latex_
+
+    def _sympystr(self, printer) -> str:
+        return self.text
+
+    def _latex(self, printer) -> str:
+        return self.latex
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Label) and (self.text, self.latex) == (other.text, other.latex)
+
+    def __hash__(self) -> int:
+        return hash((self.text, self.latex))
+
+
 def explain(result, detail: str = "standard") -> Document:
     return {"gradient": _gradient, "jacobian": _jacobian, "hessian": _hessian,
             "chain_rule": _chain}[result.kind](result, detail)
 
 
-def _f() -> sp.Symbol:
-    return sp.Symbol("f")
+def _f() -> "Label":
+    return Label("f", "f")
 
 
 def _partial_symbol(expr, var, order_vars=None) -> sp.Derivative:
@@ -67,9 +90,11 @@ def _check_words(c: NumericCheck, detail: str) -> str:
 def _evaluation_step(number: str, name: str, ev: Evaluation, symbolic) -> Step:
     where = ", ".join(f"{k} = {unicode(v)}" for k, v in ev.point.items())
     values = ev.values
-    lines = [Math.chain(sp.Symbol(f"{name}({', '.join(unicode(v) for v in ev.point.values())})"), values)]
+    args = ", ".join(unicode(v) for v in ev.point.values())
+    lines = [Math.chain(Label(f"{name}({args})", f"{_latex_name(name)}({', '.join(latex(v) for v in ev.point.values())})"),
+                        values)]
     if any(not v.is_Rational for v in values):
-        lines.append(Math.chain(values, values.applyfunc(lambda v: sp.Symbol(f"{float(v):.6g}")), relation="≈"))
+        lines.append(Math.chain(values, values.applyfunc(lambda v: sp.Float(float(v), 6)), relation="≈"))
     return Step(number, f"Evaluate at {where}", "evaluate", None, lines=tuple(lines),
                 explanation=P(*(f"Note: {n}. " for n in ev.notes)) if ev.notes else None)
 
@@ -78,7 +103,7 @@ def _evaluation_step(number: str, name: str, ev: Evaluation, symbolic) -> Step:
 
 def _gradient(g: Gradient, detail: str) -> Document:
     names = ", ".join(v.name for v in g.variables)
-    nabla = sp.Symbol("∇f")
+    nabla = Label("∇f", r"\nabla f")
     blocks: list = [P("Find the gradient of ", Math.chain(_f(), g.expr), f" with respect to ({names}): the "
                       "vector of its partial derivatives. Each partial derivative holds the other variables "
                       "constant.")]
@@ -94,12 +119,13 @@ def _gradient(g: Gradient, detail: str) -> Document:
     if g.directional:
         n += 1
         d = g.directional
-        lines = [Math.chain(sp.Symbol("u"), sp.Symbol("v/‖v‖"), d.unit),
-                 Math.chain(sp.Symbol("D_u f"), sp.Symbol("∇f·u"), d.expression)]
+        lines = [Math.chain(Label("u", "u"), Label("v/‖v‖", r"\frac{v}{\lVert v \rVert}"), d.unit),
+                 Math.chain(Label("D_u f", r"D_{u} f"), Label("∇f·u", r"\nabla f \cdot u"), d.expression)]
         if d.value is not None:
-            at = sp.Symbol("D_u f" + f"({', '.join(unicode(v) for v in g.at.point.values())})")
+            args = ", ".join(unicode(v) for v in g.at.point.values())
+            at = Label(f"D_u f({args})", rf"D_{{u}} f({', '.join(latex(v) for v in g.at.point.values())})")
             lines.append(Math.chain(at, d.value) if d.value.is_Integer else
-                         Math(( at, "=", d.value, "≈", sp.Symbol(f"{float(d.value):.6g}"))))
+                         Math((at, "=", d.value, "≈", sp.Float(float(d.value), 6))))
         blocks.append(Step(str(n), f"Directional derivative along v = ({', '.join(unicode(c) for c in d.direction)})",
                            "directional", None,
                            explanation=P("The rate of change of f per unit step in the direction of v: normalise "
@@ -127,14 +153,18 @@ def _jacobian(J: Jacobian, detail: str) -> Document:
                            children=children))
     matrix = sp.ImmutableMatrix([[_shown(p, detail) for p in row] for row in J.entries])
     k = m + 1
-    blocks.append(Step(str(k), "Assemble the Jacobian", "assemble", None, lines=(Math.chain(sp.Symbol("J"), matrix),)))
+    blocks.append(Step(str(k), "Assemble the Jacobian", "assemble", None, lines=(Math.chain(Label("J", "J"), matrix),)))
     if J.at:
         blocks.append(_evaluation_step(str(k + 1), "J", J.at, None))
-    answer = Math.chain(sp.Symbol("J"), matrix)
+    answer = Math.chain(Label("J", "J"), matrix)
     blocks.append(P("Answer: ", answer))
     blocks.append(P(_check_words(J.check, detail)))
     return Document(f"Jacobian of {unicode(sp.ImmutableMatrix(J.functions))}", tuple(blocks),
                     data=_jacobian_json(J, detail), answer=answer)
+
+
+def _latex_name(name: str) -> str:
+    return {"∇f": r"\nabla f"}.get(name, name)
 
 
 def _sub(i: int) -> str:
@@ -173,10 +203,10 @@ def _hessian(H: Hessian, detail: str) -> Document:
                        children=tuple(second)))
     matrix = sp.ImmutableMatrix([[_shown(p, detail) if (j >= i or not H.symmetric) else _shown(H.entries[j][i], detail)
                                   for j, p in enumerate(row)] for i, row in enumerate(H.entries)])
-    blocks.append(Step("3", "Assemble the Hessian", "assemble", None, lines=(Math.chain(sp.Symbol("H"), matrix),)))
+    blocks.append(Step("3", "Assemble the Hessian", "assemble", None, lines=(Math.chain(Label("H", "H"), matrix),)))
     if H.at:
         blocks.append(_evaluation_step("4", "H", H.at, None))
-    answer = Math.chain(sp.Symbol("H"), matrix)
+    answer = Math.chain(Label("H", "H"), matrix)
     blocks.append(P("Answer: ", answer))
     blocks.append(P(_check_words(H.check, detail).replace("central finite differences", "central second differences")))
     return Document(f"Hessian of f = {unicode(H.expr)}", tuple(blocks), data=_hessian_json(H, detail), answer=answer)
@@ -197,21 +227,23 @@ def _chain(c: ChainRule, detail: str) -> Document:
         t = c.inner.variables[0].name
         terms = " + ".join(f"∂f/∂{v.name}·d{v.name}/d{t}" for v in c.outer.variables)
         blocks.append(P(f"For one function of one variable this is df/d{t} = {terms}."))
-    blocks.append(DisplayMath(Math.chain(sp.Symbol("J_{f∘g}"), sp.Symbol("J_f(g)·J_g"))))
-    blocks.append(_nested("1", f"J_f: derivatives of f in {outer_names} ({m}×{n})", c.outer, detail))
-    blocks.append(_nested("2", f"J_g: derivatives of {outer_names} in {inner_names} ({n}×{k})", c.inner, detail))
+    blocks.append(DisplayMath(Math.chain(Label("J_{f∘g}", r"J_{f \mathbin{\circ} g}"), Label("J_f(g)·J_g", r"J_f(g)\, J_g"))))
+    rows = ["f"] if m == 1 else [f"f{_sub(i)}" for i in range(1, m + 1)]
+    blocks.append(_nested("1", f"The Jacobian of f in {outer_names} ({m}×{n})", "J_f", c.outer, detail, rows))
+    blocks.append(_nested("2", f"The Jacobian of {outer_names} in {inner_names} ({n}×{k})", "J_g", c.inner, detail,
+                          [v.name for v in c.outer.variables]))
     at_g = c.outer_at_inner
     blocks.append(Step("3", f"Multiply: ({m}×{n}) · ({n}×{k}) = {m}×{k}", "jacobian_product", None,
                        explanation=P(f"Put {subs} into J_f, then multiply the matrices; the inner sizes ({n}) "
                                      "agree, as they must."),
-                       lines=(Math.chain(sp.Symbol("J_f(g)·J_g"),
+                       lines=(Math.chain(Label("J_f(g)·J_g", r"J_f(g)\, J_g"),
                                          sp.MatMul(at_g, c.inner.result, evaluate=False),
                                          c.result[0] if c.result.shape == (1, 1) else c.result),)))
     if c.result.shape == (1, 1):
         t = c.inner.variables[0].name
-        answer = Math.chain(sp.Symbol(f"df/d{t}"), c.result[0])
+        answer = Math.chain(Label(f"df/d{t}", rf"\frac{{\mathrm{{d}}f}}{{\mathrm{{d}}{t}}}"), c.result[0])
     else:
-        answer = Math.chain(sp.Symbol("J_{f∘g}"), c.result)
+        answer = Math.chain(Label("J_{f∘g}", r"J_{f \mathbin{\circ} g}"), c.result)
     blocks.append(P("Answer: ", answer))
     blocks.append(P("Checked: the product equals the derivative of the composition computed directly, entry "
                     "by entry (symbolically and at random points)."))
@@ -219,16 +251,15 @@ def _chain(c: ChainRule, detail: str) -> Document:
                     answer=answer)
 
 
-def _nested(number: str, title: str, J: Jacobian, detail: str) -> Step:
+def _nested(number: str, title: str, name: str, J: Jacobian, detail: str, rows: list[str]) -> Step:
     children = []
-    for i, row in enumerate(J.entries, start=1):
-        for j, p in enumerate(row, start=1):
-            children.append(_entry_step(f"{number}.{len(children) + 1}", f"∂{unicode(J.functions[i - 1])}/∂{p.var.name}"
-                                        if len(J.functions) > 1 else f"∂/∂{p.var.name}", p, detail))
+    for row_name, row in zip(rows, J.entries):
+        for p in row:
+            children.append(_entry_step(f"{number}.{len(children) + 1}", f"∂{row_name}/∂{p.var.name}", p, detail))
     matrix = sp.ImmutableMatrix([[_shown(p, detail) for p in row] for row in J.entries])
     return Step(number, title, "jacobian", None, children=tuple(children) if detail != "brief" else (),
-                lines=() if detail != "brief" else (Math.chain(sp.Symbol(title.split(":")[0]), matrix),),
-                conclusion=Math.chain(sp.Symbol(title.split(":")[0]), matrix) if detail != "brief" else None)
+                lines=() if detail != "brief" else (Math.chain(Label(name, name), matrix),),
+                conclusion=Math.chain(Label(name, name), matrix) if detail != "brief" else None)
 
 
 # ---------------------------------------------------------------------------------------------------- JSON

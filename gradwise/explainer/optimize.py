@@ -386,7 +386,7 @@ def explain(result, detail: str = "standard") -> Document:
     blocks: list = []
     if isinstance(fn, DataProblem):
         blocks.append(Paragraph.of(
-            f"Minimise the mean {fn.name.replace('_', ' ')} loss over {fn.rows} samples"
+            f"Minimise the mean {'' if fn.name == 'expression' else fn.name.replace('_', ' ') + ' '}loss over {fn.rows} samples"
             + (f" of {fn.dataset.source}" if fn.dataset and fn.dataset.source else "")
             + "; the loss of sample i is ", Math.chain(symbol("L_i"), fn.loss), "."))
     else:
@@ -516,7 +516,7 @@ def figure(study: Study, kind: str = "contour", path: str | None = None):
         tf = study.test_function
         out = plots.contour(xs, ys, zs, [(r.label or r.method, r.params) for r in runs],
                             minima=tf.minima if tf else (), xlabel=names[0], ylabel=names[1],
-                            title=f"f({', '.join(names)}) = {unicode(compiled.expr)}"[:70], fmt=fmt)
+                            title=_plot_title(fn, compiled, names), fmt=fmt)
     if path is None:
         return out
     directory = os.path.dirname(os.path.abspath(path))
@@ -528,6 +528,14 @@ def figure(study: Study, kind: str = "contour", path: str | None = None):
     except OSError as exc:
         raise GradwiseError(f"cannot write {path}: {exc.strerror}") from None
     return path
+
+
+def _plot_title(fn, compiled, names) -> str:
+    if isinstance(fn, DataProblem):
+        text = f"mean over {fn.rows} samples of L_i = {unicode(fn.loss)}"
+    else:
+        text = f"f({', '.join(names)}) = {unicode(compiled.expr)}"
+    return text if len(text) <= 70 else text[:67] + "..."
 
 
 def _grid(study: Study, runs, size: int = 160):

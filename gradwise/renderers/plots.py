@@ -6,6 +6,7 @@ PNG bytes for fmt="png", SVG text for fmt="svg".
 from __future__ import annotations
 
 import io
+import math
 from typing import Sequence
 
 import numpy as np
@@ -53,7 +54,11 @@ def contour(xs: np.ndarray, ys: np.ndarray, zs: np.ndarray, paths: Sequence[tupl
                          norm=LogNorm(vmin=bottom, vmax=top) if top > bottom else None, alpha=0.85)
         ax.contour(xs, ys, np.clip(shifted, bottom, None), levels=levels, colors="white", linewidths=0.3,
                    alpha=0.5)
-        fig.colorbar(cs, ax=ax, label="f − min f on the grid (log scale)", format="%.0e")
+        bar = fig.colorbar(cs, ax=ax, label="f − min f on the grid (log scale)")
+        if top > bottom:
+            powers = np.arange(math.ceil(math.log10(bottom)), math.floor(math.log10(top)) + 1)
+            powers = powers[::max(1, math.ceil(len(powers) / 8))]
+            bar.set_ticks([10.0 ** p for p in powers], labels=[f"1e{p:d}" for p in powers])
     colors = ["#e41a1c", "#ff7f00", "#f781bf", "#ffff33", "#a65628", "#ffffff", "#984ea3", "#4daf4a"]
     for i, (label, path) in enumerate(paths):
         p = np.asarray(path, dtype=float)

@@ -171,6 +171,8 @@ def test_cli_network_file(tmp_path, capsys):
     assert main(["backprop", str(f), "--explain", "W1[0,1]", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["paths"]["sum"] == pytest.approx(data["value"], rel=1e-10)
+    assert data["gradient_check"]["parameters"] == 3 * 4 + 4 + 4 * 3 + 3
+    assert data["gradient_check"]["max_relative_error"] < 1e-8
     assert main(["backprop", str(f)]) == 2
     assert "needs --explain" in capsys.readouterr().err
 

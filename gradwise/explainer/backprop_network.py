@@ -31,6 +31,12 @@ def explain_weight(w, detail: str = "standard") -> Document:
         "example both equal the backward pass's value to 1e-9." if w.path_sum is not None else
         f"Checked: Σ_n a·δ equals the backward pass's value to 1e-9 (the {w.path_count:,} paths are too many "
         "to add one by one, which is why backpropagation exists)."))
+    fd = w.finite_differences
+    if fd is not None:
+        blocks.append(Paragraph.of(
+            f"Gradient check: every one of the {fd.parameters} parameters against the 4-point central difference "
+            f"(step {fd.step:g}): largest relative error {fd.max_relative_error:.1e} (at {fd.worst}), largest "
+            f"absolute error {fd.max_absolute_error:.1e}{'' if fd.passed else ' — this is too large; a kink of relu near the point can cause it'}."))
     blocks.append(Paragraph.of(f"Answer: ∂L/∂{name} = {num(w.value)}."))
     return Document(f"∂L/∂{name} by the chain rule", tuple(blocks), data=weight_contract(w),
                     answer=None)
@@ -132,6 +138,11 @@ def weight_contract(w) -> dict:
                   "shown": [{"units": list(p.units), "factors": [{"name": n, "value": v} for n, v in p.factors],
                              "product": p.product} for p in w.paths]},
         "facts": {k: str(d.result) for k, d in w.facts.items()},
+        "gradient_check": None if w.finite_differences is None else {
+            "max_relative_error": w.finite_differences.max_relative_error,
+            "max_absolute_error": w.finite_differences.max_absolute_error,
+            "worst": w.finite_differences.worst, "parameters": w.finite_differences.parameters,
+            "step": w.finite_differences.step},
     }
 
 
@@ -181,8 +192,9 @@ def _run_words(r, L: int) -> str:
         words += (f", so the activations alone multiply the gradient by at most ({unicode(r.bound)})^{L - 1} = "
                   f"{bound ** (L - 1):.3g} over {L - 1} layers")
     words += (f". In this run the mean of {r.activation}'(z) per layer was between {lo:.3g} and {hi:.3g}, "
-              f"‖W_l‖₂ between {min(r.weight_gain):.3g} and {max(r.weight_gain):.3g}, and δ shrank or grew by a "
-              f"factor of {r.factor_per_layer:.3g} per layer on average.")
+              f"‖W_l‖₂ between {min(r.weight_gain):.3g} and {max(r.weight_gain):.3g}, and going back one layer "
+              f"{'shrank' if r.factor_per_layer < 1 else 'grew'} ‖δ‖ by a factor of {r.factor_per_layer:.3g} on "
+              "average.")
     return words
 
 

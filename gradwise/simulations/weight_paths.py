@@ -22,10 +22,11 @@ from gradwise.derivations.derivation import Derivation, differentiate
 from gradwise.derivations.display import Displayable
 from gradwise.derivations.parsing import symbol
 from gradwise.errors import EngineError, GradwiseError
-from gradwise.simulations.network import Gradients, Network
+from gradwise.simulations.network import GradientCheck, Gradients, Network
 
 MAX_PATHS = 20_000      # paths summed explicitly; more are left to the backward pass (said so)
 PATHS_SHOWN = 8
+MAX_CHECKED_PARAMETERS = 2_000   # the finite-difference check of every parameter costs 4 passes each
 EXAMPLES_SHOWN = 8
 
 
@@ -55,6 +56,7 @@ class WeightGradient(Displayable):
     path_count: int              # paths per example
     path_sum: float | None       # Σ over examples and all paths (None when too many to list)
     facts: dict[str, Derivation]     # ∂z_k/∂W_ij, ∂z_k/∂a_j on a symbolic layer
+    finite_differences: GradientCheck | None = None   # every parameter against finite differences
 
     kind = "weight_gradient"
 
@@ -108,8 +110,10 @@ def explain_parameter(net: Network, X, y, parameter: str) -> WeightGradient:
     shown, path_sum = _paths(net, g, layer, j, inputs, count)
     if path_sum is not None:
         _agree(path_sum, value, f"the sum over paths for {parameter}")
+    parameters = sum(w.size + b.size for w, b in zip(net.weights, net.biases))
+    check = net.gradient_check(X, y) if parameters <= MAX_CHECKED_PARAMETERS else None
     return WeightGradient(net, parameter.strip(), kind, layer, i, j, g, value, terms, shown, count, path_sum,
-                          layer_facts())
+                          layer_facts(), check)
 
 
 def _derivatives(net: Network, g: Gradients) -> list[np.ndarray]:

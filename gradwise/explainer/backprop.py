@@ -77,10 +77,12 @@ def explain_graph(g, detail: str = "standard") -> Document:
               tuple((n.name.name, "input" if n.is_input else Math.chain(n.name, n.definition),
                      n.op, num(n.value)) for n in g.nodes)),
         Paragraph.of(f"The output {g.output.name.name} = {num(g.value)} is f at the point."))))
-    blocks.append(Section("2. Local derivatives, one per edge", tuple(_edge_step(g, e, i, detail)
-                                                                      for i, e in enumerate(g.edges, start=1))))
-    blocks.append(Section("3. Backward pass", _backward_blocks(g, detail)))
-    blocks.append(Section("4. The chain rule as a sum over paths", _path_blocks(g)))
+    if detail != "brief":
+        blocks.append(Section("2. Local derivatives, one per edge", tuple(_edge_step(g, e, i, detail)
+                                                                          for i, e in enumerate(g.edges, start=1))))
+    n = 3 if detail != "brief" else 2
+    blocks.append(Section(f"{n}. Backward pass", _backward_blocks(g, detail)))
+    blocks.append(Section(f"{n + 1}. The chain rule as a sum over paths", _path_blocks(g)))
     if g.graph_file:
         blocks.append(_figure(g.graph_file, "The computational graph; each edge is labelled with its local "
                                             "derivative, each node with its value and gradient"))

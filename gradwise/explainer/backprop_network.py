@@ -22,10 +22,13 @@ def explain_weight(w, detail: str = "standard") -> Document:
         f"{net.loss_name} loss, with {len(w.example_terms)} example{'s' if len(w.example_terms) != 1 else ''}. "
         "Layer l computes z_l = a_(l-1) W_l + b_l and a_l = act_l(z_l), with a_0 = X; "
         "δ_l = ∂L/∂z_l is the gradient that arrives at layer l's pre-activations.")]
-    blocks.append(Section("1. Local derivatives, derived once and compiled", _local_blocks(net)))
-    blocks.append(Section("2. The chain rule, from scalars to matrices", _vectorised_blocks(w, detail)))
-    blocks.append(Section("3. The sum over paths", _path_blocks(w)))
-    blocks.append(Section("4. The sum over the batch", _batch_blocks(w)))
+    sections = [("Local derivatives, derived once and compiled", _local_blocks(net)),
+                ("The chain rule, from scalars to matrices", _vectorised_blocks(w, detail)),
+                ("The sum over paths", _path_blocks(w)), ("The sum over the batch", _batch_blocks(w))]
+    if detail == "brief":
+        sections = sections[2:]
+    for k, (title, content) in enumerate(sections, start=1):
+        blocks.append(Section(f"{k}. {title}", content))
     blocks.append(Paragraph.of(
         f"Checked: Σ_n a·δ and the sum over all {w.path_count} path{'s' if w.path_count != 1 else ''} of every "
         "example both equal the backward pass's value to 1e-9." if w.path_sum is not None else

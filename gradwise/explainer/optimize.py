@@ -29,6 +29,10 @@ from gradwise.simulations.optimizers import SGD, hyperparameters
 TABLE_HEAD = 5
 
 
+def _N(tex: str, text: str) -> Notation:
+    return Notation(tex, text)
+
+
 def _study(result) -> Study:
     if isinstance(result, Study):
         return result
@@ -258,9 +262,10 @@ def _analysis_blocks(study: Study, analysis: dict, detail: str) -> tuple[list, d
             "and along that eigenvector descent moves away for every learning rate."))
         return blocks, data
     blocks.append(Paragraph.of(
-        f"The best learning rate is 2/(λ_min + λ_max) = {_num(s.optimal_lr)}, where the error shrinks by "
-        f"(κ − 1)/(κ + 1) = {_num(analysis['gd_best_rate'])} per step; κ = λ_max/λ_min = "
-        f"{_num(s.condition_number)} is the condition number."))
+        "The best learning rate is ", _N(r"2/(\lambda_{\min} + \lambda_{\max})", "2/(λ_min + λ_max)"),
+        f" = {_num(s.optimal_lr)}, where the error shrinks by ", _N(r"(\kappa - 1)/(\kappa + 1)", "(κ − 1)/(κ + 1)"),
+        f" = {_num(analysis['gd_best_rate'])} per step; ", _N(r"\kappa = \lambda_{\max}/\lambda_{\min}", "κ = λ_max/λ_min"),
+        f" = {_num(s.condition_number)} is the condition number."))
     rows = []
     for run in study.runs:
         opt = run.optimizer
@@ -288,18 +293,25 @@ def _analysis_blocks(study: Study, analysis: dict, detail: str) -> tuple[list, d
                                     "observed over the second half of the run"))
     steps = study.runs[0].steps if study.runs else study.sweep.steps
     demo = _divergence_demo(study, s, min(steps, 1000))
-    blocks.append(Table(("gradient descent at", "lr", "|1 − lr·λ|max", f"loss after {min(steps, 1000)} steps"),
+    blocks.append(Table(("gradient descent at", "lr", _N(r"\max|1 - \mathrm{lr}\,\lambda|", "max|1 − lr·λ|"),
+                         f"loss after {min(steps, 1000)} steps"),
                         tuple((label, _num(lr), _num(rate), _num(final)) for label, lr, rate, final in demo),
-                        caption="Plain gradient descent from the same start (the last lr is past 2/λ_max)"))
+                        caption="Plain gradient descent from the same start (the last lr is past 2/lambda_max)"))
     data["gradient_descent_at"] = [{"label": label, "lr": lr, "rate": rate, "final_loss": _finite(final)}
                                    for label, lr, rate, final in demo]
     mb, mlr = analysis["momentum_best"], analysis["momentum_best_lr"]
     gd_steps = math.log(1e-6) / math.log(analysis["gd_best_rate"]) if analysis["gd_best_rate"] > 0 else 1
     hb_steps = math.log(1e-6) / math.log(analysis["momentum_best_rate"]) if analysis["momentum_best_rate"] > 0 else 1
+    root = _N(r"(\sqrt\kappa - 1)/(\sqrt\kappa + 1)", "(√κ − 1)/(√κ + 1)")
     blocks.append(Paragraph.of(
-        "Momentum (torch's SGD with momentum μ is the heavy ball θ_t = θ_{t-1} − lr·∇f + μ(θ_{t-1} − θ_{t-2})) "
-        f"replaces κ by √κ: with μ = ((√κ − 1)/(√κ + 1))² = {_num(mb)} and lr = 4/(√λ_max + √λ_min)² = {_num(mlr)} "
-        f"the error shrinks by (√κ − 1)/(√κ + 1) = {_num(analysis['momentum_best_rate'])} per step, against "
+        "Momentum: torch's SGD with momentum μ is the heavy ball ",
+        _N(r"\theta_t = \theta_{t-1} - \mathrm{lr}\,\nabla f + \mu(\theta_{t-1} - \theta_{t-2})",
+           "θ_t = θ_{t-1} − lr·∇f + μ(θ_{t-1} − θ_{t-2})"),
+        ", and it replaces ", _N(r"\kappa", "κ"), " by ", _N(r"\sqrt\kappa", "√κ"), ": with ", _N(r"\mu = \left((\sqrt\kappa - 1)/(\sqrt\kappa + 1)\right)^2",
+                                             "μ = ((√κ − 1)/(√κ + 1))²"),
+        f" = {_num(mb)} and ", _N(r"\mathrm{lr} = 4/(\sqrt{\lambda_{\max}} + \sqrt{\lambda_{\min}})^2",
+                                   "lr = 4/(√λ_max + √λ_min)²"),
+        f" = {_num(mlr)} the error shrinks by ", root, f" = {_num(analysis['momentum_best_rate'])} per step, against "
         f"{_num(analysis['gd_best_rate'])} for the best plain gradient descent: about {math.ceil(hb_steps)} steps "
         f"instead of {math.ceil(gd_steps)} to reduce the error a million times."))
     data["momentum"] = {"best_momentum": mb, "best_lr": mlr, "rate": analysis["momentum_best_rate"],
@@ -390,14 +402,14 @@ def explain(result, detail: str = "standard") -> Document:
             + (f" of {fn.dataset.source}" if fn.dataset and fn.dataset.source else "")
             + "; the loss of sample i is ", Math.chain(symbol("L_i"), fn.loss), "."))
     else:
-        what = f" (the {study.test_function.name} function — {study.test_function.note})" if study.test_function else ""
+        what = f" (the {study.test_function.name} function: {study.test_function.note})" if study.test_function else ""
         blocks.append(Paragraph.of("Minimise ", Math.chain(f_sym, compiled.expr), f"{what}."))
     if detail != "brief":
         grad = sp.Matrix(compiled.gradient_exprs)
         blocks.append(Paragraph.of(
             "The gradient, derived step by step (every step checked) and compiled to NumPy "
             f"(checked against the symbolic result at {compiled.checked_points} random points): "))
-        blocks.append(DisplayMath(Math.chain(sp.Symbol("∇f"), grad)))
+        blocks.append(DisplayMath(Notation(rf"\nabla f = {latex(grad)}", f"∇f = {unicode(grad)}")))
     for run in study.runs:
         blocks.append(_run_section(run, study, detail))
     analysis_data = None
@@ -440,8 +452,8 @@ def _run_section(run: Trajectory, study: Study, detail: str) -> Section:
             g = run.grads[t] if t < len(run.grads) else None
             rows.append((str(t), *(_num(v) for v in run.params[t]), _num(run.loss[t]),
                          _num(float(np.linalg.norm(g))) if g is not None else ""))
-        blocks.append(Table(("step", *run.variables, "loss", "‖g‖"), tuple(rows),
-                            caption="After t steps; ‖g‖: the gradient that step t + 1 uses"))
+        blocks.append(Table(("step", *run.variables, "loss", Notation(r"\lVert g\rVert", "‖g‖")), tuple(rows),
+                            caption="After t steps; the norm of the gradient that step t + 1 uses"))
     if run.stopped:
         blocks.append(Paragraph.of(f"The run stopped at {run.stopped}. The trajectory up to step "
                                    f"{len(run.params) - 1} is kept."))

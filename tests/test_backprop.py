@@ -90,6 +90,8 @@ def test_bad_points():
         read_point("x=y")
     with pytest.raises(GradwiseError, match="undefined at this point"):
         build_graph("log(x)", "x=-1")
+    with pytest.raises(GradwiseError, match="too large for a float"):
+        build_graph("exp(exp(exp(x)))", "x=3")
     with pytest.raises(GradwiseError, match="no variables"):
         build_graph("2 + 3", "x=1")
     with pytest.raises(GradwiseError, match="given twice"):

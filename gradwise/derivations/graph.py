@@ -273,6 +273,8 @@ def _number(expr: sp.Expr, what: str) -> sp.Float:
         v = sp.nan
     if v.free_symbols or v.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or not v.is_real or not v.is_finite:
         raise GradwiseError(f"{what} is undefined at this point ({v}); choose another point")
+    if not math.isfinite(float(v)):
+        raise GradwiseError(f"{what} is {sp.Float(v, 3)}, too large for a float; choose a smaller point")
     return sp.Float(v, DIGITS)
 
 

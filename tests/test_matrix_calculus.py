@@ -127,6 +127,17 @@ def test_non_differentiable_points_are_named():
     assert np.allclose(matrix_gradient("sum(relu(x))", "x").compile()(np.array([0.0, 1.0, -1.0])), [0, 1, 0])
 
 
+def test_a_scalar_added_to_a_vector_means_the_ones_vector():
+    g = matrix_gradient("λ norm(w)^2 + sum(log(1 + exp(-y ⊙ (X w))))", "w")
+    rng = np.random.default_rng(2)
+    lam, w, y, X_ = 0.3, rng.standard_normal(3), np.sign(rng.standard_normal(4)), rng.standard_normal((4, 3))
+    margin = y * (X_ @ w)
+    expected = 2 * lam * w - X_.T @ (y / (1 + np.exp(margin)))      # logistic regression with L2
+    assert np.allclose(g.compile()(lam, w, y, X_), expected)
+    assert not any("positive entries" in n for n in g.notes)     # 1 + exp(...) is always positive
+    assert any("positive entries" in n for n in matrix_gradient("sum(log(x))", "x").notes)
+
+
 def test_request_errors():
     with pytest.raises(GradwiseError, match="scalar function"):
         matrix_gradient("A x", "x")
@@ -134,6 +145,8 @@ def test_request_errors():
         matrix_gradient("x^T A x")
     with pytest.raises(GradwiseError, match="does not contain the variable q"):
         matrix_gradient("x^T A x", "q")
+    with pytest.raises(GradwiseError, match="no variables"):
+        matrix_gradient("1 + 2")
 
 
 def test_compile_and_numpy_code():

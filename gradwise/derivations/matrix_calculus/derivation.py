@@ -131,6 +131,8 @@ def _check_all(f, X, dsteps, tsteps, G, seed: int, expression: str):
 
 def _variable(f: e.Node, wrt, text: str, shapes: dict) -> e.Var:
     names = [v.name for v in e.variables(f)]
+    if not names:
+        raise GradwiseError(f'"{text}" has no variables to differentiate')
     if wrt is None:
         if len(names) != 1:
             raise GradwiseError(f'"{text}" has several variables ({", ".join(names)}); say which with --wrt')
@@ -163,9 +165,23 @@ def domain_notes(f: e.Node) -> list[str]:
             notes.append(f"log det({_show(node.arg)}) needs det({_show(node.arg)}) > 0")
         elif isinstance(node, e.Inverse):
             notes.append(f"{_show(node.arg)} must be invertible")
-        elif isinstance(node, e.Func) and node.name == "log" and not isinstance(node.arg, e.Softmax):
+        elif isinstance(node, e.Func) and node.name == "log" and not _positive(node.arg):
             notes.append(f"log({_show(node.arg)}) needs positive entries")
     return list(dict.fromkeys(notes))
+
+
+def _positive(node: e.Node) -> bool:
+    """Whether every entry is positive whatever the variables are (so a log of it needs no note)."""
+    if isinstance(node, (e.Softmax, e.Ones, e.Norm)) or (isinstance(node, e.Func) and node.name in ("exp", "sigmoid")):
+        return True
+    if isinstance(node, e.Const):
+        return node.value > 0
+    if isinstance(node, (e.Add, e.Hadamard)):
+        return all(_positive(a) for a in node.args)
+    if isinstance(node, e.Mul):
+        return all(_positive(a) for a in node.args) and all(e.shape(a) == e.SCALAR or isinstance(a, e.Ones)
+                                                         for a in node.args[:-1])
+    return False
 
 
 def _squared(f: e.Node, norm: e.Norm) -> bool:

@@ -238,7 +238,7 @@ def mul(*factors: Node) -> Node:
     """
     flat: list[Node] = []
     for i, f in enumerate(factors):
-        if isinstance(f, Mul) and (i == 0 or not flat or shape(f) != SCALAR):
+        if isinstance(f, Mul) and (i == 0 or shape(f) != SCALAR or all(shape(g) == SCALAR for g in flat)):
             flat.extend(f.args)
         else:
             flat.append(f)

@@ -69,7 +69,7 @@ def text(node: e.Node) -> str:
 class _Text:
     def paren(self, node, level: int) -> str:
         s = self.p(node)
-        return f"({s})" if precedence(node) < level else s
+        return f"({s})" if precedence(node) < level or (level > ADD + 1 and _is_negative(node)) else s
 
     def p(self, n) -> str:
         method = getattr(self, "_" + type(n).__name__)
@@ -202,7 +202,7 @@ def latex(node: e.Node) -> str:
 class _Latex(_Text):
     def paren(self, node, level: int) -> str:
         s = self.p(node)
-        return rf"\left({s}\right)" if precedence(node) < level else s
+        return rf"\left({s}\right)" if precedence(node) < level or (level > ADD + 1 and _is_negative(node)) else s
 
     def _Var(self, n):
         if n.name in GREEK:

@@ -472,11 +472,22 @@ class _Parser:
         return e.Mul(tuple(factors))
 
     def combine_sum(self, a: e.Node, b: e.Node, op: base.Token) -> e.Node:
+        a, b = self.broadcast(a, b), self.broadcast(b, a)
         sa, sb = self.shape(a), self.shape(b)
         if not (self.dims.unify(sa[0], sb[0]) and self.dims.unify(sa[1], sb[1])):
             raise self.error(f"shapes do not fit in the sum {show(a)} {op.text} {show(_positive(b))}: "
                              f"{self.shape_words(a)} but {self.shape_words(b, _positive(b))}", op)
         return self.made(e.add(a, b), self.shape(a))
+
+    def broadcast(self, a: e.Node, other: e.Node) -> e.Node:
+        """A scalar added to a vector or matrix stands for that scalar times the ones of its shape:
+        1 + exp(u) is 1 + exp(u) with 1 the vector of ones."""
+        if self.shape(a) != e.SCALAR or self.shape(other) == e.SCALAR:
+            return a
+        ones = self.made(e.Ones(rows=self.shape(other)[0], cols=self.shape(other)[1]), self.shape(other))
+        if isinstance(a, e.Const) and a.value == 1:
+            return ones
+        return self.made(self.product_node(a, ones), self.shape(other))
 
     def combine_product(self, a: e.Node, b: e.Node, op: base.Token) -> e.Node:
         sa, sb = self.shape(a), self.shape(b)
@@ -531,6 +542,8 @@ class _Parser:
                 return e.var(node.name, shapes[node.name])
             if isinstance(node, e.Identity):
                 return e.Identity(n=resolve(node.n))
+            if isinstance(node, e.Ones):
+                return e.Ones(rows=resolve(node.rows), cols=resolve(node.cols))
             if not node.args:
                 return node
             return node.rebuild(rebuild(a) for a in node.args)

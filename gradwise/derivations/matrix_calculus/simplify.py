@@ -106,6 +106,9 @@ def _hadamard(n: e.Hadamard) -> e.Node:
     if n.divide:
         if shape(b) == SCALAR:
             return _product([a, _power(e.power(b, -1))])
+        c, rest = _split(a)
+        if c != 1 and rest:             # (−P) ⊘ U = −(P ⊘ U)
+            return _product([e.const(c), e.hadamard(rest[0] if len(rest) == 1 else e.Mul(rest), b, divide=True)])
         return n
     if shape(a) == SCALAR or shape(b) == SCALAR:
         return _product([a, b])
@@ -119,6 +122,15 @@ def _hadamard(n: e.Hadamard) -> e.Node:
         return e.hadamard(a, b.arg, divide=True)
     if isinstance(a, e.Func) and a.name == "recip":
         return e.hadamard(b, a.arg, divide=True)
+    for p, q in ((a, b), (b, a)):      # (P ⊘ U) ⊙ Q = (P ⊙ Q) ⊘ U
+        if isinstance(p, e.Hadamard) and p.divide:
+            top = q if isinstance(p.args[0], e.Ones) else _hadamard(e.hadamard(p.args[0], q))
+            return e.hadamard(top, p.args[1], divide=True)
+    ca, ra = _split(a)
+    cb, rb = _split(b)
+    if (ca != 1 or cb != 1) and ra and rb:  # numbers come out: P ⊙ (−Q) = −(P ⊙ Q)
+        plain = lambda rest: rest[0] if len(rest) == 1 else e.Mul(rest)
+        return _product([e.const(ca * cb), _hadamard(e.hadamard(plain(ra), plain(rb)))])
     return n
 
 

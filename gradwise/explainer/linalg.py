@@ -12,7 +12,7 @@ from gradwise.derivations.equivalence import Judgement
 from gradwise.derivations.linalg.rowreduce import RowOp
 from gradwise.derivations.linalg.steps import Label, LinStep, matrix_str
 from gradwise.printing import latex, unicode
-from gradwise.renderers.document import Document, Math, Paragraph, Step
+from gradwise.renderers.document import Document, Math, Notation, Paragraph, Step
 
 _SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
@@ -56,6 +56,19 @@ def W(text: str, tex: str) -> Label:
     return Label(text, tex)
 
 
+_LATEX_TEXT = {"·": r" \cdot ", "−": "-", "λ": r"\lambda ", "ᵀ": r"^{\mathsf T}", "‖": r"\|", "θ": r"\theta ",
+               "°": r"^\circ", "…": r"\dots ", "x̄": r"\bar{x}", "≈": r"\approx ", "√": r"\surd ", "²": "^{2}",
+               "⁻¹": "^{-1}", "proj_v": r"\operatorname{proj}_{v}"}
+_LATEX_TEXT.update({d: f"_{{{k}}}" for k, d in enumerate("₀₁₂₃₄₅₆₇₈₉")})
+
+
+def _latex_text(text: str) -> str:
+    """The LaTeX for a short piece of label text (Unicode math characters as commands)."""
+    for key in sorted(_LATEX_TEXT, key=len, reverse=True):
+        text = text.replace(key, _LATEX_TEXT[key])
+    return text
+
+
 def written(*pieces) -> Label:
     """Pieces (str, or SymPy objects printed by gradwise's printers) joined into one label.
     A str piece is used as is in text and, with `·` → `\\cdot` and `−` → `-`, in LaTeX."""
@@ -63,8 +76,7 @@ def written(*pieces) -> Label:
     for p in pieces:
         if isinstance(p, str):
             text.append(p)
-            tex.append(p.replace("·", r" \cdot ").replace("−", "-").replace("λ", r"\lambda ")
-                       .replace("ᵀ", r"^{\mathsf T}"))
+            tex.append(_latex_text(p))
         elif isinstance(p, tuple):      # (text, latex)
             text.append(p[0])
             tex.append(p[1])
@@ -280,8 +292,148 @@ def explain_determinant(d, detail: str) -> Document:
     return Document(title, tuple(blocks), data=data, answer=answer)
 
 
+def products_label(pairs) -> Label:
+    """1·4 + 2·5 + 3·6, negative factors bracketed."""
+    return written(*[x for k, (a, b) in enumerate(pairs)
+                     for x in ((" + " if k else ""), factor_piece(a), ("·", r" \cdot "), factor_piece(b))])
+
+
+# ----------------------------------------------------------------------------------------------------
+# Dot product
+
+def explain_dot(d, detail: str) -> Document:
+    u, v = Label("u", r"\mathbf{u}"), Label("v", r"\mathbf{v}")
+    title = f"Dot product of u = {unicode(d.u)} and v = {unicode(d.v)}"
+    blocks: list = [para("Multiply the vectors entry by entry and add the products: ",
+                         Notation(r"\mathbf{u} \cdot \mathbf{v} = \sum_i u_i v_i", "u·v = Σ uᵢvᵢ"), ".")]
+    chk = (lambda s: check_words(d.check_of(s)) if detail == "full" else "")
+    s = d.step("dot_product")
+    blocks.append(Step("1", "Dot product", s.rule, None,
+                       lines=(Math.chain(written("u·v"), products_label(s.info["pairs"]), s.after),), check=chk(s)))
+    number = 1
+    if detail != "brief":
+        for s in [x for x in d.steps if x.rule == "norm"]:
+            number += 1
+            x = s.info["vector"]
+            squares = written(("√(", r"\sqrt{"), *[p for k, e in enumerate(x) for p in
+                                                   ((" + " if k else ""), factor_piece(e), ("²", "^{2}"))], (")", "}"))
+            name = s.info["name"]
+            blocks.append(Step(str(number), f"Length of {name}", s.rule,
+                               Notation(rf"\|\mathbf{{{name}}}\| = \sqrt{{\mathbf{{{name}}} \cdot \mathbf{{{name}}}}}",
+                                        f"‖{name}‖ = √({name}·{name})"),
+                               lines=(Math.chain(written(f"‖{name}‖"), squares, s.after),), check=chk(s)))
+    cos, angle = d.step("cosine_similarity"), d.step("angle")
+    if cos is not None:
+        number += 1
+        n1, n2 = cos.info["norms"]
+        ratio = written(factor_piece(cos.info["dot"]), ("/(", r" \big/ \left("), factor_piece(n1), ("·", r" \cdot "),
+                        factor_piece(n2), (")", r"\right)"))
+        blocks.append(Step(str(number), "Cosine similarity", cos.rule,
+                           Notation(r"\cos\theta = \frac{\mathbf{u} \cdot \mathbf{v}}{\|\mathbf{u}\| \|\mathbf{v}\|}",
+                                    "cos θ = u·v / (‖u‖·‖v‖)"),
+                           explanation=para("Dividing by both lengths leaves only the direction: 1 for the same "
+                                            "direction, 0 for perpendicular, −1 for opposite. This is why embeddings "
+                                            "are compared by cosine similarity: it ignores how long the vectors are.")
+                           if detail != "brief" else None,
+                           lines=(Math.chain(written("cos θ"), ratio, cos.after) if not cos.after.is_Rational or True else
+                                  Math.chain(written("cos θ"), cos.after),)
+                           + ((Math.chain(cos.after, sp.Float(float(cos.after), 6), relation="≈"),)
+                              if not cos.after.free_symbols and not cos.after.is_Rational else ()),
+                           check=chk(cos)))
+        number += 1
+        lines = [Math.chain(written("θ"), angle.after)]
+        if not angle.after.free_symbols:
+            rad = float(angle.after)
+            lines.append(Math.chain(written("θ"), sp.Float(rad, 6), relation="≈"))
+            lines.append(Math((written(f"θ ≈ {rad * 180 / 3.141592653589793:.4g}°"),)))
+        blocks.append(Step(str(number), "Angle", angle.rule, Notation(r"\theta = \arccos(\cos\theta)", "θ = arccos(cos θ)"),
+                           lines=tuple(lines), check=chk(angle)))
+    proj = d.step("projection")
+    if proj is not None and detail != "brief":
+        number += 1
+        rest = d.step("orthogonal_remainder")
+        blocks.append(Step(str(number), "Projection of u on v", proj.rule,
+                           Notation(r"\operatorname{proj}_{\mathbf{v}} \mathbf{u} = \frac{\mathbf{u} \cdot \mathbf{v}}"
+                                    r"{\mathbf{v} \cdot \mathbf{v}} \mathbf{v}", "proj_v u = (u·v / v·v)·v"),
+                           explanation=para("The part of u that points along v; what is left, u − proj_v u, is "
+                                            "perpendicular to v (its dot product with v is 0)."),
+                           lines=(Math.chain(written("proj_v u"), written(factor_piece(proj.info["coefficient"]), ("·", r" \cdot "), d.v),
+                                             proj.after),
+                                  Math.chain(written("(u − proj_v u)·v"), products_label(zip(rest.info["remainder"], d.v)), rest.after)),
+                           check=chk(proj)))
+    answer = Math.chain(written("u·v"), d.value)
+    blocks.append(para("Answer: ", answer, "."))
+    data = {"kind": "dot", "input": list(d.input), "u": exprs_json(d.u), "v": exprs_json(d.v),
+            "result": str(d.value), "result_latex": latex(d.value),
+            "norm_u": str(d.steps[1].after), "norm_v": str(d.steps[2].after),
+            "cosine_similarity": str(d.cosine) if d.cosine is not None else None,
+            "angle": str(d.angle) if d.angle is not None else None,
+            "angle_degrees": float(d.angle * 180 / sp.pi) if d.angle is not None and not d.angle.free_symbols else None,
+            "projection": exprs_json(d.projection) if d.projection is not None else None,
+            "steps": [step_json(s, d.checks) for s in d.steps]}
+    return Document(title, tuple(blocks), data=data, answer=answer)
+
+
+# ----------------------------------------------------------------------------------------------------
+# Matrix product
+
+def explain_matmul(m, detail: str) -> Document:
+    a, b = m.a, m.b
+    title = f"Matrix product {unicode(a)}·{unicode(b)}"
+    chk = (lambda s: check_words(m.check_of(s)) if detail == "full" else "")
+    shp = m.step("shape_check").info
+    blocks: list = [para(f"A is {a.rows}×{a.cols} and B is {b.rows}×{b.cols}: the columns of A ({a.cols}) match the "
+                         f"rows of B ({b.rows}), so A·B exists and is {shp['result'][0]}×{shp['result'][1]}. "
+                         "Entry (i, j) of A·B is the dot product of row i of A with column j of B.")]
+    prod = m.step("matrix_product")
+    entries = prod.substeps
+    if detail == "brief":
+        lines = (Math.chain(written("A·B"), prod.after),)
+        children = ()
+    else:
+        lines = ()
+        children = tuple(Step(f"1.{k}", f"Entry ({s.info['row'] + 1}, {s.info['column'] + 1})", s.rule, None,
+                              lines=(Math.chain(written(f"(AB){sub(s.info['row'] + 1)}{sub(s.info['column'] + 1)}"),
+                                                products_label(s.info["pairs"]), s.after),), check=chk(s))
+                         for k, s in enumerate(entries, start=1))
+        if detail == "standard" and len(entries) > 16:
+            children = children[:4]
+            lines = (Math.chain(written("A·B"), prod.after),)
+    blocks.append(Step("1", "Row by column", prod.rule, Notation(r"(AB)_{ij} = \sum_k a_{ik} b_{kj}", "(AB)ᵢⱼ = Σₖ aᵢₖbₖⱼ"),
+                       lines=lines, children=children,
+                       conclusion=Math.chain(written("A·B"), prod.after) if children else None, check=chk(prod)))
+    number = 1
+    lc = m.step("linear_combination")
+    if lc is not None and detail != "brief":
+        number += 1
+        combo = written(*[p for k, (c, col) in enumerate(zip(lc.info["coefficients"], lc.info["columns"]))
+                          for p in ((" + " if k else ""), factor_piece(c), ("·", r" \cdot "), col)])
+        blocks.append(Step(str(number), "As a combination of columns", lc.rule, None,
+                           explanation=para("A matrix times a vector mixes the columns of the matrix, weighted by the "
+                                            "vector's entries: this is what a linear layer does to its input."),
+                           lines=(Math.chain(written("A·x"), combo, lc.after),), check=chk(lc)))
+    tr = m.step("transpose_rule")
+    if detail != "brief":
+        number += 1
+        blocks.append(Step(str(number), "Transpose of a product", tr.rule,
+                           Notation(r"(AB)^{\mathsf T} = B^{\mathsf T} A^{\mathsf T}", "(AB)ᵀ = BᵀAᵀ"),
+                           explanation=para("Transposing reverses the order of the factors."),
+                           lines=(Math.chain(written("(AB)ᵀ"), tr.before), Math.chain(written("BᵀAᵀ"), written(tr.info["bt"], ("·", r" \cdot "), tr.info["at"]), tr.after)),
+                           check=chk(tr)))
+    answer = Math.chain(written("A·B"), m.value)
+    blocks.append(para("Answer: ", answer, "."))
+    data = {"kind": "matmul", "input": list(m.input), "a": matrix_json(a), "b": matrix_json(b),
+            "shape": list(shp["result"]), "result": matrix_json(m.value), "result_latex": latex(m.value),
+            "steps": [step_json(s, m.checks) for s in m.steps]}
+    return Document(title, tuple(blocks), data=data, answer=answer)
+
+
 def explain(result, detail: str = "standard") -> Document:
-    """Dispatch on the result's kind (dot, matmul, determinant, eigen, pca)."""
+    """Dispatch on the result's kind (dot, matmul, determinant)."""
+    if result.kind == "dot":
+        return explain_dot(result, detail)
+    if result.kind == "matmul":
+        return explain_matmul(result, detail)
     if result.kind == "determinant":
         return explain_determinant(result, detail)
     raise TypeError(f"gradwise.explainer.linalg does not explain {result.kind}")

@@ -1,0 +1,105 @@
+"""PCA as a worked solution: means, centring, covariance (n − 1), eigen-decomposition, explained
+variance, projection, and the figure. Large tables are summarised (first rows shown); the JSON has all."""
+from __future__ import annotations
+
+import numpy as np
+import sympy as sp
+
+from gradwise.derivations.linalg.pca import PCA
+from gradwise.explainer.linalg import written
+from gradwise.renderers.document import Document, Figure, Math, Paragraph, Section, Step, Table
+
+SHOWN_ROWS = 5
+SHOWN_COLUMNS = 8
+
+
+def _num(v: float) -> str:
+    return f"{v:.6g}" if abs(v) >= 1e-12 else "0"
+
+
+def _matrix(a: np.ndarray) -> sp.ImmutableMatrix:
+    return sp.ImmutableMatrix([[sp.Float(float(v), 6) if abs(v) >= 1e-12 else 0 for v in row] for row in np.atleast_2d(a)])
+
+
+def explain(p: PCA, detail: str = "standard") -> Document:
+    n, d = p.data.shape
+    cols = p.columns[:SHOWN_COLUMNS]
+    more = f" (first {SHOWN_COLUMNS} of {d} columns shown)" if d > SHOWN_COLUMNS else ""
+    chk = (lambda s: f"checked against {s.check} (largest difference {s.error:.1e})" if detail == "full" else "")
+    blocks: list = [Paragraph.of(
+        f"{n} samples (rows) of {d} features (columns). PCA finds the orthogonal directions along which the "
+        "data varies most: the eigenvectors of its covariance matrix, ordered by their eigenvalues (the "
+        "variance along each).")]
+    mean, centre, cov, eig, ratio_step, project = p.steps
+    blocks.append(Step("1", "Column means", "mean", None,
+                       explanation=Paragraph.of("The mean of each column, x̄ⱼ = (1/n) Σᵢ xᵢⱼ" + more + ".") if detail != "brief" else None,
+                       lines=(Math.chain(written("x̄"), _matrix(p.mean[None, :SHOWN_COLUMNS]).T),), check=chk(mean)))
+    if detail != "brief":
+        rows = tuple(tuple(_num(v) for v in r[:SHOWN_COLUMNS]) for r in centre.value[:SHOWN_ROWS])
+        blocks.append(Step("2", "Centre the data", "centre", None,
+                           explanation=Paragraph.of("Subtract each column's mean, so every column has mean 0"
+                                                    + (f"; the first {SHOWN_ROWS} rows:" if n > SHOWN_ROWS else ":")),
+                           check=chk(centre)))
+        blocks.append(Table(tuple(cols), rows))
+    blocks.append(Step("3", "Covariance matrix", "covariance", None,
+                       explanation=Paragraph.of(f"C = XcᵀXc / (n − 1) with n = {n}: the unbiased sample covariance, "
+                                                "the same convention as numpy.cov (divide by n − 1, not n).")
+                       if detail != "brief" else None,
+                       lines=(Math.chain(written("C"), _matrix(p.covariance[:SHOWN_COLUMNS, :SHOWN_COLUMNS])),), check=chk(cov)))
+    how = ("exactly, through the eigen-derivation below (C has rational entries)" if p.eigen is not None else
+           "numerically with numpy.linalg.eigh (C is symmetric, so its eigenvalues are real and its eigenvectors "
+           "orthogonal)")
+    comp_lines = tuple(Math.chain(written(f"λ{_sub(k)}"), sp.Float(float(v), 6) if v else sp.S.Zero)
+                       for k, v in enumerate(p.eigenvalues[:SHOWN_COLUMNS], start=1))
+    blocks.append(Step("4", "Eigen-decomposition of C", "eigen", None,
+                       explanation=Paragraph.of(f"Eigenvalues and unit eigenvectors of C, computed {how}; sorted from "
+                                                "largest to smallest eigenvalue. The eigenvectors are the principal "
+                                                "components (each flipped so its largest entry is positive).")
+                       if detail != "brief" else None,
+                       lines=comp_lines, check=chk(eig)))
+    header = ("component", "eigenvalue", "explained", "cumulative") + tuple(cols)
+    cum = np.cumsum(p.explained_variance_ratio)
+    rows = tuple((f"PC{k + 1}", _num(p.eigenvalues[k]), f"{p.explained_variance_ratio[k]:.2%}", f"{cum[k]:.2%}")
+                 + tuple(_num(v) for v in p.components[k][:SHOWN_COLUMNS]) for k in range(min(d, SHOWN_COLUMNS)))
+    blocks.append(Step("5", "Explained variance ratio", "explained_variance", None,
+                       explanation=Paragraph.of("Each eigenvalue divided by their sum (the total variance): the "
+                                                f"share of the variance each component carries. The first {p.k} "
+                                                f"keep {cum[p.k - 1]:.1%} of it.") if detail != "brief" else None,
+                       check=chk(ratio_step)))
+    blocks.append(Table(header, rows, caption="Principal components (rows, unit length)"))
+    if detail != "brief":
+        rows = tuple(tuple(_num(v) for v in r) for r in p.projected[:SHOWN_ROWS])
+        blocks.append(Step("6", f"Project onto the first {p.k} component{'s' if p.k > 1 else ''}", "project", None,
+                           explanation=Paragraph.of("Z = Xc·Wₖᵀ, where the rows of Wₖ are the first k components: "
+                                                    "each sample's coordinates along the principal axes"
+                                                    + (f"; the first {SHOWN_ROWS} of {n} rows:" if n > SHOWN_ROWS else ":")),
+                           check=chk(project)))
+        blocks.append(Table(tuple(f"PC{k + 1}" for k in range(p.k)), rows))
+    if p.plot:
+        blocks.append(Figure("the centred data with the principal axes, and the scree plot", png_path=p.plot))
+    if p.eigen is not None and detail != "brief":
+        from gradwise.explainer.linalg_eigen import explain as explain_eigen
+        inner = explain_eigen(p.eigen, detail)
+        blocks.append(Section("The eigen-decomposition of C, step by step", inner.blocks))
+    data = {"kind": "pca", "source": p.source, "columns": p.columns, "n": n,
+            "mean": p.mean.tolist(), "covariance": p.covariance.tolist(),
+            "eigenvalues": p.eigenvalues.tolist(), "components": p.components.tolist(),
+            "explained_variance_ratio": p.explained_variance_ratio.tolist(), "components_kept": p.k,
+            "projected": p.projected.tolist(), "plot": p.plot or None,
+            "steps": [{"rule": s.rule, "check": {"against": s.check, "max_error": s.error, "valid": True},
+                       "note": {"mean": "column means", "centre": "subtract the means",
+                                "covariance": "C = XcᵀXc/(n − 1), as numpy.cov",
+                                "eigen": "eigenvalues (descending) and unit eigenvectors of C",
+                                "explained_variance": "eigenvalue / sum of eigenvalues",
+                                "project": "Z = Xc·Wₖᵀ"}[s.rule]} for s in p.steps]}
+    if p.eigen is not None:
+        from gradwise.explainer.linalg_eigen import contract
+        data["steps"].insert(3, {"rule": "exact_eigen", "note": "the exact eigen-derivation of C",
+                                 "substeps": contract(p.eigen)["steps"]})
+    answer = Math((written(f"{p.k} component{'s' if p.k > 1 else ''} keep {cum[p.k - 1]:.1%} of the variance"),))
+    return Document(f"PCA of {p.source} ({n}×{d}), {p.k} component{'s' if p.k > 1 else ''}", tuple(blocks),
+                    data=data, answer=answer)
+
+
+def _sub(k: int) -> str:
+    return str(k).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))

@@ -77,7 +77,7 @@ def check_one(submission: Submission, timeout: float = DEFAULT_TIMEOUT, max_byte
                                               f"{max_bytes:,})")
     try:
         verdict = check(submission.text, assume_positive=assume_positive, timeout=timeout,
-                        step_timeout=min(timeout, 5.0) if timeout else None)
+                        step_timeout=5.0)
         verdict.name = submission.name
         return contract(verdict)
     except Exception as exc:  # a bug of ours must not stop the batch: it is this submission's error

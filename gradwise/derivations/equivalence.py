@@ -71,12 +71,14 @@ def equivalent(left: sp.Basic, right: sp.Basic, *, seed: int = 0, points: int = 
 def _judge(left, right, seed, points, numeric, symbolic, confirm, real_only=False) -> Judgement:
     if left == right and not confirm:
         return Judgement(True, "structural")
-    difference = left - right
-    proved = left == right or (symbolic and _symbolically_zero(_evaluated(difference)))
     if not numeric:
+        proved = left == right or (symbolic and _symbolically_zero(_evaluated(left - right)))
         return Judgement(True, "symbolic") if proved else Judgement(None, "undecided")
+    # numbers first: a point where the sides differ settles it without an expensive `simplify`
     verdict = numerically_equal(left, right, seed=seed, points=points, real_only=real_only)
-    if proved and verdict.equal is not False:
+    if verdict.equal is False:
+        return verdict
+    if left == right or (symbolic and _symbolically_zero(_evaluated(left - right))):
         return Judgement(True, "symbolic", points=verdict.points)
     return verdict
 

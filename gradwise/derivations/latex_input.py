@@ -17,7 +17,7 @@ import warnings
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-from gradwise.errors import InputError
+from gradwise.errors import GradwiseError, InputError
 from gradwise.derivations import functions as fn
 from gradwise.derivations.parsing import GREEK, bounded_pow, check_size, symbol
 
@@ -45,10 +45,12 @@ def parse_latex(text: str) -> sp.Basic:
     check_size(text)
     prepared, calls = prepass(text)
     readings, errors = [], []
-    for reader in (_read_latex2sympy, _read_antlr):
+    # SymPy's ANTLR parser has no matrices: it reads \begin{pmatrix} as letters, so it is not asked
+    readers = (_read_latex2sympy,) if re.search(r"\\begin\s*\{[pbvBV]?matrix\}", prepared) else (_read_latex2sympy, _read_antlr)
+    for reader in readers:
         try:
             readings.append(sanitize(reader(prepared), text, calls))
-        except InputError:
+        except GradwiseError:  # our own errors, and the time limit, are not a parser's failure
             raise
         except Exception as exc:  # a parser's own failure: the other one may still read it
             errors.append(_first_line(exc))
@@ -71,7 +73,7 @@ def prepass(text: str) -> tuple[str, dict]:
     s = text.strip().strip("$").strip()
     if s.startswith(r"\[") and s.endswith(r"\]"):
         s = s[2:-2]
-    s = re.sub(r"\\(left|right|big|Big|bigg|Bigg)(?![A-Za-z])\s*", "", s)
+    s = re.sub(r"\\(left|right|middle|[bB]igg?[lrm]?)(?![A-Za-z])\s*", "", s)
     s = re.sub(r"\\[,;:!]|\\quad|\\qquad|~", " ", s)
     s = s.replace(r"\lbrace", "{").replace(r"\rbrace", "}").replace(r"\dfrac", r"\frac").replace(r"\tfrac", r"\frac")
     s = re.sub(r"\\log(?![A-Za-z_])", r"\\ln", s)

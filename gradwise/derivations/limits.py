@@ -29,7 +29,8 @@ def time_limit(seconds: float | None):
                                 "(--timeout sets the limit)")
 
     previous = signal.signal(signal.SIGALRM, expire)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # it fires again every 0.1 s: library code that catches every exception cannot swallow the limit
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.1)
     try:
         yield
     finally:

@@ -50,9 +50,9 @@ def _step(s: StepVerdict, detail: str) -> Step:
     if not s.readable:
         parts.append(f"Cannot read {s.reason}")
     elif not s.valid:
-        if s.counterexample:
-            parts.append(f"At {counterexample_words(s.counterexample)}: left {_number(s.left_value)}, "
-                         f"right {_number(s.right_value)}. ")
+        if s.counterexample is not None and s.left_value is not None:
+            where = f"At {counterexample_words(s.counterexample)}: left" if s.counterexample else "Left"
+            parts.append(f"{where} {_number(s.left_value)}, right {_number(s.right_value)}. ")
         if s.domain:
             parts.append(f"True only for positive values: {s.domain}. ")
         elif s.diagnosis and s.mistake:

@@ -64,9 +64,13 @@ def diagnose_derivative(derivative: sp.Derivative, student: sp.Expr) -> Diagnosi
 def diagnose_expression(before: sp.Expr, student: sp.Expr) -> Diagnosis:
     """A wrong step from any other line: a sign, a constant factor, or the difference. A line with
     derivatives inside it has a correct next line: the derivatives evaluated."""
-    correct = before.doit() if before.has(sp.Derivative) else before
-    mistake, words = _by_ratio(before, student, correct)
-    return Diagnosis(mistake, words, correct if before.has(sp.Derivative) else None)
+    if before.has(sp.Derivative):
+        correct = before.doit()
+        return Diagnosis(*_by_ratio(before, student, correct), correct)
+    mistake, words = _by_ratio(before, student, before)
+    if mistake is None:
+        words = words.replace("the line differs from the correct one by", "the right side minus the left side is")
+    return Diagnosis(mistake, words, None)
 
 
 def _by_ratio(f: sp.Expr, student: sp.Expr, correct: sp.Expr) -> tuple[str | None, str]:

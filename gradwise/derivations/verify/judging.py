@@ -27,6 +27,8 @@ def check(text: str, *, assume_positive: bool = False, timeout: float | None = 1
     with `error` set (exit code 2), not an exception; a step that takes longer than `step_timeout`
     seconds is undecided."""
     verdict = Verdict(text, assume_positive=assume_positive)
+    if timeout and step_timeout and step_timeout >= timeout:
+        step_timeout = None  # the limit of the whole check is the only one
     try:
         with time_limit(timeout):
             verdict.steps = judge_chains(read_derivation(text), assume_positive=assume_positive,
@@ -104,7 +106,9 @@ def judge_step(index: int, a: Side, b: Side, definitions: dict, assume_positive:
             if judgement.equal is None:
                 return StepVerdict(**base, valid=False, method="undecided", reason=judgement.reason)
             diagnosis = _diagnose(left, right, judgement)
-    except TimeLimitExceeded:
+    except TimeLimitExceeded as exc:
+        if step_timeout is None or not str(exc).startswith(f"gave up after {step_timeout:g} s"):
+            raise  # the limit of the whole check, not of this step
         return StepVerdict(**base, valid=False, method="undecided",
                            reason=f"gave up on this step after {step_timeout:g} s")
     return StepVerdict(**base, valid=False, method=judgement.method,
@@ -131,7 +135,7 @@ def _judge(left: sp.Basic, right: sp.Basic, assume_positive: bool) -> Judgement:
     for (i, j), (p, q) in zip(((i, j) for i in range(left.rows) for j in range(left.cols)), zip(left, right)):
         judgement = equivalent(p, q, positive=assume_positive, domain=not assume_positive)
         if judgement.equal is not True:
-            where = f"entry ({i + 1}, {j + 1})"
+            where = f"in entry ({i + 1}, {j + 1})"
             return Judgement(judgement.equal, judgement.method, judgement.counterexample, judgement.left_value,
                              judgement.right_value, judgement.points,
                              f"{where}: {judgement.reason}" if judgement.reason else where, judgement.domain)

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import sympy as sp
 
 from gradwise.derivations.latex_input import _FORBIDDEN, FUNCTION_LETTERS, parse_latex
-from gradwise.errors import GradwiseError, InputError
+from gradwise.errors import GradwiseError, InputError, TimeLimitExceeded
 
 DISPLAY_ENVIRONMENTS = ("align", "align*", "aligned", "alignat", "alignat*", "equation", "equation*",
                         "gather", "gather*", "gathered", "multline", "multline*", "split", "eqnarray",
@@ -105,7 +105,10 @@ def _parse_side(text: str, line: int) -> Side:
         return Side(text, line, None, f"the relation {relation} is not checked (only = is)")
     try:
         prepared = hand_conventions(text)
-        expr = _read_nabla(prepared) if prepared.lstrip().startswith(r"\nabla") else parse_latex(prepared)
+        gradient = re.match(r"\s*\\nabla(?!\s*_)", prepared)
+        expr = _read_nabla(prepared) if gradient else parse_latex(prepared)
+    except TimeLimitExceeded:
+        raise
     except InputError as exc:
         return Side(text, line, None, exc.problem)
     except GradwiseError as exc:
@@ -309,12 +312,14 @@ def _excerpt(text: str, position: int) -> str:
 
 _LETTER_BRACKET = re.compile(r"(?<![\\A-Za-z])([A-Za-z])(\s*)(?=\()")
 _OPERATOR_GROUP = re.compile(r"\\frac\s*\{\s*(?:d|\\partial)\s*\}\s*\{\s*(?:d|\\partial)\s*[A-Za-z](?:_\{?\w+\}?)?\s*\}\s*"
-                             r"(?=\\left\s*\(|\()")
+                             r"(?=\()")
 
 
 def hand_conventions(text: str) -> str:
     """`n(n+1)` is a product (f, g, h, F, G, H, L, J stay functions); `\\frac{d}{dx}(u) v` applies the
     derivative to the bracket only, as a reader of a hand derivation does."""
+    text = re.sub(r"\\(?:left|right|middle|[bB]igg?[lrm]?)(?![A-Za-z])\s*", "", text)
+    text = re.sub(r"\\[,;:!]|\\quad|\\qquad|~", " ", text)
     text = _LETTER_BRACKET.sub(lambda m: m.group(0) if m.group(1) in FUNCTION_LETTERS or m.group(1) == "d"
                                else rf"{m.group(1)} \cdot ", text)
     out, i = [], 0
@@ -322,7 +327,7 @@ def hand_conventions(text: str) -> str:
         if m.start() < i:
             continue
         end = _bracket_end(text, m.end())
-        if end is None or not text[end:].strip():
+        if end is None or not text[end:].strip() or text[end:].lstrip()[:1] in ("^", "_", "'", "!"):
             continue
         out.append(text[i:m.start()] + "{" + text[m.start():end] + "}")
         i = end
@@ -331,13 +336,10 @@ def hand_conventions(text: str) -> str:
 
 
 def _bracket_end(text: str, start: int) -> int | None:
-    """The index after the bracket group that opens at `start` (`(` or `\\left(`)."""
+    """The index after the bracket group that opens at `start`."""
     depth = 0
     i = start
     while i < len(text):
-        if text.startswith(r"\left", i) or text.startswith(r"\right", i):
-            i += 5 if text.startswith(r"\left", i) else 6
-            continue
         if text[i] == "(":
             depth += 1
         elif text[i] == ")":

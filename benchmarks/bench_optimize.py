@@ -15,7 +15,7 @@ from gradwise.simulations.trajectory import advance, _FunctionObjective
 from gradwise.simulations.optimizers import make_optimizer
 
 
-def best_of(fn, repeat=3):
+def best_of(fn, repeat=5):
     times = []
     for _ in range(repeat):
         t = time.perf_counter()

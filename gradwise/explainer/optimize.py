@@ -252,7 +252,7 @@ def _analysis_blocks(study: Study, analysis: dict, detail: str) -> tuple[list, d
     blocks.append(Paragraph.of(
         "f is quadratic, so its Hessian is the same everywhere: ",
         Math.chain(symbol("H"), sp.Matrix(study.function.hessian_exprs)),
-        f", with eigenvalues {', '.join(_num(v) for v in s.eigenvalues)}. Near the minimum, gradient descent "
+        f", with eigenvalues {', '.join(_num(v) for v in s.eigenvalues)}. Near the stationary point, gradient descent "
         "multiplies the error along each eigenvector by (1 − lr·λ) every step, so it converges exactly when "
         "|1 − lr·λ| < 1 for every λ: ", Notation(r"0 < \mathrm{lr} < 2/\lambda_{\max}", "0 < lr < 2/λ_max"),
         f" = {_num(s.lr_max)}."))

@@ -53,6 +53,14 @@ class TypstPrinter(Printer):
     # --------------------------------------------------------------------------------------------
     # helpers
 
+    def _print(self, expr, **kwargs) -> str:
+        # objects of other modules that are not SymPy (their class names may clash with SymPy's, such
+        # as a matrix-calculus `Mul`) print through the LaTeX they know
+        if not isinstance(expr, (sp.Basic, sp.MatrixBase, int, float, str, tuple, list, bool)) \
+                and hasattr(expr, "_latex"):
+            return self._via_latex(expr)
+        return super()._print(expr, **kwargs)
+
     def parenthesize(self, item, level: int, strict: bool = False) -> str:
         p = precedence(item)
         if p < level or (strict and p <= level):
@@ -494,6 +502,10 @@ _COMMANDS = {
     "implies": "=>", "hat": "hat", "tilde": "tilde", "bar": "overline", "overline": "overline", "vec": "arrow",
     "dot": "dot", "lbrace": "{", "rbrace": "}",
 }
+#: one-argument commands: \mathbf{x} -> bold(x), \hat{x} -> hat(x)
+_ACCENTS = {"mathbf": "bold", "boldsymbol": "bold", "bm": "bold", "mathsf": "sans", "mathcal": "cal",
+            "mathbb": "bb", "hat": "hat", "bar": "overline", "overline": "overline", "tilde": "tilde",
+            "vec": "arrow", "dot": "dot", "ddot": "dot.double", "widehat": "hat", "underline": "underline"}
 _TOKEN = re.compile(r"\\[A-Za-z]+|\\.|[A-Za-z]|\d+(?:\.\d+)?|\s+|.", re.S)
 
 
@@ -554,6 +566,9 @@ def _convert(tokens: list[str], i: int, stop: str | None) -> tuple[str, int]:
         elif t == "\\sqrt":
             a, i = _group(tokens, i)
             out.append(f"sqrt({a})")
+        elif t[1:] in _ACCENTS:
+            a, i = _group(tokens, i)
+            out.append(f"{_ACCENTS[t[1:]]}({a})")
         elif t in ("\\operatorname", "\\mathrm", "\\text", "\\textrm", "\\mathit"):
             raw, i = _raw_group(tokens, i)
             if t == "\\mathrm" and raw == "d":

@@ -160,9 +160,10 @@ def title_latex(document: Document) -> str:
 def body(document: Document, contents: bool = False, section_pages: bool = False) -> str:
     """The document's blocks as LaTeX (needs amsmath and amssymb); `contents` adds a table of contents
     after the opening paragraphs, `section_pages` starts each top-level section on a new page."""
-    title = document.title if isinstance(document.title, str) else math(document.title)
+    # user text is escaped even in this comment; a math title is our own LaTeX
+    title = escape_text(document.title) if isinstance(document.title, str) else math(document.title)
     title = re.sub(r"[\r\n]", " ", title)[:200]
-    lines = [f"% gradwise: {escape_text(title)}"]
+    lines = [f"% gradwise: {title}"]
     blocks = list(document.blocks)
     if contents:
         while blocks and not isinstance(blocks[0], Section):

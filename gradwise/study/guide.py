@@ -28,7 +28,15 @@ def build_guide(ctx: GuideContext | None = None, only: tuple[str, ...] = ()) -> 
             skipped.append(f"{topic.title} (needs {', '.join(missing)})")
             titles.append(topic.title)
             continue
-        sections.append(Section(topic.title, tuple(topic.build(ctx))))
+        try:
+            blocks = tuple(topic.build(ctx))
+        except Exception as exc:  # another engine's failure must not take the whole guide down
+            if not topic.requires:
+                raise  # the guide's own topics must always build
+            skipped.append(f"{topic.title} (its engine failed: {type(exc).__name__}: {exc})")
+            titles.append(topic.title)
+            continue
+        sections.append(Section(topic.title, blocks))
     about = [Paragraph.of(
         "Each topic gives a short explanation and worked examples. Every step of every example was "
         "derived by gradwise and checked, symbolically and at random points, before it was printed; "

@@ -29,7 +29,11 @@ MAX_INPUT = 10_000
 #: problem kind -> (engine function, the result kind it makes, the extra fields it accepts)
 KINDS = {
     "derivative": ("gradwise.derivations.derivation:differentiate", "derivative", ("wrt", "order")),
-    "gradient": ("gradwise.derivations.matrix_calculus:gradient", "gradient", ("wrt",)),
+    "gradient": ("gradwise.derivations.multivariable:gradient", "gradient", ("wrt",)),
+    "jacobian": ("gradwise.derivations.multivariable:jacobian", "jacobian", ("wrt",)),
+    "hessian": ("gradwise.derivations.multivariable:hessian", "hessian", ("wrt",)),
+    "matrix_gradient": ("gradwise.derivations.matrix_calculus.derivation:matrix_gradient", "matrix_gradient",
+                        ("wrt",)),
     "eigen": ("gradwise.derivations.linalg.eigen:eigen", "eigen", ()),
     "check": ("gradwise.derivations.verify:check", "check", ()),
 }
@@ -146,7 +150,7 @@ def solve(problem: Problem, timeout: float = 30.0, source: str = "problems"):
     try:
         if problem.kind == "derivative":
             return engine(problem.input, problem.wrt, order=problem.order, timeout=timeout)
-        if problem.kind == "gradient" and problem.wrt:
+        if problem.wrt:
             return engine(problem.input, problem.wrt)
         return engine(problem.input)
     except GradwiseError as exc:

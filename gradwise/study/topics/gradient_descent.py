@@ -4,10 +4,10 @@ from __future__ import annotations
 from gradwise.study.registry import GuideContext, register, resolve
 from gradwise.study.worked import P, example
 
-NEEDS = "gradwise.simulations.optimize:optimize"
+NEEDS = "gradwise.simulations.trajectory:optimize"
 
 
-@register("gradient_descent", "Gradient descent and its variants", 65, requires=(NEEDS,), kinds=("optimization",))
+@register("gradient_descent", "Gradient descent and its variants", 65, requires=(NEEDS,), kinds=("trajectory",))
 def build(ctx: GuideContext) -> list:
     optimize = resolve(NEEDS)
     return [
@@ -16,7 +16,7 @@ def build(ctx: GuideContext) -> list:
           "gradient descent uses one example at a time (noisy, cheap); mini-batch uses a few dozen "
           "(the usual choice). Momentum keeps a running sum of past gradients, which damps the "
           "zig-zag across narrow valleys."),
-        example(ctx, optimize("x^2 + 10 y^2", method="sgd", lr=0.05, steps=30, start="x=2,y=1"), "plain steps"),
-        example(ctx, optimize("x^2 + 10 y^2", method="sgd", lr=0.05, momentum=0.9, steps=30, start="x=2,y=1"),
-                "with momentum"),
+        example(ctx, optimize("x^2 + 10*y^2", [2, 1], method="sgd", lr=0.05, steps=30), "plain steps"),
+        example(ctx, optimize("x^2 + 10*y^2", [2, 1], method="sgd", lr=0.05, momentum=0.9, steps=30),
+                "with momentum", detail="brief"),
     ]

@@ -8,8 +8,11 @@ from gradwise.derivations.parsing import parse
 from gradwise.printing import latex, unicode
 from gradwise.printing.typst import typst
 from gradwise.renderers.document import DisplayMath, Notation
-from gradwise.study.registry import GuideContext, register
+from gradwise.study.registry import GuideContext, register, resolve
 from gradwise.study.worked import M, P, example
+
+
+GRADIENT = "gradwise.derivations.multivariable:gradient"
 
 
 @register("partial_derivatives", "Partial derivatives and the gradient", 60)
@@ -33,4 +36,13 @@ def build(ctx: GuideContext) -> list:
           "derivative per weight:"),
         DisplayMath(gradient_line),
         example(ctx, differentiate("sigmoid(w*x + b)", "w"), "a neuron's output in its weight w"),
-    ]
+    ] + _gradient_engine(ctx, text)
+
+
+def _gradient_engine(ctx: GuideContext, text: str) -> list:
+    """The gradient engine's own worked gradient, when it is installed."""
+    from gradwise.explainer import EXPLAINERS
+    gradient = resolve(GRADIENT)
+    if gradient is None or "gradient" not in EXPLAINERS:
+        return []
+    return [example(ctx, gradient(text), "the whole gradient at once")]

@@ -8,7 +8,7 @@ from gradwise.renderers.document import AsWritten, Math, Table
 from gradwise.study.registry import GuideContext, register, resolve
 from gradwise.study.worked import M, P, example, value_at
 
-FLOW = "gradwise.simulations.network:gradient_flow"
+FLOW = "gradwise.simulations.vanishing:gradient_flow"
 
 
 @register("vanishing_gradients", "Vanishing and exploding gradients", 80)

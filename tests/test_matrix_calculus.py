@@ -100,7 +100,7 @@ def test_a_wrong_rule_fails_its_check():
     ("x^T A x", "x", "(A + A.T)*x"),
     ("(A x - b)^T (A x - b)", "x", "2*A.T*(A*x - b)"),
     ("log(det(X))", "X", "X.T**(-1)"),
-    ("-y^T log(softmax(W x))", "W", "((OneMatrix(1, n)*y)*softmax(W*x) - y)*x.T"),
+    ("-y^T log(softmax(W x))", "W", "((y.T*OneMatrix(n, 1))*softmax(W*x) - y)*x.T"),
 ])
 def test_issue_examples(f, wrt, result):
     g = matrix_gradient(f, wrt)

@@ -112,11 +112,13 @@ def explain(g: MatrixGradient, detail: str = "standard") -> Document:
     for note in g.notes:
         blocks.append(P("Note: " + note + "."))
     for node in e.walk(g.result):
-        if isinstance(node, e.Mul) and len(node.args) == 2 and isinstance(node.args[0], e.Ones) \
-                and isinstance(node.args[1], e.Var):
-            y = text(node.args[1])
-            blocks.append(P(f"Note: 1ᵀ {y} is the sum of the entries of {y}; for a one-hot {y} (a class label) "
-                            f"or any probability vector it is 1, and the gradient reads with 1ᵀ {y} = 1."))
+        if isinstance(node, e.Mul) and len(node.args) == 2 and any(isinstance(a, e.Ones) for a in node.args):
+            other = [a for a in node.args if not isinstance(a, e.Ones)]
+            if not other:
+                continue
+            y, shown = text(other[0].arg if isinstance(other[0], e.Transpose) else other[0]), text(node)
+            blocks.append(P(f"Note: {shown} is the sum of the entries of {y}; for a one-hot {y} (a class label) "
+                            f"or any probability vector it is 1, and the gradient reads with {shown} = 1."))
             break
     c = g.result_check
     sizes = ", ".join(f"{k} = {v}" for k, v in g.sizes.items())
@@ -171,10 +173,15 @@ def _terms_step(g: MatrixGradient, detail: str) -> Step:
     kind = g.variable_kind
     dX = text(e.d(g.variable))
     what = f"tr(Gᵀ {dX})" if kind == "matrix" else (f"gᵀ {dX}" if kind == "vector" else f"g {dX}")
+    lines = ()
+    if g.expand_step is not None:
+        lines = (Math.chain(e.d(e.Var(name="f")), g.expand_step.after),)
     return Step("2", f"Write each term as {what}", "gradient_form", None,
-                explanation=P("Each term of df is a scalar, linear in ", Math.chain(e.d(g.variable)),
+                explanation=P("Multiply out the brackets that hold the differential. " if lines else "",
+                              "Each term of df is a scalar, linear in ", Math.chain(e.d(g.variable)),
                               ": move the differential to the right with the trace identities."),
-                children=tuple(children))
+                lines=lines, children=tuple(children),
+                check=_check_words(g.check_of(g.expand_step)) if detail == "full" and lines else "")
 
 
 def _collect_step(g: MatrixGradient, detail: str) -> Step:
@@ -216,4 +223,6 @@ def _note(step) -> str:
         return f"{title}: {statement.text}" if statement else title
     if isinstance(step, TermStep):
         return "; ".join(IDENTITIES[k] for k in step.identities if k in IDENTITIES)
+    if step.rule == "expand":
+        return "multiply out the brackets that hold the differential"
     return "collect the terms: df = tr(Gᵀ dX), so the gradient is G"

@@ -13,7 +13,7 @@ from gradwise.derivations.limits import time_limit
 from gradwise.derivations.matrix_calculus import checking, expressions as e
 from gradwise.derivations.matrix_calculus.checking import FiniteDifferenceCheck
 from gradwise.derivations.matrix_calculus.differentials import (DifferentialStep, TermStep, differentiate_steps,
-                                                                gradient_form, written_form)
+                                                                expand, gradient_form, written_form)
 from gradwise.derivations.matrix_calculus.expressions import SCALAR, shape
 from gradwise.derivations.matrix_calculus.numpy_code import compile_module, module_code
 from gradwise.derivations.matrix_calculus.parsing import parse_matrix, parse_shapes
@@ -49,13 +49,15 @@ class MatrixGradient(Displayable):
     sizes: dict                       # the sizes the check used
     checks: dict = field(repr=False, default_factory=dict)   # step -> FiniteDifferenceCheck
     result_check: FiniteDifferenceCheck | None = None
+    expand_step: CollectStep | None = None   # df multiplied out, when that changes it
 
     kind = "matrix_gradient"
     layout = LAYOUT
 
     @property
     def steps(self) -> tuple:
-        return (*self.differential_steps, *self.term_steps, self.collect_step)
+        expand = (self.expand_step,) if self.expand_step else ()
+        return (*self.differential_steps, *expand, *self.term_steps, self.collect_step)
 
     @property
     def collect_step(self) -> CollectStep:
@@ -96,11 +98,14 @@ def matrix_gradient(expression: str, wrt: str | None = None, *, shapes: dict | s
         df, dsteps = differentiate_steps(f, X)
         if isinstance(df, e.Zero):
             raise GradwiseError(f'"{expression}" does not depend on {wrt}')
-        G, tsteps = gradient_form(df, X)
+        expanded = expand(df)
+        expand_step = CollectStep("expand", df, expanded) if expanded != df else None
+        G, tsteps = gradient_form(expanded, X)
         collected = e.add(*[t.gradient for t in tsteps])
-        sizes, checks, result_check = _check_all(f, X, dsteps, tsteps, G, seed, expression)
+        sizes, checks, result_check = _check_all(f, X, dsteps + ([expand_step] if expand_step else []), tsteps, G,
+                                                 seed, expression)
         out = MatrixGradient(expression, f, X, parsed.shapes, dsteps, df, tsteps, collected, G, sizes, checks,
-                             result_check)
+                             result_check, expand_step)
         checks[out.collect_step] = result_check
         return out
 

@@ -177,6 +177,28 @@ def _elementwise(name: str, u: e.Node, du: e.Node) -> e.Node:
 
 # ---------------------------------------------------------------------------------------------------- 2. tr(Gᵀ dX)
 
+def expand(df: e.Node) -> e.Node:
+    """df with products multiplied out over the sums that hold a differential, so each term of the
+    result holds one chain: −yᵀ (dW x − 1 sᵀ dW x) = −yᵀ dW x + yᵀ 1 sᵀ dW x."""
+    return tidy(e.add(*_expanded_terms(df)))
+
+
+def _expanded_terms(node: e.Node) -> list[e.Node]:
+    if isinstance(node, e.Add):
+        return [t for a in node.args for t in _expanded_terms(a)]
+    if isinstance(node, e.Mul):
+        for i, f in enumerate(node.args):
+            if isinstance(f, e.Add) and e.has_differential(f):
+                left, right = node.args[:i], node.args[i + 1:]
+                return [t for term in f.args for t in _expanded_terms(_distributed(left, term, right))]
+    return [node]
+
+
+def _distributed(left: tuple, term: e.Node, right: tuple) -> e.Node:
+    """left · term · right as one product, a 1×1 term staying grouped where it must."""
+    return e.mul(*left, term, *right) if left or right else term
+
+
 def gradient_form(df: e.Node, X: e.Var) -> tuple[e.Node, list[TermStep]]:
     """G with df = tr(Gᵀ dX), and one step per term of df."""
     terms = list(df.args) if isinstance(df, e.Add) else [df]

@@ -249,7 +249,7 @@ def _operands(e: sp.Expr) -> list[sp.Expr]:
 
 def _op(e: sp.Expr) -> str:
     if isinstance(e, sp.Add):
-        return "+" if all(not t.could_extract_minus_sign() for t in e.args) else "±"
+        return "+" if all(not t.could_extract_minus_sign() for t in e.args) else "−"
     if isinstance(e, sp.Mul):
         if any(isinstance(f, sp.Pow) and f.exp == -1 for f in e.args):
             return "÷"

@@ -86,7 +86,12 @@ def _loss(name: str) -> Loss:
         return _cross_entropy()
     ell = _ELEMENTWISE[name]
     d = differentiate(ell, A)
-    return Loss(name, ell, (d,), d.result, compile_numpy([A, T], d.result))
+    compiled = compile_numpy([A, T], d.result)
+    for a, y in ((-1.3, 0.4), (0.0, 0.0), (2.2, -0.7)):       # the compiled gradient is the derived one
+        exact = float(d.result.xreplace({A: sp.Float(a), T: sp.Float(y)}))
+        if abs(float(np.broadcast_to(compiled(np.array([a]), np.array([y])), (1,))[0]) - exact) > 1e-12:
+            raise EngineError(f"compiled {name} gradient disagrees with {d.result} at a = {a}, y = {y}")
+    return Loss(name, ell, (d,), d.result, compiled)
 
 
 def logits(k: int = CLASSES) -> list[sp.Symbol]:

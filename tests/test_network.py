@@ -245,3 +245,29 @@ def test_network_file(tmp_path):
     f.write_text("sizes = [2, 3]\nlayer = 1\n")
     with pytest.raises(GradwiseError, match="unknown key 'layer'"):
         load_network(str(f))
+
+
+def test_symbolic_work_does_not_grow_with_depth(monkeypatch):
+    """Each activation and the loss is derived once: the network's loss is never expanded symbolically."""
+    from gradwise.simulations import layers, losses
+    calls = []
+    real = layers.differentiate
+
+    def counting(expr, wrt=None, **kw):
+        calls.append(str(expr))
+        return real(expr, wrt, **kw)
+
+    monkeypatch.setattr(layers, "differentiate", counting)
+    monkeypatch.setattr(losses, "differentiate", counting)
+    counts = []
+    for depth in (2, 12):
+        layers._activation.cache_clear()
+        losses._loss.cache_clear()
+        calls.clear()
+        net = Network.from_sizes([4] * (depth + 1), ["tanh"] * (depth - 1) + ["identity"], "mse", seed=0)
+        net.backward(np.ones((2, 4)), np.zeros((2, 4)))
+        counts.append(len(calls))
+        assert max(len(c) for c in calls) < 40      # only one-unit local functions are ever differentiated
+    layers._activation.cache_clear()
+    losses._loss.cache_clear()
+    assert counts[0] == counts[1] == 3              # tanh, identity, the loss

@@ -29,7 +29,7 @@ GRADIENTS_EXAMPLES = """examples:
 
 def register(subparsers) -> None:
     p = subparsers.add_parser("backprop", help="backpropagation through a graph or a network, edge by edge",
-                              description="Backpropagation: the computational graph of an expression with the "
+                              description="Backpropagation: the computational graph of an expression with the\n"
                                           "local derivative of every edge, or one weight's gradient in a network.",
                               epilog=BACKPROP_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("expression", help='an expression, e.g. "sigmoid(w*x + b)", or a network file net.toml')
@@ -40,7 +40,7 @@ def register(subparsers) -> None:
     p.set_defaults(run=run_backprop)
 
     q = subparsers.add_parser("gradients", help="gradient norms per layer: vanishing and exploding gradients",
-                              description="Per-layer gradient norms of deep networks for several activations "
+                              description="Per-layer gradient norms of deep networks for several activations\n"
                                           "and initialisations, with why they vanish or explode.",
                               epilog=GRADIENTS_EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     q.add_argument("--depth", type=int, default=20, metavar="N", help="number of layers (default 20)")

@@ -18,11 +18,12 @@ BACKPROP_EXAMPLES = """examples:
   gradwise backprop "x*sigmoid(x)" --at x=1 --format json
   gradwise backprop net.toml --explain "W1[0,1]"
 
-A network file (TOML) gives sizes, activations, loss, and seed/init or the weights, and [data] inputs
-and targets; W1 is the first layer's weight matrix, of shape (fan_in, fan_out), indices from 0."""
+A network file (TOML, see examples/net.toml) gives sizes, activations, loss, and seed/init or
+the weights, and [data] inputs and targets; W1 is the first layer's weight matrix, of shape
+(fan_in, fan_out), indices from 0."""
 
 GRADIENTS_EXAMPLES = """examples:
-  gradwise gradients --depth 20 --activation sigmoid,tanh,relu --plot vanishing.png
+  gradwise gradients --depth 20 --activation sigmoid,tanh --plot vanishing.png
   gradwise gradients --depth 30 --activation relu --init he,xavier,normal:1.5
   gradwise gradients --depth 10 --width 16 --format json"""
 

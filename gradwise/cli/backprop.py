@@ -18,9 +18,9 @@ BACKPROP_EXAMPLES = """examples:
   gradwise backprop "x*sigmoid(x)" --at x=1 --format json
   gradwise backprop net.toml --explain "W1[0,1]"
 
-A network file (TOML, see examples/net.toml) gives sizes, activations, loss, and seed/init or
-the weights, and [data] inputs and targets; W1 is the first layer's weight matrix, of shape
-(fan_in, fan_out), indices from 0."""
+A network file (TOML, see examples/net.toml) gives sizes, activations, loss,
+and seed/init or the weights, and [data] inputs and targets. W1 is the first
+layer's weight matrix, of shape (fan_in, fan_out); indices start at 0."""
 
 GRADIENTS_EXAMPLES = """examples:
   gradwise gradients --depth 20 --activation sigmoid,tanh --plot vanishing.png

@@ -29,7 +29,10 @@ def test_text_output_marks_steps_and_names_the_mistake(capsys):
 
 def test_valid_derivation_exits_0_and_marks_every_step(capsys):
     code, out, _ = run(capsys, os.path.join(CORPUS, "right_product_align.tex"))
-    assert code == 0 and out.count("✓") == 3 and "✗" not in out
+    assert code == 0 and "✗" not in out
+    overview = [line for line in out.splitlines() if line.rstrip().endswith(("✓ 1", "✓ 2", "✓ 3"))]
+    assert len(overview) == 3 and len({line.index(" = ") for line in overview}) == 1  # aligned on '='
+    assert out.count("✓") == 6  # in the margin of the overview and on each step
 
 
 def test_standard_input(capsys, monkeypatch):
@@ -73,9 +76,11 @@ def test_assume_positive(capsys, tmp_path):
     assert run(capsys, str(f), "--assume-positive")[0] == 0
 
 
-def test_latex_output_is_escaped(capsys):
+def test_latex_output_annotates_the_margin_and_escapes_unreadable_text(capsys):
     code, out, _ = run(capsys, os.path.join(CORPUS, "wrong_quotient_order.tex"), "--format", "latex")
-    assert code == 1 and r"\times" in out and "\\input" not in out
+    assert code == 1 and r"& \qquad & \times\ \text{1}" in out
+    code, out, _ = run(capsys, os.path.join(CORPUS, "unreadable_middle_line.tex"), "--format", "latex")
+    assert code == 2 and r"\texttt{\textbackslash{}frac\{(x-1)(x+1\}\{1\}}" in out
 
 
 # ----------------------------------------------------------------------------------------------------

@@ -5,8 +5,11 @@ from __future__ import annotations
 import sympy as sp
 
 from gradwise.derivations.verify.verdict import StepVerdict, Verdict
-from gradwise.printing import latex
-from gradwise.renderers.document import AsWritten, Document, Math, Paragraph, Step
+from gradwise.printing import latex, unicode
+from gradwise.renderers.document import AsWritten, DisplayMath, Document, Math, Notation, Paragraph, Step
+from gradwise.renderers.latex import escape_text
+
+OVERVIEW_WIDTH = 76
 
 METHOD_WORDS = {"structural": "the same expression", "symbolic": "checked symbolically",
                 "numeric": "checked numerically", "definition": "a definition",
@@ -18,11 +21,51 @@ def explain(v: Verdict, detail: str = "standard") -> Document:
     blocks: list = [Paragraph.of(summary(v))]
     if v.error:
         blocks.append(Paragraph.of(f"Cannot read the input: {v.error}"))
+    if v.steps:
+        blocks.append(DisplayMath(annotated(v)))
     for s in v.steps:
         if detail == "brief" and s.valid:
             continue
         blocks.append(_step(s, detail))
     return Document(f"Check of {v.name}" if v.name else "Check of a derivation", tuple(blocks), data=contract(v))
+
+
+def annotated(v: Verdict) -> Notation:
+    """The derivation as it was read, one step a row, with ✓ or ✗ and the step number in the margin."""
+    latex_rows, text_rows = [], []
+    for k, s in enumerate(v.steps):
+        mark = "✓" if s.valid else "✗"
+        new_chain = k == 0 or v.steps[k - 1].chain != s.chain
+        lhs_l, rhs_l = (_side_latex(s.lhs, s.lhs_text), _side_latex(s.rhs, s.rhs_text))
+        lhs_t, rhs_t = (_side_text(s.lhs, s.lhs_text), _side_text(s.rhs, s.rhs_text))
+        margin = (r"\checkmark" if s.valid else r"\times") + rf"\ \text{{{s.index}}}"
+        latex_rows.append(f"{lhs_l if new_chain else ''} &= {rhs_l} & \\qquad & {margin}")
+        text_rows.append((lhs_t if new_chain else "", rhs_t, f"{mark} {s.index}"))
+    body = r" \\ ".join(latex_rows)
+    return Notation(latex=rf"\begin{{alignedat}}{{2}} {body} \end{{alignedat}}", text=_text_rows(text_rows))
+
+
+def _side_latex(expr, text: str) -> str:
+    return latex(expr, literal=True) if expr is not None else rf"\texttt{{{escape_text(text)}}}"
+
+
+def _side_text(expr, text: str) -> str:
+    return unicode(expr, literal=True) if expr is not None else f"[unreadable: {text}]"
+
+
+def _text_rows(rows: list[tuple[str, str, str]]) -> str:
+    """Rows `lhs = rhs   ✓ 1` aligned on '=', marks in a right margin; long sides are shortened."""
+    width = max((len(lhs) for lhs, _, _ in rows), default=0)
+    width = min(width, OVERVIEW_WIDTH // 3)
+    lines = []
+    for lhs, rhs, mark in rows:
+        left = lhs if len(lhs) <= width else lhs[:width - 1] + "…"
+        line = f"{left.rjust(width)} = {rhs}"
+        room = OVERVIEW_WIDTH - len(mark) - 2
+        if len(line) > room:
+            line = line[:room - 1] + "…"
+        lines.append(f"{line.ljust(room)}  {mark}")
+    return ("\n" + " " * 2).join(lines)
 
 
 def summary(v: Verdict) -> str:

@@ -8,6 +8,8 @@ wrong step is diagnosed; an identity that holds only for positive values says wh
 """
 from __future__ import annotations
 
+import dataclasses
+
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
@@ -47,14 +49,15 @@ def judge_chains(chains: list[Chain], *, assume_positive: bool = False,
     """The verdicts of every step of every chain, numbered from 1 across chains."""
     definitions: dict = {}
     verdicts: list[StepVerdict] = []
-    for chain in chains:
+    for number, chain in enumerate(chains, start=1):
         for k in range(len(chain.sides) - 1):
             a, b = chain.sides[k], chain.sides[k + 1]
             index = len(verdicts) + 1
             if k == 0 and _define(a, b, definitions):
-                verdicts.append(StepVerdict(index, b.line, a.text, b.text, a.expr, b.expr, True, "definition"))
-                continue
-            verdicts.append(judge_step(index, a, b, definitions, assume_positive, step_timeout))
+                verdict = StepVerdict(index, b.line, a.text, b.text, a.expr, b.expr, True, "definition")
+            else:
+                verdict = judge_step(index, a, b, definitions, assume_positive, step_timeout)
+            verdicts.append(dataclasses.replace(verdict, chain=number))
     return verdicts
 
 

@@ -34,6 +34,7 @@ class StepVerdict:
     correct_rule: str | None = None         # the engine's top rule for it ("chain", "product", ...)
     domain: str = ""                        # "false for x < 0" for an identity true for positive values
     reason: str = ""
+    chain: int = 1                          # which chain A = B = C of the derivation (from 1)
 
     @property
     def readable(self) -> bool:

@@ -125,6 +125,7 @@ def test_weight_gradient_paths_add_up_to_backward():
     b = explain_parameter(net, X, y, "b3[1]")
     assert b.value == pytest.approx(g.grad_biases[2][1]) and b.path_count == 1
     assert str(w.facts["dz1/da2"].result) == "W21" and str(w.facts["dz1/dW11"].result) == "a1"
+    assert w.identity_checked == 12
 
 
 @pytest.mark.parametrize("text,message", [("W3[0,0]", "layers 1 to 2"), ("W1[5,0]", r"shape \(3, 4\)"),

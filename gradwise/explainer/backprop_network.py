@@ -88,6 +88,11 @@ def _vectorised_blocks(w, detail: str) -> tuple:
         "Unit j of layer l reaches the loss through every unit k of layer l+1, with ∂z_(l+1)[k]/∂a_l[j] = "
         "W_(l+1)[j,k] and ∂a_l[j]/∂z_l[j] = act_l'(z_l[j]); the multivariable chain rule adds the routes: "
         "δ_l[j] = Σ_k δ_(l+1)[k] W_(l+1)[j,k] act_l'(z_l[j]), which is entry j of (δ_(l+1) W_(l+1)^T) ⊙ act_l'(z_l)."))
+    if w.identity_checked:
+        out.append(Paragraph.of(
+            f"Checked symbolically: on a 2-2-2 network with an arbitrary activation f and an arbitrary loss "
+            f"φ(a_2), SymPy's derivative of φ with respect to each of the {w.identity_checked} weights and biases "
+            "equals a_(l-1)[i] δ_l[j] (or δ_l[j]) with δ_2 = ∇φ ⊙ f'(z_2) and δ_1 = (δ_2 W_2^T) ⊙ f'(z_1)."))
     return tuple(out)
 
 
@@ -141,6 +146,7 @@ def weight_contract(w) -> dict:
                   "shown": [{"units": list(p.units), "factors": [{"name": n, "value": v} for n, v in p.factors],
                              "product": p.product} for p in w.paths]},
         "facts": {k: str(d.result) for k, d in w.facts.items()},
+        "recursion_checked_symbolically_on": w.identity_checked,
         "gradient_check": None if w.finite_differences is None else {
             "max_relative_error": w.finite_differences.max_relative_error,
             "max_absolute_error": w.finite_differences.max_absolute_error,

@@ -5,6 +5,7 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings, strategies as st
 
 import gradwise
 from gradwise.errors import GradwiseError
@@ -184,3 +185,28 @@ def test_heavy_ball_rate_matches_the_run():
     k = 10
     best = ((math.sqrt(k) - 1) / (math.sqrt(k) + 1))
     assert heavy_ball_rate((2.0, 20.0), 4 / (math.sqrt(20) + math.sqrt(2)) ** 2, best ** 2) == pytest.approx(best, rel=1e-6)
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.floats(0.5, 5), st.floats(5, 50), st.floats(0, math.pi), st.floats(0.05, 1.95))
+def test_gradient_descent_on_random_bowls_follows_the_eigenvalues(lo, hi, angle, fraction):
+    """On ½xᵀHx the error along each eigenvector is multiplied by (1 − lr·λ) per step, exactly; so
+    lr = fraction·2/λ_max converges for fraction < 1 and grows for fraction > 1."""
+    Q = np.array([[math.cos(angle), -math.sin(angle)], [math.sin(angle), math.cos(angle)]])
+    H = Q @ np.diag([lo, hi]) @ Q.T
+    H = (H + H.T) / 2
+    tf = T.quadratic(np.round(H, 6).tolist())
+    c = gradwise.compile(tf.expression)
+    s = quadratic_analysis(Study([gradwise.optimize(c, [1.0, 1.0], lr=0.01, steps=1)]))["stability"]
+    lr = fraction * s.lr_max
+    run = gradwise.optimize(c, [1.0, 1.0], method="sgd", lr=lr, steps=30)
+    w, V = np.linalg.eigh(np.round(H, 6))
+    coords = run.params @ V                       # the error in the eigenvector basis (minimum at 0)
+    scale = np.linalg.norm(run.params[:-1], axis=1) + 1e-12   # rounding is relative to the whole point
+    for j in range(2):
+        assert np.all(np.abs(coords[1:, j] - coords[:-1, j] * (1 - lr * w[j])) <= 1e-9 * scale)
+    grew = np.linalg.norm(run.params[-1]) > np.linalg.norm(run.params[0])
+    if fraction < 0.999 and abs(1 - lr * w[0]) < 1:
+        assert not grew
+    if fraction > 1.001 and abs(coords[0, 1]) > 1e-3:
+        assert s.contraction(lr) > 1 and abs(coords[-1, 1]) > abs(coords[0, 1])

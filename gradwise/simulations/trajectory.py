@@ -303,6 +303,15 @@ def _check_steps(steps, runs: int, n: int) -> int:
     return int(steps)
 
 
+MAX_RUN_SAMPLES = 20_000_000  # runs x data rows evaluated at once (each needs a few float arrays)
+
+
+def _check_data_size(objective, runs: int) -> None:
+    if isinstance(objective, data_module.DataProblem) and runs * objective.rows > MAX_RUN_SAMPLES:
+        raise GradwiseError(f"{runs:,} runs x {objective.rows:,} samples is too much to evaluate at once; "
+                            "sweep fewer values")
+
+
 def _batches(objective, steps, batch_size, seed, batches):
     if not isinstance(objective, data_module.DataProblem):
         if batch_size is not None or batches is not None:
@@ -332,6 +341,7 @@ def optimize(f, start=None, *, method: str = "sgd", lr=None, steps: int = 100, v
     if lr_array and S.shape[0] not in (1, runs):
         raise GradwiseError(f"{runs} learning rates but {S.shape[0]} starts")
     steps = _check_steps(steps, runs, S.shape[1])
+    _check_data_size(objective, runs)
     chosen = _batches(objective, steps, batch_size, seed, batches)
     target = objective if isinstance(objective, data_module.DataProblem) else _FunctionObjective(objective)
     if lr_array:
@@ -371,6 +381,7 @@ def sweep(f, start=None, *, key: str = "lr", values, method: str = "sgd", steps:
     optimizer = make_optimizer(method, **hyperparameters)
     optimizer = with_hyperparameter(optimizer, key, values)
     steps = _check_steps(steps, values.size, S.shape[1])
+    _check_data_size(objective, values.size)
     chosen = _batches(objective, steps, batch_size, seed, None)
     target = objective if isinstance(objective, data_module.DataProblem) else _FunctionObjective(objective)
     return _sweep(objective, target, optimizer, key, values, np.repeat(S, values.size, axis=0), steps, chosen, tf)

@@ -147,7 +147,7 @@ def test_results_have_every_field():
 
 def test_activation_derivatives_are_derived_and_in_terms_of_the_output():
     import sympy as sp
-    from gradwise.simulations.layers import A, Z
+    from gradwise.simulations.layers import A
     assert sp.simplify(activation("sigmoid").in_output - A * (1 - A)) == 0
     assert sp.simplify(activation("tanh").in_output - (1 - A ** 2)) == 0
     assert activation("relu").derivation.orders[0].tree.rule == "relu"

@@ -13,8 +13,7 @@ from gradwise.derivations.rules import Rule
 from gradwise.explainer.json_steps import step_json
 from gradwise.explainer.wording import describe
 from gradwise.printing import latex, unicode
-from gradwise.renderers.document import (DisplayMath, Document, Figure, Math, Notation, Paragraph, Section, Step,
-                                         Table)
+from gradwise.renderers.document import Document, Figure, Math, Paragraph, Section, Step, Table
 
 
 def explain(result, detail: str = "standard") -> Document:
@@ -42,14 +41,6 @@ def number(v: float) -> sp.Number:
     text = f"{v:.6g}"
     digits = len(text.lstrip("-").split("e")[0].replace(".", "").lstrip("0")) or 1
     return sp.Float(text, digits)
-
-
-def partial(top, bottom) -> Notation:
-    """∂top/∂bottom for two symbols (or names)."""
-    t, b = str(top), str(bottom)
-    tl = latex(top) if isinstance(top, sp.Basic) else t
-    bl = latex(bottom) if isinstance(bottom, sp.Basic) else b
-    return Notation(latex=rf"\frac{{\partial {tl}}}{{\partial {bl}}}", text=f"∂{t}/∂{b}")
 
 
 def _figure(path: str, caption: str) -> Figure:

@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
 
 from gradwise.errors import GradwiseError
-from gradwise.simulations.layers import ACTIVATIONS, Activation, activation
-from gradwise.simulations.losses import LOSSES, Loss, loss as get_loss
+from gradwise.simulations.layers import ACTIVATIONS, Activation, activation  # noqa: F401 (re-exported)
+from gradwise.simulations.losses import LOSSES, Loss, loss as get_loss  # noqa: F401 (re-exported)
 
 INITS = ("xavier", "he", "normal:STD")
 MAX_PARAMETERS = 10_000_000

@@ -158,7 +158,7 @@ def _now(v: sp.Symbol) -> sp.Symbol:
     return symbol(f"{v.name}_t")
 
 
-def update_lines(run: Trajectory) -> list[Math]:
+def update_lines(run: Trajectory) -> list[Math | Notation]:
     """The update with this function's gradient substituted: g_t = ∇f(θ_{t-1}) and, for plain gradient
     descent, θ_t as a function of θ_{t-1} with the learning rate put in."""
     compiled = run.compiled
@@ -169,7 +169,8 @@ def update_lines(run: Trajectory) -> list[Math]:
         gv = g.xreplace(old)
         label = symbol(f"g_{v.name}")
         if data:
-            lines.append(Math.chain(label, sp.Symbol("mean over the batch of"), gv, relation="="))
+            lines.append(Notation(rf"{latex(label)} = \frac{{1}}{{|B|}} \sum_{{i \in B}} \left({latex(gv)}\right)",
+                                  f"{unicode(label)} = mean over i in the batch of {unicode(gv)}"))
         else:
             lines.append(Math.chain(label, sp.Derivative(compiled.expr, v).xreplace(old), gv))
     opt = run.optimizer
@@ -344,10 +345,10 @@ def _run_json(run: Trajectory, rules: bool) -> dict:
     }
     if rules:
         out["update"] = [{"text": t, "latex": l} for t, l in rules_for(run.optimizer)]
-        out["update_substituted"] = [{"text": " = ".join(unicode(e) if not isinstance(e, str) else e
-                                                         for e in m.expressions),
-                                      "latex": " = ".join(latex(e) for e in m.expressions)}
-                                     for m in update_lines(run)]
+        out["update_substituted"] = [
+            {"text": m.text, "latex": m.latex} if isinstance(m, Notation) else
+            {"text": " = ".join(unicode(e) for e in m.expressions), "latex": " = ".join(latex(e) for e in m.expressions)}
+            for m in update_lines(run)]
     return out
 
 

@@ -207,8 +207,8 @@ def test_graph_as_tikz_compiles(tmp_path, capsys):
     assert main(["backprop", "(sigmoid(w*x + b) - y)^2", "--at", "w=0.5,x=2,b=-1,y=1", "--graph", str(tex)]) == 0
     body = tex.read_text()
     assert body.startswith(r"\begin{tikzpicture}") and r"\sigma" in body and body.count(r"\draw[->]") == 8
-    if not shutil.which("pdflatex") or subprocess.run(["kpsewhich", "tikz.sty"], capture_output=True,
-                                                      text=True).stdout.strip() == "":
+    if not (shutil.which("pdflatex") and shutil.which("kpsewhich")) or not subprocess.run(
+            ["kpsewhich", "tikz.sty"], capture_output=True, text=True).stdout.strip():
         pytest.skip("pdflatex with TikZ (Debian: texlive-pictures) is not installed")
     doc = tmp_path / "doc.tex"
     doc.write_text("\\documentclass{article}\n\\usepackage{tikz}\n\\begin{document}\n"

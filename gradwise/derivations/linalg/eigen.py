@@ -98,7 +98,7 @@ def eigen(matrix, *, timeout: float | None = None) -> Eigen:
                                 f"this matrix is {shape(a)} (numpy.linalg.eig handles large ones)")
         if any(e.has(sp.Float) for e in a):
             a = sp.ImmutableMatrix(a.applyfunc(lambda e: sp.nsimplify(e, rational=True)))
-        if a.free_symbols and LAMBDA in a.free_symbols:
+        if any(x.name == LAMBDA.name for x in a.free_symbols):
             raise GradwiseError("λ (lambda) names the eigenvalue: use another letter in the matrix")
         return _derive(text, a)
 
@@ -144,6 +144,7 @@ def _derive(text: str, a: sp.ImmutableMatrix) -> Eigen:
 def _solve(polynomial, lead, factors, checks: Checks):
     """Solve factor by factor. The step's after is lead·Π(λ − r)^m, equal to the polynomial."""
     substeps, roots = [], []
+    lead = lead * sp.Mul(*[sp.Poly(f, LAMBDA).LC() ** m for f, m in factors])  # factors need not be monic
     for f, m in factors:
         poly = sp.Poly(f, LAMBDA)
         d = poly.degree()

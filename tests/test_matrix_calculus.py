@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -187,3 +188,61 @@ def test_cli_text_json_numpy_and_errors(capsys):
     assert main(["matgrad", "x A"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "product x · A" in err
+
+
+# ---------------------------------------------------------------- random expressions
+
+def _vectors():
+    leaves = st.sampled_from(["x", "A x", "A^T x", "b", "B x + b"])
+    return st.recursive(leaves, lambda inner: st.one_of(
+        st.tuples(st.sampled_from(["exp", "tanh", "sigmoid", "softmax"]), inner).map(lambda t: f"{t[0]}({t[1]})"),
+        st.tuples(inner, inner).map(lambda t: f"({t[0]} + {t[1]})"),
+        st.tuples(inner, inner).map(lambda t: f"({t[0]}) ⊙ ({t[1]})"),
+        inner.map(lambda v: f"A ({v})"),
+        inner.map(lambda v: f"alpha ({v})")), max_leaves=4)
+
+
+def _scalars():
+    return st.one_of(
+        st.tuples(_vectors(), _vectors()).map(lambda t: f"({t[0]})^T ({t[1]})"),
+        _vectors().map(lambda v: f"sum({v})"), _vectors().map(lambda v: f"norm({v})^2"),
+        _vectors().map(lambda v: f"logsumexp({v})"))
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.lists(_scalars(), min_size=1, max_size=2))
+def test_random_expressions_derive_with_every_line_checked(parts):
+    f = " + ".join(parts)
+    if not re.search(r"(?<![A-Za-z])x(?![A-Za-z])", f):
+        f += " + x^T x"
+    g = matrix_gradient(f, "x")          # an EngineError here is a line that failed its check
+    assert g.result_check.valid and all(c.valid for c in g.checks.values())
+    assert e.shape(g.result) == g.variable.shape
+
+
+def _matrices():
+    leaves = st.sampled_from(["X", "A", "X^T", "X^-1", "A X", "X B", "I"])
+    return st.recursive(leaves, lambda inner: st.one_of(
+        st.tuples(inner, inner).map(lambda t: f"({t[0]}) ({t[1]})"),
+        st.tuples(inner, inner).map(lambda t: f"({t[0]} + {t[1]})"),
+        inner.map(lambda m: f"({m})^T"), inner.map(lambda m: f"tanh({m})"), inner.map(lambda m: f"({m}) ⊙ X"),
+        inner.map(lambda m: f"tr({m}) X")), max_leaves=4)
+
+
+@settings(max_examples=25, deadline=None)
+@given(st.one_of(_matrices().map(lambda m: f"tr({m})"), _matrices().map(lambda m: f"a^T ({m}) b"),
+                 _matrices().map(lambda m: f"norm({m}, F)^2"), _matrices().map(lambda m: f"sum({m})")))
+def test_random_matrix_expressions_derive_with_every_line_checked(f):
+    if not re.search(r"(?<![A-Za-z])X(?![A-Za-z])", f):
+        f += " + tr(X)"
+    g = matrix_gradient(f, "X")
+    assert g.result_check.valid and e.shape(g.result) == g.variable.shape
+
+
+def test_a_scalar_factor_inside_a_product_is_an_inner_product():
+    # found by the random search above: aᵀ (tr(A X) X) b has the scalar tr(A X) in the middle of a chain
+    g = matrix_gradient("a^T (tr(A X) X) b", "X")
+    rng = np.random.default_rng(3)
+    a, b, A_, X_ = rng.standard_normal(3), rng.standard_normal(3), rng.standard_normal((3, 3)), rng.standard_normal((3, 3))
+    expected = (a @ X_ @ b) * A_.T + np.trace(A_ @ X_) * np.outer(a, b)
+    assert np.allclose(g.compile()(a, A_, X_, b), expected)

@@ -248,7 +248,8 @@ def _adjoint(E: e.Node, g: e.Node, X: e.Var, used: list[str]) -> list[e.Node]:
         F, L, R = factors[i], factors[:i], factors[i + 1:]
         if any(e.has_differential(f) for f in R):
             raise EngineError(f"{E} is not linear in d{X.name}")
-        if shape(F) == SCALAR and shape(E) != SCALAR:
+        if shape(F) == SCALAR and (L or R):
+            # a scalar factor: tr(gᵀ (φ M)) = φ ⟨g, M⟩, with M the product of the other factors
             rest = e.mul(*L, *R)
             used.append("scalar_factor")
             return _adjoint(F, _inner(g, rest), X, used)

@@ -237,12 +237,33 @@ def mul(*factors: Node) -> Node:
     unless it is a 1×1 product standing as a scalar: A (xᵀy) is not A xᵀ y.
     """
     flat: list[Node] = []
-    for i, f in enumerate(factors):
-        if isinstance(f, Mul) and (i == 0 or shape(f) != SCALAR or all(shape(g) == SCALAR for g in flat)):
+    for f in factors:
+        if isinstance(f, Mul) and flattens_into(f, flat):
             flat.extend(f.args)
         else:
             flat.append(f)
     return flat[0] if len(flat) == 1 else Mul(tuple(flat))
+
+
+def flattens_into(inner: "Mul", before: list) -> bool:
+    """Whether the product `inner` can join the factors `before` it without brackets.
+
+    Products group from the left, where a 1×1 result multiplies like a scalar; so inner may join unless
+    some of its leading factors make a 1×1 that would then multiply what stands before it as a matrix:
+    A (xᵀy) is not A xᵀ y, and A (aᵀ X b I) is not A aᵀ X b I.
+    """
+    if not before or all(shape(g) == SCALAR for g in before):
+        return True
+    if shape(inner) == SCALAR:
+        return False
+    current = SCALAR
+    for f in inner.args[:-1]:
+        current = product_shape(current, shape(f))
+        if current is None:
+            return False
+        if shape(f) != SCALAR and current == SCALAR:
+            return False
+    return True
 
 
 def add(*terms: Node) -> Node:

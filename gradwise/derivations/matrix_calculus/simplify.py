@@ -151,8 +151,8 @@ def _product(factors: list[e.Node], light: bool = False) -> e.Node:
     front and equal scalar bases merged."""
     whole = shape(e.Mul(tuple(factors))) if len(factors) > 1 else shape(factors[0])
     flat: list[e.Node] = []
-    for i, f in enumerate(factors):
-        if isinstance(f, e.Mul) and (not flat or shape(f) != SCALAR or whole == SCALAR and light):
+    for f in factors:
+        if isinstance(f, e.Mul) and e.flattens_into(f, flat):
             flat.extend(f.args)
         else:
             flat.append(f)

@@ -21,6 +21,7 @@ from gradwise.simulations.network import Network, init_scale
 MAX_DEPTH = 200
 MAX_WIDTH = 512
 MAX_BATCH = 4096
+MAX_VALUES = 20_000_000   # depth × width × batch: about 0.5 GB of arrays kept for the backward pass
 LOSS = "mse"    # against standard normal targets
 
 
@@ -83,6 +84,9 @@ def gradient_flow(depth: int = 20, width: int = 32, activations="sigmoid,tanh,re
         raise GradwiseError(f"--width must be between 1 and {MAX_WIDTH}, not {width}")
     if not 1 <= batch <= MAX_BATCH:
         raise GradwiseError(f"--batch must be between 1 and {MAX_BATCH}, not {batch}")
+    if depth * width * batch > MAX_VALUES:
+        raise GradwiseError(f"depth × width × batch = {depth * width * batch:,} values per pass; the limit is "
+                            f"{MAX_VALUES:,} (each layer keeps its pre-activations, outputs and gradients)")
     acts, init_names = _names(activations, "activation"), _names(inits, "initialisation")
     for i in init_names:
         init_scale(i, width, width)      # refuses an unknown one with the choices

@@ -117,3 +117,14 @@ def test_bad_input_is_one_line_exit_2(capsys, argv, words):
     assert code == 2, err
     assert words in err
     assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_documents_carry_the_picture(capsys, tmp_path):
+    html = tmp_path / "o.html"
+    code, _, _ = _run(capsys, "optimize", "bowl", "--lr", "0.05", "--compare", "adam:lr=0.3", "--format", "html",
+                      "-o", str(html))
+    page = html.read_text()
+    assert code == 0 and "<figure><svg" in page and "adam lr=0.3" in page
+    png = tmp_path / "b.png"
+    code, out, _ = _run(capsys, "optimize", "bowl", "--lr", "0.05", "--plot", str(png), "--format", "latex")
+    assert rf"\includegraphics[width=0.7\linewidth]{{{png}}}" in out

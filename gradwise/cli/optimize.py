@@ -35,6 +35,7 @@ aliases gd, momentum (sgd, momentum 0.9), nesterov (sgd, momentum 0.9, nesterov)
 FLOAT_OPTIONS = ("momentum", "dampening", "weight_decay", "eps", "alpha", "lr_decay", "initial_accumulator_value")
 FLAG_OPTIONS = ("nesterov", "amsgrad", "centered", "maximize")
 MAX_SWEEP = 100_000
+EMBEDS_FIGURES = ("html", "typst", "pdf")
 
 
 def register(subparsers) -> None:
@@ -212,12 +213,16 @@ def _run(args) -> int:
     for r in runs:
         if r.stopped:
             print(f"warning: {r.label or r.method} stopped at {r.stopped}", file=sys.stderr)
-    if args.plot:
-        from gradwise.explainer.optimize import figure
-        kind = args.plot_kind or ("sweep" if sw is not None else
-                                  "contour" if len(objective.variables) == 2 else "loss")
-        figure(study, kind, args.plot)
-        print(f"wrote {args.plot}", file=sys.stderr)
+    kind = args.plot_kind or ("sweep" if sw is not None else "contour" if len(objective.variables) == 2 else "loss")
+    if args.plot or args.format in EMBEDS_FIGURES:
+        from gradwise.explainer.optimize import CAPTIONS, figure
+        if args.plot:
+            figure(study, kind, args.plot)
+            print(f"wrote {args.plot}", file=sys.stderr)
+        if args.format in EMBEDS_FIGURES:  # the picture goes inside the document
+            study.figures.append((CAPTIONS[kind], figure(study, kind, None, fmt="svg"), ""))
+        elif args.plot and args.plot.lower().endswith(".png"):
+            study.figures.append((CAPTIONS[kind], "", os.path.abspath(args.plot)))
     emit(explain(study, args.detail), args)
     return 0
 

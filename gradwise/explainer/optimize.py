@@ -411,6 +411,8 @@ def explain(result, detail: str = "standard") -> Document:
             "The gradient, derived step by step (every step checked) and compiled to NumPy "
             f"(checked against the symbolic result at {compiled.checked_points} random points): "))
         blocks.append(DisplayMath(Notation(rf"\nabla f = {latex(grad)}", f"∇f = {unicode(grad)}")))
+    for caption, svg, png in study.figures:
+        blocks.append(Figure(caption, svg=svg, png_path=png))
     for run in study.runs:
         blocks.append(_run_section(run, study, detail))
     analysis_data = None
@@ -487,13 +489,16 @@ def _sweep_section(sw: Sweep) -> Section:
 # Figures: runs -> plain arrays -> renderers.plots
 
 PLOT_KINDS = ("contour", "loss", "sweep")
+CAPTIONS = {"contour": "Contours of f (log scale) and each run's path from its dot to its cross; stars: known minima",
+            "loss": "Loss against step (log scale)",
+            "sweep": "Final loss against the swept value; red crosses: runs that diverged"}
 
 
-def figure(study: Study, kind: str = "contour", path: str | None = None):
-    """Draw the study (kind contour, loss or sweep); write it to `path` (.png/.svg) or return it."""
+def figure(study: Study, kind: str = "contour", path: str | None = None, fmt: str = "png"):
+    """Draw the study (kind contour, loss or sweep); write it to `path` (.png/.svg, which sets the format)
+    or return it (PNG bytes, or SVG text with fmt="svg")."""
     from gradwise.renderers import plots
 
-    fmt = "png"
     if path is not None:
         ext = os.path.splitext(path)[1].lower().lstrip(".")
         if ext not in plots.FORMATS:

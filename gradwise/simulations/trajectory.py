@@ -234,6 +234,7 @@ class Study(Displayable):
     runs: list
     sweep: Sweep | None = None
     explain_rules: bool = False     # show the update rule with the gradient substituted (--explain)
+    figures: list = field(default_factory=list)   # (caption, svg text, png path) to place in the document
 
     kind = "optimization"
 

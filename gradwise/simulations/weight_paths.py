@@ -113,7 +113,8 @@ def explain_parameter(net: Network, X, y, parameter: str) -> WeightGradient:
     if path_sum is not None:
         _agree(path_sum, value, f"the sum over paths for {parameter}")
     parameters = sum(w.size + b.size for w, b in zip(net.weights, net.biases))
-    check = net.gradient_check(X, y) if parameters <= MAX_CHECKED_PARAMETERS else None
+    small = parameters <= MAX_CHECKED_PARAMETERS and parameters * len(g.activations[0]) <= 2_000_000
+    check = net.gradient_check(X, y) if small else None
     return WeightGradient(net, parameter.strip(), kind, layer, i, j, g, value, terms, shown, count, path_sum,
                           layer_facts(), check, vectorised_form_identity())
 

@@ -221,7 +221,7 @@ def _run(args) -> int:
             print(f"wrote {args.plot}", file=sys.stderr)
         if args.format in EMBEDS_FIGURES:  # the picture goes inside the document
             study.figures.append((CAPTIONS[kind], figure(study, kind, None, fmt="svg"), ""))
-        elif args.plot and args.plot.lower().endswith(".png"):
+        elif args.plot and args.plot.lower().endswith(".png") and args.format in ("latex", "md"):
             study.figures.append((CAPTIONS[kind], "", os.path.abspath(args.plot)))
     emit(explain(study, args.detail), args)
     return 0

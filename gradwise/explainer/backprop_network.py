@@ -40,6 +40,9 @@ def explain_weight(w, detail: str = "standard") -> Document:
             f"Gradient check: every one of the {fd.parameters} parameters against the 4-point central difference "
             f"(step {fd.step:g}): largest relative error {fd.max_relative_error:.1e} (at {fd.worst}), largest "
             f"absolute error {fd.max_absolute_error:.1e}{'' if fd.passed else ' — this is too large; a kink of relu near the point can cause it'}."))
+    else:
+        blocks.append(Paragraph.of("Gradient check: skipped, the network and data are too large for a finite "
+                                   "difference per parameter here; use Network.gradient_check in Python."))
     blocks.append(Paragraph.of(f"Answer: ∂L/∂{name} = {num(w.value)}."))
     return Document(f"∂L/∂{name} by the chain rule", tuple(blocks), data=weight_contract(w),
                     answer=None)

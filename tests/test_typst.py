@@ -179,3 +179,13 @@ def test_other_modules_objects_print_through_their_latex():
     assert T(_Labelled("A − λI")) == "A - lambda I"
     assert T(_Opaque("odd")) == '"odd"'
     compile_typst(f"$ {T(_Labelled('L'))} = {T(_Opaque('o'))} $")
+
+
+def test_every_latex_command_translation_compiles():
+    from gradwise.printing.typst import _ACCENTS, _COMMANDS
+    pieces = [v for v in _COMMANDS.values() if v.strip()] + [f"{v}(x)" for v in _ACCENTS.values()]
+    for piece in pieces:  # one by one, so a failure names the symbol
+        try:
+            compile_typst(f"$ a {piece} b $")
+        except Exception as exc:
+            raise AssertionError(f"{piece!r} is not Typst math: {exc}") from exc

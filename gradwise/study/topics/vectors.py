@@ -4,7 +4,7 @@ from __future__ import annotations
 from gradwise.study.registry import GuideContext, register, resolve
 from gradwise.study.worked import P, example
 
-NEEDS = "gradwise.derivations.linalg.products:dot"
+NEEDS = "gradwise.derivations.linalg.vectors:dot"
 
 
 @register("vectors", "Vectors and the dot product", 10, requires=(NEEDS,), kinds=("dot",))

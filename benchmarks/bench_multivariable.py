@@ -56,8 +56,9 @@ def main() -> None:
           f"entries rule by rule; symmetric: {H.symmetric})")
     print()
     print("Matrix Cookbook identities through matrix_gradient (derive + check every line)")
-    times = []
+    times, cold = [], []
     for equation, text, wrt, shapes, expected in IDENTITIES:
+        cold.append(best_of(lambda: matrix_gradient(text, wrt, shapes=shapes, seed=1), rounds=1))
         t = best_of(lambda: matrix_gradient(text, wrt, shapes=shapes), rounds=2)
         times.append((t, equation, text))
     rng = np.random.default_rng(0)
@@ -68,8 +69,9 @@ def main() -> None:
         print(f"  ({equation:>4}) {text:<34} {t * 1e3:7.1f} ms")
     worst = max(t for t, *_ in times)
     median = statistics.median(t for t, *_ in times)
-    print(f"  {len(times)} identities: median {median * 1e3:.1f} ms, slowest {worst * 1e3:.1f} ms   "
-          f"target < 300 ms each: {'ok' if worst < 0.3 else 'MISSED'}")
+    print(f"  {len(times)} identities: median {median * 1e3:.1f} ms, slowest {worst * 1e3:.1f} ms")
+    print(f"  first calls (cold caches): median {statistics.median(cold) * 1e3:.1f} ms, slowest "
+          f"{max(cold) * 1e3:.1f} ms   target < 300 ms each: {'ok' if max(worst, max(cold)) < 0.3 else 'MISSED'}")
     print(f"  NumPy closed form (baseline)      {numpy_time * 1e6:7.1f} µs   median derivation is "
           f"{median / numpy_time:,.0f}x that")
 

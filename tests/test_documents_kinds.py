@@ -4,6 +4,7 @@ A kind whose engine is not in this checkout is skipped with the reason; a kind t
 but this table does not is skipped with a request to add it here.
 """
 import re
+from pathlib import Path
 
 import pytest
 
@@ -28,23 +29,48 @@ SAMPLES = {  # kind -> (engine function, arguments, keyword arguments)
     "backprop": ("gradwise.derivations.graph:build_graph", ("sigmoid(w*x + b)", "w=0.5,x=2,b=-1"), {}),
     "trajectory": ("gradwise.simulations.trajectory:optimize", ("x^2 + 10*y^2", [2, 1]),
                    {"method": "sgd", "lr": 0.05, "steps": 20}),
+    "sweep": ("gradwise.simulations.trajectory:optimize", ("x^2 + 10*y^2", [2, 1]),
+              {"method": "sgd", "lr": [0.01, 0.05, 0.1], "steps": 20}),
     "gradient_flow": ("gradwise.simulations.vanishing:gradient_flow", (),
                       {"depth": 6, "width": 8, "activations": "sigmoid,relu", "batch": 16}),
 }
 _cache: dict = {}
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _study():
+    from gradwise.simulations.trajectory import Study, optimize
+    return Study([optimize("x^2 + 10*y^2", [2, 1], method="sgd", lr=0.05, steps=20)])
+
+
+def _weight_gradient():
+    from gradwise.simulations.network import load_network
+    from gradwise.simulations.weight_paths import explain_parameter
+    net, X, y = load_network(str(ROOT / "examples" / "net.toml"))
+    return explain_parameter(net, X, y, "W1[0,0]")
+
+
+#: kinds made by a few lines rather than one call: kind -> (module that must exist, builder)
+BUILDERS = {
+    "optimization": ("gradwise.simulations.trajectory:Study", _study),
+    "weight_gradient": ("gradwise.simulations.weight_paths:explain_parameter", _weight_gradient),
+}
 
 
 def _document(kind: str, detail: str = "full"):
     if kind not in EXPLAINERS:
         pytest.skip(f"no explainer for {kind!r} results in this checkout")
-    if kind not in SAMPLES:
+    if kind not in SAMPLES and kind not in BUILDERS:
         pytest.skip(f"add a sample {kind!r} result to SAMPLES in {__file__}")
-    need, args, kwargs = SAMPLES[kind]
-    engine = resolve(need)
-    if engine is None:
+    if kind in BUILDERS:
+        need, make = BUILDERS[kind]
+    else:
+        need, args, kwargs = SAMPLES[kind]
+        make = lambda: resolve(need)(*args, **kwargs)  # noqa: E731
+    if resolve(need) is None:
         pytest.skip(f"the engine {need} is not in this checkout")
     if (kind, detail) not in _cache:
-        result = engine(*args, **kwargs)
+        result = make()
         assert result.kind == kind
         _cache[kind, detail] = explain(result, detail)
     return _cache[kind, detail]

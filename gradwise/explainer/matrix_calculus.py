@@ -81,14 +81,35 @@ WHY = {
 #: identity id -> words (for a vector variable, then for a matrix)
 IDENTITIES = {
     "scalar_trace": "a scalar is its own trace, a = tr(a)",
-    "trace_cyclic": "the trace is cyclic, tr(A B C) = tr(C A B) (a scalar equals its transpose, for vectors)",
+    "trace_cyclic": "the trace is cyclic, tr(A B C) = tr(C A B)",
     "trace_transpose": "tr(Aᵀ) = tr(A) (a scalar equals its transpose)",
     "transpose_product": "(A B)ᵀ = Bᵀ Aᵀ",
+    "double_transpose": "M = (Mᵀ)ᵀ",
     "hadamard_trace": "tr(Aᵀ (B ⊙ C)) = tr((A ⊙ B)ᵀ C)",
     "trace_identity": "α tr(M) = tr((α I)ᵀ M)",
     "sum_ones": "sum(M) = ⟨1, M⟩ = tr(1ᵀ M) with 1 the matrix of ones",
     "scalar_factor": "a scalar factor can move out of the product",
 }
+
+
+#: the same identities as they read when the variable is a vector (every product in sight is 1×1 or a
+#: vector, so the traces can stay unwritten)
+VECTOR_IDENTITIES = {
+    "trace_cyclic": "a 1×1 product can be turned around, aᵀ b = bᵀ a",
+    "trace_transpose": "a scalar equals its transpose",
+    "transpose_product": "(A B)ᵀ = Bᵀ Aᵀ",
+    "double_transpose": "M = (Mᵀ)ᵀ",
+    "hadamard_trace": "aᵀ (b ⊙ c) = (a ⊙ b)ᵀ c",
+    "sum_ones": "sum(u) = 1ᵀ u with 1 the vector of ones",
+    "scalar_factor": "a scalar factor can move out of the product",
+    "trace_identity": "α tr(M) = tr((α I)ᵀ M)",
+    "scalar_trace": "a scalar is its own trace, a = tr(a)",
+}
+
+
+def _identity_words(g: MatrixGradient, ids) -> list[str]:
+    table = IDENTITIES if g.variable_kind == "matrix" else VECTOR_IDENTITIES
+    return list(dict.fromkeys(table[k] for k in ids if k in table))
 
 
 def explain(g: MatrixGradient, detail: str = "standard") -> Document:
@@ -165,7 +186,7 @@ def _terms_step(g: MatrixGradient, detail: str) -> Step:
     children = []
     if detail != "brief":
         for i, s in enumerate(g.term_steps, start=1):
-            used = [IDENTITIES[k] for k in s.identities if k in IDENTITIES]
+            used = _identity_words(g, s.identities)
             explanation = P("Using " + "; ".join(used) + ".") if used else None
             children.append(Step(f"2.{i}", f"Term {i}" if len(g.term_steps) > 1 else "The term", "gradient_form",
                                  None, explanation=explanation, lines=(Math.chain(s.before, s.after),),
@@ -185,11 +206,15 @@ def _terms_step(g: MatrixGradient, detail: str) -> Step:
 
 
 def _collect_step(g: MatrixGradient, detail: str) -> Step:
+    name = "G" if g.variable_kind == "matrix" else "g"
     lines = [Math.chain(e.d(e.Var(name="f")), g.collect_step.after)]
     if g.collected != g.result:
-        lines.append(Math.chain(Label("G", "G"), g.collected, g.result))
+        lines.append(Math.chain(Label(name, name), g.collected, g.result))
+    how = {"matrix": f"df = tr(Gᵀ d{text(g.variable)}) for every d{text(g.variable)} means G is the gradient",
+           "vector": f"df = gᵀ d{text(g.variable)} for every d{text(g.variable)} means g is the gradient",
+           }.get(g.variable_kind, "df = g dα means g is the derivative")
     return Step("3", "Collect and read off the gradient", "collect", None,
-                explanation=P("Add the terms' gradients and simplify; df = ⟨G, dX⟩ means G is the gradient."),
+                explanation=P(f"Add the terms' gradients and simplify; {how}."),
                 lines=tuple(lines), check=_check_words(g.result_check) if detail == "full" else "")
 
 

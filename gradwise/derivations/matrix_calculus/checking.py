@@ -12,7 +12,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from gradwise.derivations.matrix_calculus import expressions as e
-from gradwise.derivations.matrix_calculus.expressions import shape
 
 SIZES = (3, 4, 2, 5, 6, 7, 8, 9)
 STEP = 1e-6

@@ -17,7 +17,6 @@ from gradwise.derivations.matrix_calculus.differentials import (DifferentialStep
 from gradwise.derivations.matrix_calculus.expressions import SCALAR, shape
 from gradwise.derivations.matrix_calculus.numpy_code import compile_module, module_code
 from gradwise.derivations.matrix_calculus.parsing import parse_matrix, parse_shapes
-from gradwise.derivations.matrix_calculus.simplify import simplify
 from gradwise.errors import EngineError, GradwiseError
 
 LAYOUT = "denominator"

@@ -209,10 +209,18 @@ def gradient_form(df: e.Node, X: e.Var) -> tuple[e.Node, list[TermStep]]:
         parts = _adjoint(term, e.const(1), X, identities)
         g = simplify(e.add(*parts)) if parts else e.zeros(X.shape)
         contributions.append(g)
-        if shape(X) != SCALAR and shape(X)[1] != 1:
+        if shape(X) != SCALAR and shape(X)[1] != 1 and not _is_trace(term):
             identities.insert(0, "scalar_trace")
         steps.append(TermStep("gradient_form", term, written_form(g, X), g, tuple(dict.fromkeys(identities))))
     return simplify(e.add(*contributions)), steps
+
+
+def _is_trace(term: e.Node) -> bool:
+    """tr(M), or a number times it: already a trace."""
+    if isinstance(term, e.Mul):
+        rest = [f for f in term.args if not isinstance(f, e.Const)]
+        return len(rest) == 1 and isinstance(rest[0], e.Trace)
+    return isinstance(term, e.Trace)
 
 
 def written_form(g: e.Node, X: e.Var) -> e.Node:
@@ -256,7 +264,7 @@ def _adjoint(E: e.Node, g: e.Node, X: e.Var, used: list[str]) -> list[e.Node]:
         if R:
             used.append("trace_cyclic")
         elif L:
-            used.append("transpose_product")
+            used.append("transpose_product" if len([f for f in L if shape(f) != SCALAR]) > 1 else "double_transpose")
         new = [e.T(e.mul(*L))] if L else []
         new.append(g)
         if R:
@@ -273,7 +281,8 @@ def _adjoint(E: e.Node, g: e.Node, X: e.Var, used: list[str]) -> list[e.Node]:
         used.append("hadamard_trace")
         return _adjoint(inside, e.hadamard(g, other), X, used)
     if isinstance(E, e.Trace):
-        used.append("trace_identity")
+        if not (isinstance(g, e.Const) and g.value == 1):
+            used.append("trace_identity")
         return _adjoint(E.arg, e.mul(g, e.Identity(n=shape(E.arg)[0])), X, used)
     if isinstance(E, e.Sum):
         used.append("sum_ones")

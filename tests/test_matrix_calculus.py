@@ -52,6 +52,11 @@ def test_declared_shape_mismatch_names_the_product():
         parse_matrix("A x", parse_shapes("A=3x4,x=3"))
 
 
+def test_a_differential_too_large_to_show_is_refused():
+    with pytest.raises(GradwiseError, match="too large"):
+        matrix_gradient("tr(" + " ".join(["X"] * 300) + ")", "X")
+
+
 def test_hostile_input_is_bounded():
     with pytest.raises(InputError):
         parse_matrix("(" * 500 + "x" + ")" * 500)

@@ -19,6 +19,7 @@ from gradwise.derivations.matrix_calculus.simplify import simplify, tidy
 from gradwise.errors import EngineError, GradwiseError
 
 MAX_STEPS = 200
+MAX_NODES = 20_000
 
 #: rule id -> equation number in The Matrix Cookbook (2012), where it is one of its identities
 COOKBOOK = {"constant": "33", "constant_factor": "34", "sum": "35", "trace": "36", "product": "37",
@@ -65,8 +66,15 @@ def differentiate_steps(f: e.Node, X: e.Var) -> tuple[e.Node, list[DifferentialS
                                 f"(more than {MAX_STEPS} rules)")
         rule, replacement = differential_rule(target.arg, X)
         after = tidy(e.substitute(current, target, replacement))
+        if _size(after) > MAX_NODES:
+            raise GradwiseError(f"the differential grows too large to show step by step (more than {MAX_NODES:,} "
+                                "symbols); try a smaller expression")
         steps.append(DifferentialStep(rule, current, after, target, replacement))
         current = after
+
+
+def _size(node: e.Node) -> int:
+    return 1 + sum(_size(a) for a in node.args)
 
 
 def _next_differential(node: e.Node, X: e.Var) -> e.Node | None:

@@ -97,6 +97,8 @@ def is_zero(e: sp.Expr) -> bool:
         return abs(s) < 1e-12
     if s.is_number:
         return s.equals(0) is True
+    if s.is_rational_function(*s.free_symbols):
+        return False  # expanded and cancelled: a non-zero canonical form
     return sp.simplify(s) == 0
 
 
@@ -116,7 +118,21 @@ def same(left, right) -> Judgement:
         return Judgement(True, method, points=points)
     if left.has(sp.Float) or right.has(sp.Float):
         return _close(left, right)
+    if isinstance(left, sp.Expr) and isinstance(right, sp.Expr) and left.is_number and right.is_number \
+            and not left.has(sp.Determinant) and not right.has(sp.Determinant):
+        return _exact_numbers(left, right)
     return equivalent(left, right, confirm=True)
+
+
+def _exact_numbers(left, right) -> Judgement:
+    """Two exact numbers (rationals, radicals, i): equal when their difference simplifies to 0, confirmed
+    by evaluating both to 30 digits."""
+    a, b = complex(sp.N(left, 30)), complex(sp.N(right, 30))
+    if abs(a - b) > 1e-20 * max(1.0, abs(a), abs(b)):
+        return Judgement(False, "numeric", left_value=a, right_value=b)
+    if left == right or is_zero(left - right):
+        return Judgement(True, "symbolic", points=1)
+    return Judgement(True, "numeric", points=1)
 
 
 def _close(left, right) -> Judgement:

@@ -153,3 +153,25 @@ def test_load_problems_reads_fields(tmp_path):
     ps = load_problems(str(toml))
     assert ps.title == "Week 3: the chain rule"
     assert [p.wrt for p in ps.problems] == [None, "w"] and ps.problems[1].detail == "brief"
+
+
+def test_cli_refuses_early_and_plainly(tmp_path, capsys):
+    assert main(["study", "-o", str(tmp_path / "missing" / "g.pdf")]) == 2
+    assert "does not exist" in capsys.readouterr().err
+    assert main(["study", "--topic", "nosuch"]) == 2
+    err = capsys.readouterr().err
+    assert "unknown topic 'nosuch'" in err and "derivatives" in err
+
+
+def test_markdown_and_latex_link_figures_beside_the_file(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert main(["study", "--topic", "derivatives", "-o", "g.md"]) == 0
+    md = (tmp_path / "g.md").read_text()
+    assert "](g-figures/figure-1-x.png)" in md and (tmp_path / "g-figures" / "figure-1-x.png").exists()
+    assert main(["study", "--topic", "derivatives", "-o", "g.tex"]) == 0
+    assert "{g-figures/figure-1-x.png}" in (tmp_path / "g.tex").read_text()
+
+
+def test_terminal_text_has_no_dangling_figures(capsys):
+    assert main(["study", "--topic", "derivatives"]) == 0
+    assert "[figure:" not in capsys.readouterr().out

@@ -68,14 +68,30 @@ def run(args: argparse.Namespace) -> int:
     fmt = output_format(args)
     if fmt in BINARY_FORMATS and not args.output:
         raise GradwiseError(f"--format {fmt} writes a file: add -o FILE")
+    if args.output:  # say so before minutes of work, not after
+        folder = os.path.dirname(os.path.abspath(args.output))
+        if not os.path.isdir(folder):
+            raise GradwiseError(f"cannot write {args.output}: the folder {folder} does not exist")
+    if args.topic:
+        from gradwise.study.registry import discover
+        keys = [t.key for t in discover()]
+        for key in args.topic:
+            if key not in keys:
+                raise GradwiseError(f"unknown topic '{key}'; choose one of {', '.join(keys)}")
     needs_png = fmt in ("latex", "md", "text") or (fmt == "pdf" and args.engine == "latex")
     with tempfile.TemporaryDirectory(prefix="gradwise-figures-") as scratch:
         png_dir = args.figures
+        figures = not args.no_figures and fmt != "json"
         if needs_png and not png_dir:
-            png_dir = scratch if fmt == "pdf" or not args.output else \
-                os.path.splitext(args.output)[0] + "-figures"
-        ctx = GuideContext(png_dir=png_dir, figures=not args.no_figures, detail=args.detail,
-                           timeout=args.timeout)
+            if fmt == "pdf":
+                png_dir = scratch                   # LaTeX reads them while it compiles
+            elif args.output:
+                png_dir = os.path.splitext(args.output)[0] + "-figures"
+            else:
+                figures = False                     # text on the terminal: nowhere to put a picture
+        link_base = os.path.dirname(os.path.abspath(args.output)) if args.output and fmt in ("md", "latex") else None
+        ctx = GuideContext(png_dir=png_dir, figures=figures, detail=args.detail, timeout=args.timeout,
+                           link_base=link_base)
         with time_limit(args.timeout):
             if args.file:
                 from gradwise.study.problems import build_problem_set

@@ -22,6 +22,7 @@ class GuideContext:
     figures: bool = True
     detail: str = "standard"
     timeout: float = 30.0
+    link_base: str | None = None    # PNG paths are written relative to this folder (the output file's)
     counter: dict = field(default_factory=dict)
 
 

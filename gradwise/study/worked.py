@@ -1,6 +1,9 @@
 """Helpers topics share: a worked example from an engine result, and the engine's own figures."""
 from __future__ import annotations
 
+import dataclasses
+import os
+
 import sympy as sp
 
 from gradwise.explainer import explain
@@ -32,6 +35,8 @@ def derivative_figure(ctx: GuideContext, derivation, point: float | None = None,
     n = ctx.counter["figure"] = ctx.counter.get("figure", 0) + 1
     fig: Figure = function_figure(derivation.expr, derivation.result, derivation.var, point=point, span=span,
                                   name=f"figure-{n}-{derivation.var.name}", png_dir=ctx.png_dir)
+    if fig.png_path and ctx.link_base:
+        fig = dataclasses.replace(fig, png_path=os.path.relpath(os.path.abspath(fig.png_path), ctx.link_base))
     return (fig,)
 
 

@@ -240,7 +240,10 @@ def make_optimizer(method: str, lr=None, **hyperparameters) -> Optimizer:
         values["lr"] = lr
     for key, value in list(values.items()):
         values[key] = _validated(name, key, value)
-    opt = cls(**values)
+    return _check_nesterov(cls(**values))
+
+
+def _check_nesterov(opt):
     if getattr(opt, "nesterov", False):
         if not (np.all(np.asarray(opt.momentum) > 0) and np.all(np.asarray(opt.dampening) == 0)):
             raise GradwiseError("nesterov needs a momentum > 0 and dampening 0 (as in torch.optim.SGD): "
@@ -285,7 +288,7 @@ def with_hyperparameter(opt: Optimizer, key: str, values: np.ndarray) -> Optimiz
         raise GradwiseError(f"{opt.name} has no hyperparameter '{key}' to sweep; "
                             f"its hyperparameters are {', '.join(hyperparameter_names(opt.name))}")
     checked = _validated(opt.name, key, np.asarray(values, dtype=float).reshape(-1, 1))
-    return replace(opt, **{key: checked})
+    return _check_nesterov(replace(opt, **{key: checked}))
 
 
 def hyperparameters(opt: Optimizer) -> dict:

@@ -84,7 +84,8 @@ def explain_graph(g, detail: str = "standard") -> Document:
     grads = ", ".join(f"∂f/∂{k} = {num(v)}" for k, v in g.gradients.items())
     answer = Math.chain(sp.Symbol("f"), number(g.value))
     blocks.append(Paragraph.of(f"Answer: f = {num(g.value)}; {grads}."))
-    return Document(f"Backpropagation through f = {unicode(g.expr)}", tuple(blocks), data=graph_contract(g),
+    title = f"Backpropagation through f = {unicode(g.expr)}"
+    return Document(title if len(title) <= 78 else "Backpropagation through f", tuple(blocks), data=graph_contract(g),
                     answer=answer)
 
 
@@ -132,16 +133,19 @@ def _path_blocks(g) -> tuple:
             for e in p.edges:
                 wrap = ("(", ")") if e.local.is_Add else ("", "")
                 symbolic += [" · " if symbolic else "", wrap[0], Math.chain(e.local), wrap[1]]
-            children.append(Step(f"{k}.{i}", factors, "path", None,
-                                 explanation=Paragraph.of("= ", *symbolic, f" = {values} = {num(p.product)}")))
+            short = len(factors) <= 60
+            children.append(Step(f"{k}.{i}", factors if short else f"a path of {len(p.edges)} edges", "path", None,
+                                 explanation=Paragraph.of("" if short else f"{factors} ", "= ", *symbolic,
+                                                          f" = {values} = {num(p.product)}")))
         if count > len(paths):
             children.append(Step(f"{k}.{len(paths) + 1}", f"… {count - len(paths):,} more paths", "path", None,
                                  explanation=Paragraph.of("backpropagation adds them all without listing them")))
-        total = (" + ".join(num(p.product) for p in paths) + " = ") if 1 < count == len(paths) else ""
+        total = (" + ".join(num(p.product) for p in paths) + " = ") if 1 < count == len(paths) <= 4 else ""
         out.append(Step(str(k), f"∂f/∂{name}: {count} path{'s' if count != 1 else ''}", "chain_paths", None,
                         children=tuple(children),
                         explanation=None,
-                        check=f"sum: ∂f/∂{name} = {total}{num(leaf.grad)}"))
+                        check=f"sum of the {count} products: ∂f/∂{name} = {total}{num(leaf.grad)}" if count > 1
+                        else f"∂f/∂{name} = {num(leaf.grad)}"))
     return tuple(out)
 
 

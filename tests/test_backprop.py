@@ -248,3 +248,11 @@ def test_random_graphs_backpropagate_like_sympy(text, x, y, z):
             assert sum(p.product for p in g.paths[name]) == pytest.approx(value, rel=1e-9, abs=1e-12)
     # topological order: every node's inputs come before it
     assert all(i < n.index for n in g.nodes for i in n.inputs)
+
+
+def test_text_fits_80_columns_for_a_graph_with_many_paths(capsys):
+    text = "sigmoid(x + x^2)*tanh(x*sigmoid(x + x^2)) + exp(x*tanh(x))*x^3 + x*sigmoid(x)*tanh(x*sigmoid(x))"
+    assert main(["backprop", text, "--at", "x=0.3"]) == 0
+    out = capsys.readouterr().out
+    assert max(len(line) for line in out.splitlines()) <= 80
+    assert "paths" in out

@@ -128,3 +128,17 @@ def test_documents_carry_the_picture(capsys, tmp_path):
     png = tmp_path / "b.png"
     code, out, _ = _run(capsys, "optimize", "bowl", "--lr", "0.05", "--plot", str(png), "--format", "latex")
     assert rf"\includegraphics[width=0.7\linewidth]{{{png}}}" in out
+
+
+def test_several_starts_run_as_one_array(capsys, tmp_path):
+    code, out, _ = _run(capsys, "optimize", "himmelblau", "--start", "0,0;-1,1;1,-3;-4,-1", "--lr", "0.01",
+                        "--steps", "200", "--format", "json")
+    sw = json.loads(out)["sweep"]
+    assert sw["parameter"] == "start" and sw["starts"] == [[0, 0], [-1, 1], [1, -3], [-4, -1]]
+    ends = np.array(sw["final"])
+    minima = np.array([[3, 2], [-2.805118, 3.131312], [3.584428, -1.848126], [-3.779310, -3.283186]])
+    assert np.allclose(ends, minima, atol=1e-5)      # four starts, four different minima
+    one = gradwise.optimize("himmelblau", [1, -3], lr=0.01, steps=200)
+    assert np.array_equal(ends[2], one.final)
+    code, _, err = _run(capsys, "optimize", "himmelblau", "--start", "0,0;1", "--lr", "0.01")
+    assert code == 2 and "same number of coordinates" in err

@@ -15,7 +15,7 @@ from gradwise.errors import GradwiseError
 from gradwise.explainer import explain
 from gradwise.simulations import test_functions
 from gradwise.simulations.optimizers import METHODS, method_names, resolve_method
-from gradwise.simulations.trajectory import Study, optimize, problem, sweep
+from gradwise.simulations.trajectory import Study, Sweep, optimize, problem, sweep
 
 EXAMPLES = """examples:
   gradwise optimize "(1-x)^2 + 100(y-x^2)^2" --start -1.2,1 --method sgd --lr 1e-3 --steps 500 --plot rosen.png
@@ -24,6 +24,7 @@ EXAMPLES = """examples:
   gradwise optimize logistic --data points.csv --method sgd --batch-size 4 --seed 0 --lr 0.5 --steps 200
   gradwise optimize "x^2 + 10 y^2" --start 3,1 --method adam --format json
   gradwise optimize rosenbrock --method adam --lr 0.05 --explain
+  gradwise optimize himmelblau --start "0,0;-1,1;1,-3;-4,-1" --lr 0.01 --plot basins.png   # several starts
 
 FUNCTION: an expression, a test function (rosenbrock, beale, himmelblau, booth, saddle, bowl,
 quadratic with --matrix), or with --data a loss per sample: least_squares, logistic, softmax, or an
@@ -45,7 +46,8 @@ def register(subparsers) -> None:
                               epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("function", help='an expression ("x^2 + 10 y^2"), a test function, or a loss with --data; '
                                     "- reads it from standard input")
-    p.add_argument("--start", metavar="X,Y", help="the start point, one number per variable")
+    p.add_argument("--start", metavar="X,Y", help="the start point, one number per variable; "
+                                                  "several starts (one array of runs): \"X,Y;X,Y;...\"")
     p.add_argument("--variables", metavar="x,y", help="the order of the variables (default: sorted by name)")
     p.add_argument("--method", default="sgd", metavar="NAME", help=f"one of {', '.join(method_names())} (default sgd)")
     p.add_argument("--lr", type=float, metavar="LR", help="learning rate (default: torch's for the method)")
@@ -179,14 +181,30 @@ def run(args: argparse.Namespace) -> int:
 def _run(args) -> int:
     f = _function(args)
     objective, tf = problem(f, args.variables, data=args.data, timeout=args.timeout)
-    start = _floats(args.start, "--start") if args.start else None
+    if args.compare and args.sweep:
+        raise GradwiseError("use --compare or --sweep, not both")
+    starts = None
+    if args.start and ";" in args.start:  # several starts: one run each, advanced as one array
+        starts = [_floats(part, "--start") for part in args.start.split(";") if part.strip()]
+        if len({len(p) for p in starts}) != 1:
+            raise GradwiseError("every start in --start A;B;... needs the same number of coordinates")
+        if args.sweep or args.compare:
+            raise GradwiseError("several starts go with one method: drop --sweep and --compare")
+    start = _floats(args.start, "--start") if args.start and starts is None else None
     if start is None and tf is not None and len(tf.start) == len(objective.variables):
         start = list(tf.start)
     shared = dict(steps=args.steps, data=None, batch_size=args.batch_size, seed=args.seed)
     explicit = _batches_file(args.batches)
     hp = _hyperparameters(args)
     runs, sw = [], None
-    if args.sweep:
+    if starts is not None:
+        sw = optimize(objective, starts if len(starts) > 1 else starts[0], method=args.method, lr=args.lr,
+                      batches=explicit, **shared, **hp)
+        if not isinstance(sw, Sweep):
+            runs, sw = [sw], None
+        else:
+            sw.test_function = tf
+    elif args.sweep:
         key, values = _sweep_spec(args.sweep)
         if key == "lr":
             hp_lr = hp
@@ -207,13 +225,12 @@ def _run(args) -> int:
             r = optimize(objective, start, method=name, lr=lr, batches=explicit, **shared, **{**keep, **extra})
             r.label, r.test_function = label, tf
             runs.append(r)
-    if args.compare and args.sweep:
-        raise GradwiseError("use --compare or --sweep, not both")
     study = Study(runs, sweep=sw, explain_rules=args.explain)
     for r in runs:
         if r.stopped:
             print(f"warning: {r.label or r.method} stopped at {r.stopped}", file=sys.stderr)
-    kind = args.plot_kind or ("sweep" if sw is not None else "contour" if len(objective.variables) == 2 else "loss")
+    two = len(objective.variables) == 2
+    kind = args.plot_kind or ("sweep" if sw is not None and sw.key != "start" else "contour" if two else "loss")
     if args.plot or args.format in EMBEDS_FIGURES:
         from gradwise.explainer.optimize import CAPTIONS, figure
         if args.plot:

@@ -465,7 +465,19 @@ def _run_section(run: Trajectory, study: Study, detail: str) -> Section:
     return Section(f"{run.label or run.method}", tuple(blocks))
 
 
+def _starts_section(sw: Sweep) -> Section:
+    names = ", ".join(sw.variables)
+    lines = [Paragraph.of(f"{len(sw.values)} runs of {sw.method} ({_hyper_words(sw.run(0))}) from different "
+                          f"starts, advanced together as one array, {sw.steps} steps each.")]
+    rows = tuple((_point(sw.starts[i]), _point(sw.params[-1, i]), _num(sw.loss[-1, i]),
+                  f"step {sw.stopped_at[i]}" if sw.stopped_at[i] else "") for i in range(min(len(sw.values), 50)))
+    lines.append(Table((f"start ({names})", "end", "final loss", "stopped at"), rows))
+    return Section("Runs from several starts", tuple(lines))
+
+
 def _sweep_section(sw: Sweep) -> Section:
+    if sw.key == "start":
+        return _starts_section(sw)
     final = sw.final_loss
     good = np.flatnonzero(~sw.diverged)
     lines = [Paragraph.of(f"{len(sw.values)} runs of {sw.method} advanced together as one array, "

@@ -209,10 +209,11 @@ class Sweep(Displayable):
         """Run r as a Trajectory of its own (cut where it diverged)."""
         k = self.stopped_at[r] - 1 if self.stopped_at[r] else self.steps
         opt = self.optimizer if self.key == "start" else with_hyperparameter(self.optimizer, self.key, [self.values[r]])
+        label = f"from {_point(self.starts[r])}" if self.key == "start" else f"{self.key} = {self.values[r]:.4g}"
         return Trajectory(self.function, self.method, opt, self.params[:k + 1, r], self.loss[:k + 1, r],
                           self.grads[:k, r], self.steps,
                           self.reasons[r] or None, int(self.stopped_at[r]) or None,
-                          test_function=self.test_function)
+                          label=label, test_function=self.test_function)
 
     def __repr__(self) -> str:
         return (f"Sweep({self.method}, {self.key} over {len(self.values)} runs, "

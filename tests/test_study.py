@@ -175,3 +175,12 @@ def test_markdown_and_latex_link_figures_beside_the_file(tmp_path, monkeypatch):
 def test_terminal_text_has_no_dangling_figures(capsys):
     assert main(["study", "--topic", "derivatives"]) == 0
     assert "[figure:" not in capsys.readouterr().out
+
+
+def test_partial_derivatives_assemble_the_gradient_without_its_engine(monkeypatch):
+    from gradwise.renderers.document import DisplayMath
+    from gradwise.study.topics import partial_derivatives as topic
+    monkeypatch.setattr(topic, "resolve", lambda need: None)
+    blocks = topic.build(GuideContext(figures=False))
+    shown = [b for b in blocks if isinstance(b, DisplayMath)]
+    assert shown and shown[0].math.text == "∇f = (2x·y, x² + cos(y))ᵀ"

@@ -24,19 +24,28 @@ def build(ctx: GuideContext) -> list:
     grad = sp.ImmutableMatrix([by_x.result, by_y.result])
     # the gradient as one display line, printed from the two checked results above
     gradient_line = Notation(r"\nabla f = " + latex(grad), "∇f = " + unicode(grad), "nabla f = " + typst(grad))
+    intro = P("A loss depends on many parameters. The partial derivative ∂f/∂x is the ordinary derivative "
+              "in x with every other variable held constant; the gradient ∇f collects all the partial "
+              "derivatives in a vector, which points in the direction of steepest increase. Gradient "
+              "descent steps the other way.")
+    first = example(ctx, by_x, "in x, with y held constant")
+    engine = _gradient_engine(ctx, text)
+    if engine:  # the gradient engine works the whole gradient; one partial by hand shows the idea first
+        return [intro, first, *engine, _neuron(ctx)]
     return [
-        P("A loss depends on many parameters. The partial derivative ∂f/∂x is the ordinary derivative "
-          "in x with every other variable held constant; the gradient ∇f collects all the partial "
-          "derivatives in a vector, which points in the direction of steepest increase. Gradient "
-          "descent steps the other way."),
-        example(ctx, by_x, "in x, with y held constant"),
+        intro,
+        first,
         example(ctx, by_y, "in y, with x held constant"),
         P("Together they make the gradient of ", M(sp.Symbol("f"), f), ", the vector of its partial "
           "derivatives; a parameter's gradient in a network is found the same way, one partial "
           "derivative per weight:"),
         DisplayMath(gradient_line),
-        example(ctx, differentiate("sigmoid(w*x + b)", "w"), "a neuron's output in its weight w"),
-    ] + _gradient_engine(ctx, text)
+        _neuron(ctx),
+    ]
+
+
+def _neuron(ctx: GuideContext):
+    return example(ctx, differentiate("sigmoid(w*x + b)", "w"), "a neuron's output in its weight w")
 
 
 def _gradient_engine(ctx: GuideContext, text: str) -> list:
@@ -45,4 +54,4 @@ def _gradient_engine(ctx: GuideContext, text: str) -> list:
     gradient = resolve(GRADIENT)
     if gradient is None or "gradient" not in EXPLAINERS:
         return []
-    return [example(ctx, gradient(text), "the whole gradient at once")]
+    return [example(ctx, gradient(text), "the whole gradient: every partial derivative at once")]

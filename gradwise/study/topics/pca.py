@@ -14,5 +14,5 @@ def build(ctx: GuideContext) -> list:
         P("PCA centres the data, forms the covariance matrix, and takes its eigenvectors, largest "
           "eigenvalue first: the directions along which the data varies most. Projecting onto the "
           "first k of them keeps as much of the variance as any k directions can."),
-        example(ctx, pca([[2, 0], [0, 1], [3, 1], [1, 2]], components=1), "four points in the plane"),
+        example(ctx, pca([[0, 0], [0, 3], [1, 1], [3, 0]], components=1), "four points in the plane"),
     ]

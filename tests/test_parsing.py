@@ -48,6 +48,10 @@ x, y, w, b = (symbol(n) for n in "xywb")
     ("w1 x_1", symbol("w1") * symbol("x_1")),
     ("theta", symbol("theta")),
     ("gelu(x)", x * (1 + sp.erf(x / sp.sqrt(2))) / 2),
+    ("d/dx x^2", sp.Derivative(x**2, x)),
+    ("d/dx x^2 sin x", sp.Derivative(x**2 * sp.sin(x), x)),
+    ("d/dw (w x + b)^2", sp.Derivative((w * x + b) ** 2, w)),
+    ("∂/∂w (w x + b)^2", sp.Derivative((w * x + b) ** 2, w)),
 ])
 def test_plain_math(text, expected):
     assert parse(text) == expected

@@ -109,7 +109,7 @@ class Token:
 
 _TOKEN = re.compile(r"""
     (?P<num>(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?)
-  | (?P<name>[A-Za-z][A-Za-z0-9_]*|[α-ωΑ-Ω])
+  | (?P<name>[A-Za-z][A-Za-z0-9_]*|[α-ωΑ-Ω]|∂[A-Za-zα-ω][A-Za-z0-9_]*|∂)
   | (?P<op>\*\*|[-+*/^()\[\],·×−'])
   | (?P<sup>[⁰¹²³⁴⁵⁶⁷⁸⁹⁻]+)
   | (?P<space>\s+)
@@ -313,7 +313,28 @@ class _Parser:
             return items
         return self.sum()
 
+    def derivative_prefix(self) -> str | None:
+        """The variable of a leading `d/dx` (or `∂/∂x`), if the next tokens are one."""
+        t, slash, var = self.tokens[self.i:self.i + 3] if self.i + 3 <= len(self.tokens) else (None,) * 3
+        if t is None or t.kind != "name" or t.text not in ("d", "∂") or not (slash.kind == "op" and slash.text == "/"):
+            return None
+        if var.kind == "name" and var.text[0] == t.text and len(var.text) > 1:
+            return var.text[1:]
+        return None
+
     def name(self) -> sp.Basic:
+        var = self.derivative_prefix()
+        if var is not None:  # d/dx x^2 sin x: the derivative of the rest of the product
+            start = self.tok
+            self.i += 3
+            if not self.starts_factor() and not self.at_op("-", "+"):
+                raise self.error(f"expected an expression after d/d{var}")
+            self.nested()
+            operand = self.product()
+            self.unnest()
+            if isinstance(operand, sp.MatrixBase):
+                raise self.error("d/dx of a vector or matrix is not supported here", start)
+            return sp.Derivative(operand, symbol(GREEK_LETTERS.get(var, var)))
         t = self.advance()
         name = t.text
         if name in FUNCTION_NAMES:

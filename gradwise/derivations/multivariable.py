@@ -139,6 +139,20 @@ class Hessian(Displayable):
     def result(self) -> sp.ImmutableMatrix:
         return sp.ImmutableMatrix([[p.result for p in row] for row in self.entries])
 
+    def second(self, i: int, j: int) -> Partial:
+        """H[i, j] as ∂/∂xⱼ of the first partial ∂f/∂xᵢ *as its derivation wrote it*, so the worked
+        solution continues from the line the reader has just seen; it must agree with the entry."""
+        key = (i, j)
+        if key not in self._seconds:
+            first = self.gradient[i].derivation.result
+            entry = self.entries[i][j]
+            self._seconds[key] = Partial(first, entry.var, entry.result)
+        return self._seconds[key]
+
+    @cached_property
+    def _seconds(self) -> dict:
+        return {}
+
 
 @dataclass
 class ChainRule(Displayable):

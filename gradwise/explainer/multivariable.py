@@ -15,7 +15,7 @@ from gradwise.derivations.multivariable import (ChainRule, Evaluation, Gradient,
                                                 Partial)
 from gradwise.explainer import derivative as derivative_explainer
 from gradwise.printing import latex, unicode
-from gradwise.renderers.document import DisplayMath, Document, Math, Paragraph, Step
+from gradwise.renderers.document import DisplayMath, Document, Math, Paragraph, Step, Table
 
 P = Paragraph.of
 
@@ -154,6 +154,8 @@ def _jacobian(J: Jacobian, detail: str) -> Document:
     matrix = sp.ImmutableMatrix([[_shown(p, detail) for p in row] for row in J.entries])
     k = m + 1
     blocks.append(Step(str(k), "Assemble the Jacobian", "assemble", None, lines=(Math.chain(Label("J", "J"), matrix),)))
+    blocks += _table(matrix, [f"f{_sub(i)}" for i in range(1, m + 1)], [f"∂/∂{v.name}" for v in J.variables],
+                     "Row i is fᵢ, column j the derivative in the j-th variable:")
     if J.at:
         blocks.append(_evaluation_step(str(k + 1), "J", J.at, None))
     answer = Math.chain(Label("J", "J"), matrix)
@@ -161,6 +163,16 @@ def _jacobian(J: Jacobian, detail: str) -> Document:
     blocks.append(P(_check_words(J.check, detail)))
     return Document(f"Jacobian of {unicode(sp.ImmutableMatrix(J.functions))}", tuple(blocks),
                     data=_jacobian_json(J, detail), answer=answer)
+
+
+def _table(matrix: sp.MatrixBase, rows: list[str], cols: list[str], caption: str) -> list:
+    """The matrix as a table with its rows and columns named, when it fits in 76 columns of text."""
+    cells = [[unicode(v) for v in matrix.row(i)] for i in range(matrix.rows)]
+    widths = [max(len(cols[j]), *(len(r[j]) for r in cells)) for j in range(matrix.cols)]
+    if max(map(len, rows)) + sum(widths) + 2 * matrix.cols > 76:
+        return []
+    return [Table(header=("", *cols), rows=tuple((rows[i], *(Math.chain(v) for v in matrix.row(i)))
+                                                 for i in range(matrix.rows)), caption=caption)]
 
 
 def _latex_name(name: str) -> str:
@@ -189,8 +201,10 @@ def _hessian(H: Hessian, detail: str) -> Document:
             k += 1
             symbol = sp.Derivative(H.expr, H.variables[i], H.variables[j]) if i != j else \
                 sp.Derivative(H.expr, (H.variables[i], 2))
-            second.append(_entry_step(f"2.{k}", f"∂²f/∂{H.variables[i].name}∂{H.variables[j].name}"
-                                      if i != j else f"∂²f/∂{H.variables[i].name}²", p, detail, symbol))
+            xi, xj = H.variables[i].name, H.variables[j].name
+            entry = H.second(i, j) if detail != "brief" else p
+            second.append(_entry_step(f"2.{k}", f"∂/∂{xj}(∂f/∂{xi})" if i != j else f"∂²f/∂{xi}²", entry, detail,
+                                      symbol))
     symmetry = None
     if n > 1:
         symmetry = P("The mixed partial derivatives agree, ∂²f/∂xᵢ∂xⱼ = ∂²f/∂xⱼ∂xᵢ, so the Hessian is "
@@ -201,9 +215,15 @@ def _hessian(H: Hessian, detail: str) -> Document:
                      "everywhere here, so Schwarz's theorem does not apply and every entry is worked out.")
     blocks.append(Step("2", "Second partial derivatives", "second_partials", None, explanation=symmetry,
                        children=tuple(second)))
-    matrix = sp.ImmutableMatrix([[_shown(p, detail) if (j >= i or not H.symmetric) else _shown(H.entries[j][i], detail)
-                                  for j, p in enumerate(row)] for i, row in enumerate(H.entries)])
+    def shown(i: int, j: int):
+        if j < i and H.symmetric:
+            i, j = j, i
+        return _shown(H.second(i, j), detail) if detail != "brief" else H.entries[i][j].result
+
+    matrix = sp.ImmutableMatrix([[shown(i, j) for j in range(n)] for i in range(n)])
     blocks.append(Step("3", "Assemble the Hessian", "assemble", None, lines=(Math.chain(Label("H", "H"), matrix),)))
+    blocks += _table(matrix, [f"∂f/∂{v.name}" for v in H.variables], [f"∂/∂{v.name}" for v in H.variables],
+                     "Row i differentiates ∂f/∂xᵢ again, column j in the j-th variable:")
     if H.at:
         blocks.append(_evaluation_step("4", "H", H.at, None))
     answer = Math.chain(Label("H", "H"), matrix)
@@ -314,7 +334,7 @@ def _hessian_json(H: Hessian, detail: str) -> dict:
     return {"kind": "hessian", "input": H.input, "variables": [v.name for v in H.variables],
             "result": _matrix_json(H.result), "result_latex": latex(H.result), "symmetric": H.symmetric,
             "gradient": [str(p.result) for p in H.gradient],
-            "entries": [[_entry_json(p, detail) if (j >= i or not H.symmetric) else
+            "entries": [[_entry_json(H.second(i, j) if detail != "brief" else p, detail) if (j >= i or not H.symmetric) else
                          {"variable": p.var.name, "function": str(p.expr), "result": str(p.result),
                           "result_latex": latex(p.result), "steps": [], "by_symmetry": True}
                          for j, p in enumerate(row)] for i, row in enumerate(H.entries)],

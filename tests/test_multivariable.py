@@ -45,6 +45,13 @@ def test_hessian_is_symmetric_and_checked():
     assert H.check.valid
 
 
+def test_second_partials_continue_from_the_first_partials_as_derived():
+    H = hessian("x^2 y + sin(x y)", "x,y")
+    second = H.second(0, 1)
+    assert second.expr == H.gradient[0].derivation.result      # y·(2x + cos(x·y)), the factored form
+    assert sp.simplify(second.derivation.result - H.result[0, 1]) == 0
+
+
 def test_chain_rule_scalar_and_jacobian_product():
     c = chain_rule("x^2 y", "x=cos(t), y=sin(t)")
     direct = sp.diff(sp.cos(t) ** 2 * sp.sin(t), t)

@@ -17,5 +17,5 @@ def build(ctx: GuideContext) -> list:
           "they appear as the principal axes of PCA, and the largest eigenvalue of a loss's Hessian "
           "bounds the learning rate that gradient descent can use."),
         example(ctx, eigen("[[2, 1], [1, 2]]"), "a symmetric 2×2 matrix"),
-        example(ctx, eigen("[[4, 1], [2, 3]]"), "a matrix that is not symmetric"),
+        example(ctx, eigen("[[4, 1], [2, 3]]"), "a matrix that is not symmetric", detail="brief"),
     ]

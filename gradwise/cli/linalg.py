@@ -17,8 +17,10 @@ def _parser(subparsers, name: str, help: str, examples: str):
 def register(subparsers) -> None:
     p = _parser(subparsers, "eig", "eigenvalues and eigenvectors, step by step",
                 '  gradwise eig "[[2,1],[1,2]]"\n  gradwise eig "[[a,b],[b,a]]"\n'
-                '  gradwise eig "[[1,1],[0,1]]" --detail full\n  gradwise eig "[[2,1],[1,2]]" --format json')
+                '  gradwise eig "[[2,0],[0,10]]" --stability\n  gradwise eig "[[1,1],[0,1]]" --detail full\n  gradwise eig "[[2,1],[1,2]]" --format json')
     p.add_argument("matrix", help=MATRIX_HELP)
+    p.add_argument("--stability", action="store_true",
+                   help="read the matrix as a Hessian: the largest stable learning rate of gradient descent")
     add_output_options(p)
     p.set_defaults(run=run_eig)
 
@@ -73,7 +75,17 @@ def run_pca(args) -> int:
 
 def run_eig(args) -> int:
     from gradwise.derivations.linalg.eigen import eigen
-    emit(explain(eigen(read_argument(args.matrix), timeout=args.timeout), args.detail), args)
+    e = eigen(read_argument(args.matrix), timeout=args.timeout)
+    document = explain(e, args.detail)
+    if args.stability:
+        from dataclasses import replace
+
+        from gradwise.derivations.linalg.stability import stable_learning_rates
+        from gradwise.renderers.document import Section
+        extra = explain(stable_learning_rates(e.matrix), args.detail)
+        document = replace(document, blocks=document.blocks + (Section(extra.title, extra.blocks),),
+                           data={**document.data, "stability": extra.data})
+    emit(document, args)
     return 0
 
 

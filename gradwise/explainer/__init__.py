@@ -19,6 +19,7 @@ EXPLAINERS = {
     "dot": "gradwise.explainer.linalg",
     "matmul": "gradwise.explainer.linalg",
     "pca": "gradwise.explainer.linalg_pca",
+    "stability": "gradwise.explainer.linalg",
     "matrix_gradient": "gradwise.explainer.matrix_calculus",
     "gradient": "gradwise.explainer.multivariable",
     "jacobian": "gradwise.explainer.multivariable",

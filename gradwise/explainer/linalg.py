@@ -58,7 +58,9 @@ def W(text: str, tex: str) -> Label:
 
 _LATEX_TEXT = {"·": r" \cdot ", "−": "-", "λ": r"\lambda ", "ᵀ": r"^{\mathsf T}", "‖": r"\|", "θ": r"\theta ",
                "°": r"^\circ", "…": r"\dots ", "x̄": r"\bar{x}", "≈": r"\approx ", "√": r"\surd ", "²": "^{2}",
-               "⁻¹": "^{-1}", "proj_v": r"\operatorname{proj}_{v}"}
+               "⁻¹": "^{-1}", "proj_v": r"\operatorname{proj}_{v}", "λ_min": r"\lambda_{\min}",
+               "λ_max": r"\lambda_{\max}", "lr_max": r"\mathrm{lr}_{\max}", "lr_opt": r"\mathrm{lr}_{\mathrm{opt}}",
+               "κ": r"\kappa ", "max|": r"\max|"}
 _LATEX_TEXT.update({d: f"_{{{k}}}" for k, d in enumerate("₀₁₂₃₄₅₆₇₈₉")})
 
 
@@ -179,6 +181,8 @@ def check_words(j: Judgement | None) -> str:
         return ""
     if j.equal is None:
         return f"not checked: {j.reason}"
+    if j.method == "exact":
+        return "checked exactly (exact arithmetic, confirmed to 30 digits)"
     if j.method == "numeric" and j.reason:
         return f"checked numerically ({j.reason})"
     points = f" and at {j.points} random point{'s' if j.points != 1 else ''}" if j.points and j.method != "numeric" else ""
@@ -428,8 +432,51 @@ def explain_matmul(m, detail: str) -> Document:
     return Document(title, tuple(blocks), data=data, answer=answer)
 
 
+# ----------------------------------------------------------------------------------------------------
+# Hessian eigenvalues and the learning rate of gradient descent
+
+def explain_stability(a, detail: str) -> Document:
+    """Why lr < 2/λ_max, with this Hessian's numbers (the link from eigenvalues to optimizers)."""
+    def f(v: float) -> str:
+        return "∞" if v == float("inf") else f"{v:.6g}"
+    values = ", ".join(f(v) for v in a.eigenvalues)
+    blocks: list = [para(
+        "On a quadratic f(x) = ½·xᵀHx − bᵀx, gradient descent x ← x − lr·∇f(x) multiplies the error along "
+        "each eigenvector of H by (1 − lr·λ) at every step. It converges when every |1 − lr·λ| < 1, that is "
+        "when all λ > 0 and lr < 2/λ_max.")]
+    blocks.append(Step("1", "Eigenvalues of the Hessian", "hessian_eigenvalues", None,
+                       explanation=para(f"In ascending order: {values}."),
+                       lines=(Math.chain(written("λ_min"), written(f(a.lambda_min))),
+                              Math.chain(written("λ_max"), written(f(a.lambda_max))))))
+    if a.lambda_max > 0:
+        lines = [Math.chain(written("lr_max"), written(("2/λ_max", r"2/\lambda_{\max}")), written(f(a.lr_max)))]
+    else:
+        lines = []
+    why = ("" if a.lambda_max > 0 else "No eigenvalue is positive: no curvature limits the step, but there is "
+           "no minimum to converge to either.")
+    blocks.append(Step("2", "Largest stable learning rate", "lr_max", Notation(r"\text{lr} < 2/\lambda_{\max}", "lr < 2/λ_max"),
+                       explanation=para(why) if why else None, lines=tuple(lines)))
+    if a.optimal_lr is not None:
+        blocks.append(Step("3", "Best constant learning rate", "optimal_lr",
+                           Notation(r"\text{lr}^* = 2/(\lambda_{\min} + \lambda_{\max})", "lr_opt = 2/(λ_min + λ_max)"),
+                           explanation=para("It balances the slowest and the fastest direction; the error then "
+                                            "shrinks by (κ − 1)/(κ + 1) per step, κ = λ_max/λ_min the condition number."),
+                           lines=(Math.chain(written("lr_opt"), written(f(a.optimal_lr))),
+                                  Math.chain(written("κ"), written(f(a.condition_number))),
+                                  Math.chain(written("max|1 − lr_opt·λ|"), written(f(a.contraction(a.optimal_lr)))))))
+    else:
+        blocks.append(para("λ_min ≤ 0: the quadratic is not bounded below along some direction (or is flat), so "
+                           "gradient descent has no minimum to converge to; no learning rate fixes that."))
+    data = {"kind": "stability", "eigenvalues": list(a.eigenvalues), "lr_max": a.lr_max if a.lr_max != float("inf") else None,
+            "optimal_lr": a.optimal_lr, "condition_number": a.condition_number if a.condition_number != float("inf") else None,
+            "contraction_at_optimal_lr": a.contraction(a.optimal_lr) if a.optimal_lr is not None else None}
+    return Document("Stable learning rates from the Hessian's eigenvalues", tuple(blocks), data=data)
+
+
 def explain(result, detail: str = "standard") -> Document:
-    """Dispatch on the result's kind (dot, matmul, determinant)."""
+    """Dispatch on the result's kind (dot, matmul, determinant, stability)."""
+    if result.kind == "stability":
+        return explain_stability(result, detail)
     if result.kind == "dot":
         return explain_dot(result, detail)
     if result.kind == "matmul":

@@ -77,7 +77,7 @@ def explain(e: Eigen, detail: str = "standard") -> Document:
     blocks.append(_checks_step(e, nxt(), detail))
     for rule in ("orthogonality_check", "diagonalise"):
         found = [x for x in e.steps if x.rule == rule]
-        if found:
+        if found and detail != "brief":
             blocks.append((_orthogonal_step if rule == "orthogonality_check" else _diag_step)(e, found[0], nxt(), detail))
     blocks += _summary(e)
     answer = Math((written("λ = ", *[x for k, v in enumerate(e.eigenvalues)
@@ -99,8 +99,10 @@ def shift_label(value) -> Label:
         return written("A - I")
     if value == -1:
         return written("A + I")
-    if value.is_Integer or value.is_Symbol:
-        return written("A - ", value, "I") if value > 0 or value.is_Symbol else written("A + ", -value, "I")
+    if value.is_Symbol:
+        return written("A - ", value, "I")
+    if value.is_Integer:
+        return written("A - ", value, "I") if value > 0 else written("A + ", -value, "I")
     return written("A - ", factor_piece(value) if not isinstance(value, sp.Add) else
                    (f"({unicode(value)})", rf"\left({latex(value)}\right)"), "I")
 

@@ -16,12 +16,15 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
+from gradwise.derivations.display import Displayable
 from gradwise.errors import GradwiseError
 
 
 @dataclass(frozen=True)
-class StabilityAnalysis:
-    """What a symmetric Hessian says about gradient descent's learning rate."""
+class StabilityAnalysis(Displayable):
+    """What a symmetric Hessian says about gradient descent's learning rate (explained as kind "stability")."""
+
+    kind = "stability"
 
     eigenvalues: tuple[float, ...]   # ascending
     lr_max: float                    # 2/λ_max; inf when λ_max <= 0 (no curvature limits the step)

@@ -107,14 +107,14 @@ def same(left, right) -> Judgement:
     if isinstance(left, sp.MatrixBase) or isinstance(right, sp.MatrixBase):
         if not (isinstance(left, sp.MatrixBase) and isinstance(right, sp.MatrixBase)) or left.shape != right.shape:
             return Judgement(False, "structural", reason="different shapes")
-        points, method = 0, "symbolic"
+        points, methods = 0, set()
         for a, b in zip(left, right):
             j = same(a, b)
             if j.equal is not True:
                 return j
             points = max(points, j.points)
-            if j.method == "numeric":
-                method = "numeric"
+            methods.add(j.method)
+        method = next((m for m in ("numeric", "symbolic", "exact", "structural") if m in methods), "exact")
         return Judgement(True, method, points=points)
     if left.has(sp.Float) or right.has(sp.Float):
         return _close(left, right)
@@ -131,7 +131,7 @@ def _exact_numbers(left, right) -> Judgement:
     if abs(a - b) > 1e-20 * max(1.0, abs(a), abs(b)):
         return Judgement(False, "numeric", left_value=a, right_value=b)
     if left == right or is_zero(left - right):
-        return Judgement(True, "symbolic", points=1)
+        return Judgement(True, "exact")
     return Judgement(True, "numeric", points=1)
 
 

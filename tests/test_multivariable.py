@@ -82,6 +82,15 @@ def test_request_errors(call, message):
         call()
 
 
+def test_python_callers_values_never_reach_eval():
+    g = gradient("x^2 y", "x,y", at={"x": 1, "y": 0.5}, direction=[3, "4"])
+    assert list(g.at.values) == [1, 1] and g.directional.value == sp.Rational(7, 5)
+    with pytest.raises(GradwiseError):
+        gradient("x^2 y", "x,y", direction=['__import__("os")', 1])
+    c = chain_rule("x^2 y", {"x": "cos(t)", "y": "sin(t)"})
+    assert c.result.shape == (1, 1)
+
+
 def test_a_wrong_entry_is_an_engine_error():
     g = gradient("x^2 y", "x,y")
     g.entries[0].result = x * y          # tamper: the derivation must refuse to back it

@@ -283,8 +283,7 @@ def _variables(expr, wrt, text: str) -> list[sp.Symbol]:
 def _point(at, variables: list[sp.Symbol]) -> dict:
     """`x=1,y=2` (or a dict) as {x: 1, y: 2}; every variable needs a value."""
     if isinstance(at, dict):
-        point = {(k if isinstance(k, sp.Symbol) else parse_variables(str(k))[0]): sp.sympify(v)  # safe: dict from Python callers
-                 for k, v in at.items()}
+        point = {(k if isinstance(k, sp.Symbol) else parse_variables(str(k))[0]): _number(v) for k, v in at.items()}
     else:
         point = {}
         for item in str(at).split(","):
@@ -301,9 +300,21 @@ def _point(at, variables: list[sp.Symbol]) -> dict:
     return point
 
 
+def _number(value) -> sp.Expr:
+    """A value or expression given by a caller: text goes through the safe parser, numbers become exact
+    SymPy numbers, SymPy objects stay as they are."""
+    if isinstance(value, str):
+        return parse(value.strip())
+    if isinstance(value, sp.Basic):
+        return value
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise GradwiseError(f"expected a number, not {value!r}")
+    return sp.Integer(value) if isinstance(value, int) else sp.nsimplify(value, rational=True)
+
+
 def _substitutions(text) -> dict:
     if isinstance(text, dict):
-        return {(k if isinstance(k, sp.Symbol) else parse_variables(str(k))[0]): v for k, v in text.items()}
+        return {(k if isinstance(k, sp.Symbol) else parse_variables(str(k))[0]): _number(v) for k, v in text.items()}
     out = {}
     for item in _split_top_level(str(text)):
         if "=" not in item:
@@ -355,8 +366,8 @@ def _evaluate(result: sp.ImmutableMatrix, functions: list, point: dict) -> Evalu
 
 
 def _directional(g: Gradient, direction) -> Directional:
-    parts = direction if isinstance(direction, (list, tuple)) else [parse(p.strip()) for p in str(direction).split(",")]
-    v = sp.ImmutableMatrix([sp.sympify(p) for p in parts])  # safe: parts are SymPy objects or numbers
+    parts = direction if isinstance(direction, (list, tuple)) else str(direction).split(",")
+    v = sp.ImmutableMatrix([_number(p) for p in parts])
     if len(v) != len(g.variables):
         raise GradwiseError(f"--direction has {len(v)} components but there are {len(g.variables)} variables")
     if any(p.free_symbols or not p.is_real for p in v):

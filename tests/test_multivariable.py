@@ -87,6 +87,9 @@ def test_python_callers_values_never_reach_eval():
     assert list(g.at.values) == [1, 1] and g.directional.value == sp.Rational(7, 5)
     with pytest.raises(GradwiseError):
         gradient("x^2 y", "x,y", direction=['__import__("os")', 1])
+    assert jacobian(["x y", "x + y"], "x,y").result == sp.ImmutableMatrix([[y, x], [1, 1]])
+    with pytest.raises(GradwiseError):
+        jacobian(['__import__("os")', "x"], "x")
     c = chain_rule("x^2 y", {"x": "cos(t)", "y": "sin(t)"})
     assert c.result.shape == (1, 1)
 

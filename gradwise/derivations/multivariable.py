@@ -260,7 +260,8 @@ def _read(expression) -> tuple[str, object]:
     if isinstance(expression, str):
         return expression, parse(expression)
     if isinstance(expression, (list, tuple)):
-        return str(list(expression)), list(expression)
+        functions = [_number(f) for f in expression]
+        return str(functions), functions
     return str(expression), expression
 
 

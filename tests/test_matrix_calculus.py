@@ -155,6 +155,13 @@ def test_request_errors():
         matrix_gradient("1 + 2")
 
 
+def test_shapes_from_python_are_checked_and_sizes_cannot_clobber_names():
+    with pytest.raises(InputError):
+        matrix_gradient("x^T x", "x", shapes={"x": ("n; import os", 1)})
+    g = matrix_gradient("x^T A x", "x", shapes={"A": ("x", "x")})      # a size named like a variable
+    assert np.allclose(g.compile()(np.ones(2), np.eye(2)), [2, 2])
+
+
 def test_compile_and_numpy_code():
     g = matrix_gradient("x^T A x", "x")
     grad = g.compile()

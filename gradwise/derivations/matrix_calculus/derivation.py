@@ -87,7 +87,7 @@ def matrix_gradient(expression: str, wrt: str | None = None, *, shapes: dict | s
                     timeout: float | None = None, seed: int = 0) -> MatrixGradient:
     """∂f/∂X for a scalar f written in matrix notation ("x^T A x", "log(det(X))"), checked numerically."""
     with time_limit(timeout):
-        declared = parse_shapes(shapes) if isinstance(shapes, str) else dict(shapes or {})
+        declared = parse_shapes(shapes)
         parsed = parse_matrix(expression, declared)
         f = parsed.tree
         if shape(f) != SCALAR:

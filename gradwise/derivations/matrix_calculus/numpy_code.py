@@ -38,6 +38,12 @@ def python_name(name: str) -> str:
     return name + "_" if keyword.iskeyword(name) or name in _RESERVED or name.startswith("_") else name
 
 
+def dim_code(d) -> str:
+    """A size in the generated code: a number, or the local name bound to an argument's dimension
+    (prefixed, so a size named like a variable cannot clobber it)."""
+    return str(int(d)) if isinstance(d, int) else f"_dim_{d}"
+
+
 def expression_code(node: e.Node) -> str:
     """One NumPy expression for a tree (named sizes must be bound as local names)."""
     return _Code().p(node)
@@ -55,13 +61,13 @@ class _Code:
         return f"{v.p}" if v.q == 1 else f"({v.p} / {v.q})"
 
     def _Identity(self, n):
-        return f"np.eye({n.n})"
+        return f"np.eye({dim_code(n.n)})"
 
     def _Ones(self, n):
-        return f"np.ones(({n.rows}, {n.cols}))"
+        return f"np.ones(({dim_code(n.rows)}, {dim_code(n.cols)}))"
 
     def _Zero(self, n):
-        return f"np.zeros(({n.rows}, {n.cols}))"
+        return f"np.zeros(({dim_code(n.rows)}, {dim_code(n.cols)}))"
 
     def _Add(self, n):
         return "(" + " + ".join(self.p(t) for t in n.args) + ")"
@@ -133,7 +139,8 @@ def module_code(f: e.Node, G: e.Node, X: e.Var, note: str = "") -> str:
               f"def grad_{x}({signature}):",
               f'    """∂f/∂{X.name} = {e.Node.__str__(G)} (denominator layout: the shape of {X.name})"""',
               *prologue,
-              f"    return np.reshape({expression_code(G)} + np.zeros(({X.shape[0]}, {X.shape[1]})), {x}_shape)", ""]
+              f"    return np.reshape({expression_code(G)} + np.zeros(({dim_code(X.shape[0])}, {dim_code(X.shape[1])})), "
+              f"{x}_shape)", ""]
     return "\n".join(lines)
 
 
@@ -148,7 +155,7 @@ def _prologue(f: e.Node) -> list[str]:
                    f"{_dim_code(c, name, 1)})")
         for axis, d in enumerate(v.shape):
             if isinstance(d, str) and d not in bound:
-                out.append(f"    {d} = {name}.shape[{axis}]")
+                out.append(f"    {dim_code(d)} = {name}.shape[{axis}]")
                 bound.add(d)
     return out
 

@@ -53,10 +53,17 @@ def tokenize(text: str) -> list[base.Token]:
     return tokens
 
 
-def parse_shapes(text: str | None) -> dict[str, tuple]:
-    """`--shape A=3x3,x=n` (or `x=nx1`) as {"A": (3, 3), "x": ("n", 1)}."""
+def parse_shapes(text: str | dict | None) -> dict[str, tuple]:
+    """`--shape A=3x3,x=n` (or `x=nx1`) as {"A": (3, 3), "x": ("n", 1)}; a dict is checked the same way."""
     out: dict[str, tuple] = {}
     if not text:
+        return out
+    if isinstance(text, dict):
+        for name, s in text.items():
+            if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*|[α-ω]", str(name)) or not isinstance(s, (tuple, list)) \
+                    or len(s) != 2:
+                raise InputError("expected {name: (rows, cols)}, as in {'A': (3, 3)}", str(text))
+            out[str(name)] = tuple(_dim(str(v), str(text)) for v in s)
         return out
     for item in re.split(r"[;,]\s*(?=[^,;=]+=)", text.strip()):
         m = re.fullmatch(r"\s*([A-Za-z][A-Za-z0-9_]*|[α-ω])\s*=\s*(\d+|[A-Za-z][A-Za-z0-9_]*?)\s*"

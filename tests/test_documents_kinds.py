@@ -21,6 +21,7 @@ SAMPLES = {  # kind -> (engine function, arguments, keyword arguments)
     "chain_rule": ("gradwise.derivations.multivariable:chain_rule", ("x^2 y", "x=cos(t), y=sin(t)"), {}),
     "matrix_gradient": ("gradwise.derivations.matrix_calculus.derivation:matrix_gradient", ("x^T A x", "x"), {}),
     "eigen": ("gradwise.derivations.linalg.eigen:eigen", ("[[2, 1], [1, 2]]",), {}),
+    "stability": ("gradwise.derivations.linalg.stability:stable_learning_rates", ([[2, 0], [0, 20]],), {}),
     "dot": ("gradwise.derivations.linalg.vectors:dot", ("[1, 2, 3]", "[4, -5, 6]"), {}),
     "matmul": ("gradwise.derivations.linalg.products:matmul", ("[[1, 2], [3, 4]]", "[[0, 1], [1, 0]]"), {}),
     "pca": ("gradwise.derivations.linalg.pca:pca", ([[2, 0], [0, 1], [3, 1], [1, 2]],), {"components": 1}),

@@ -140,7 +140,7 @@ def poly_label(p: sp.Expr, var: sp.Symbol) -> Label:
             if neg:
                 piece_t, piece_l = unicode(-(c * x)), latex(-(c * x))
         else:
-            neg = not isinstance(c, sp.Add) and c.could_extract_minus_sign()
+            neg = c.could_extract_minus_sign()
             mag = -c if neg else c
             ct, cl = ("", "") if mag == 1 else (f"({unicode(mag)})" if isinstance(mag, sp.Add) else unicode(mag),
                                                 rf"\left({latex(mag)}\right)" if isinstance(mag, sp.Add) else latex(mag))

@@ -146,19 +146,24 @@ def _solve_step(e: Eigen, number: str, detail: str) -> Step:
                                  lines=lines, check=_check(e, f, detail)))
         elif f.rule == "quadratic_formula":
             a, b, c, disc = info["a"], info["b"], info["c"], info["discriminant"]
+            names = {x.name for x in e.matrix.free_symbols}
+            na, nb, nc = ("α", "β", "γ") if names & {"a", "b", "c"} else ("a", "b", "c")
+            la, lb, lc = ((r"\alpha", r"\beta", r"\gamma") if na == "α" else ("a", "b", "c"))
             sign = (" The discriminant is negative, so the two roots are complex conjugates: "
                     "A rotates as well as stretches." if info["complex"] else "")
-            lines = (Math.chain(Label("b² − 4ac", "b^2 - 4ac"), written(factor_piece(b), "² − 4·", factor_piece(a), "·",
-                                                                        factor_piece(c)), disc),
+            lines = (Math.chain(written((f"{nb}² − 4{na}{nc}", f"{lb}^2 - 4{la}{lc}")),
+                                written(factor_piece(b), "² − 4·", factor_piece(a), "·", factor_piece(c)), disc),
                      Math.chain(LAMBDA, written(("(", r"\frac{"), factor_piece(-b), (" ± √", r" \pm \sqrt{"), factor_piece(disc),
                                                 (")/", "}}{"), factor_piece(2 * a), ("", "}"))),
                      Math((LAMBDA, "=", written(*[x for j, r in enumerate(roots) for x in ((" or ", r" \text{ or } ") if j else "", r)])),))
+            rational = "has no rational root" if not factor.free_symbols - {LAMBDA} else "does not factor over the rationals"
             children.append(Step(f"{number}.{k}", "Quadratic formula", f.rule,
-                                 Notation(r"\lambda = \frac{-b \pm \sqrt{b^2 - 4ac}}{2a}", "λ = (−b ± √(b² − 4ac))/(2a)"),
-                                 where=(Math.chain(Label("a", "a"), a), Math.chain(Label("b", "b"), b),
-                                        Math.chain(Label("c", "c"), c)),
-                                 explanation=Paragraph.of(f"{factor} has no rational root{power}.{sign}".replace(
-                                     str(factor), unicode(factor), 1)) if detail != "brief" else None,
+                                 Notation(rf"\lambda = \frac{{-{lb} \pm \sqrt{{{lb}^2 - 4{la}{lc}}}}}{{2{la}}}",
+                                          f"λ = (−{nb} ± √({nb}² − 4{na}{nc}))/(2{na})"),
+                                 where=(Math.chain(Label(na, la), a), Math.chain(Label(nb, lb), b),
+                                        Math.chain(Label(nc, lc), c)),
+                                 explanation=Paragraph.of(Math.chain(poly_label(factor, LAMBDA)),
+                                                          f" {rational}{power}.{sign}") if detail != "brief" else None,
                                  lines=lines, check=_check(e, f, detail)))
         elif f.rule == "closed_form_roots":
             children.append(Step(f"{number}.{k}", "Roots in closed form", f.rule, None,
@@ -167,7 +172,8 @@ def _solve_step(e: Eigen, number: str, detail: str) -> Step:
         else:
             d = info["degree"]
             why = ("there is no formula in radicals for degree 5 or more" if d >= 5 else
-                   "it has no rational root, and its cubic/quartic formula in radicals is unreadable")
+                   f"it has no rational root, and the {'cubic' if d == 3 else 'quartic'} formula would give "
+                   "radicals too long to read (for a cubic with three real roots, even through complex numbers)")
             children.append(Step(f"{number}.{k}", "Numeric roots", f.rule, None,
                                  explanation=Paragraph.of(
                                      f"The factor ", Math.chain(factor), f" has degree {d}: {why}. Its roots are "
@@ -199,14 +205,15 @@ def _vector_step(e: Eigen, v: EigenValue, number: str, detail: str) -> Step:
     title_text = title.name
     if v.numeric:
         info = s.info
-        vecs = tuple(Math.chain(Label(f"v{sub(k)}", rf"v_{{{k}}}"), shown(x), relation="≈")
-                     for k, x in enumerate(v.eigenvectors, start=1))
+        vecs = tuple(Math.chain(vector_name(e, x), shown(x), relation="≈") for x in v.eigenvectors)
+        first = next(x for x in e.eigenvalues if x.numeric) is v
+        why = ("With a numeric eigenvalue, exact row reduction would carry rounding errors into "
+               "every pivot, so the null space of A − λI comes from its singular value "
+               "decomposition (the right singular vector of the smallest singular value), scaled "
+               "so its largest entry is 1. ") if first else "The null space of A − λI by SVD, as above. "
         return Step(number, title_text, s.rule, None,
-                    explanation=Paragraph.of(
-                        "With a numeric eigenvalue, exact row reduction would carry rounding errors into "
-                        "every pivot, so the null space of A − λI comes from its singular value "
-                        "decomposition (the right singular vector of the smallest singular value), scaled "
-                        f"so its largest entry is 1. Residual ‖A·v − λ·v‖ = {info['residual']:.1e}."),
+                    explanation=Paragraph.of(why + f"Residual ‖A·v − λ·v‖ = {info['residual']:.1e}.")
+                    if detail != "brief" else None,
                     lines=vecs, check=_check(e, s, detail))
     substitute, reduce = s.substeps[0], s.substeps[1]
     nulls = [x for x in s.substeps if x.rule == "null_space"]
@@ -234,7 +241,8 @@ def _vector_step(e: Eigen, v: EigenValue, number: str, detail: str) -> Step:
         f"{'has' if len(free) == 1 else 'have'} no pivot, so {free_names} "
         f"{'is a free variable' if len(free) == 1 else 'are free variables'}; "
         + ("setting it to 1" if len(free) == 1 else "setting one of them to 1 and the others to 0 in turn")
-        + (" (then clearing fractions)" if any(not x.is_Integer for x in rref) else "") + " gives:") \
+        + (" (then clearing fractions)" if any(not x.is_Integer for x in rref) and all(x.is_Rational for x in rref)
+           else "") + " gives:") \
         if equations else Paragraph.of("A − λI is the zero matrix: every vector is an eigenvector.")
     names = [vector_name(e, vec) for vec in v.eigenvectors]
     vec_lines = tuple(Math.chain(name, x.info["vector"]) for name, x in zip(names, nulls))

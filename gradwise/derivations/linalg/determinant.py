@@ -6,6 +6,7 @@ Every expansion is checked against SymPy's own determinant (Berkowitz's algorith
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import sympy as sp
@@ -15,6 +16,7 @@ from gradwise.derivations.limits import time_limit
 from gradwise.derivations.linalg.rowreduce import echelon_steps
 from gradwise.derivations.linalg.steps import Checks, Det, LinStep, is_zero, read_matrix, shape, simp
 
+MAX_SYMBOLIC = 5   # a symbolic n x n determinant has up to n! terms
 EXPAND_LIMIT = 4   # cofactor expansion shown down to 2x2 up to this size; above it minors are computed
 
 
@@ -54,7 +56,7 @@ def determinant_steps(m: sp.ImmutableMatrix, checks: Checks, *, method: str = "a
         method = "rows" if not m.free_symbols and n >= 4 and zeros < n - 2 else "cofactor"
     if method == "rows":
         return _by_row_reduction(m, checks)
-    if depth > 0 and n > 2 and m.rows > EXPAND_LIMIT - depth + 0 and m.rows >= 4 and _too_big(m, depth):
+    if _too_big(m, depth):
         return checks.equal(LinStep("det_direct", Det(m), reference_det(m)))
     return _cofactor(m, checks, depth)
 
@@ -138,6 +140,9 @@ def determinant(matrix, *, method: str = "auto", timeout: float | None = None) -
         m = read_matrix(matrix)
         if m.rows != m.cols:
             raise GradwiseError(f"a determinant needs a square matrix; this one is {shape(m)}")
+        if m.free_symbols and m.rows > MAX_SYMBOLIC:
+            raise GradwiseError(f"a {shape(m)} determinant with symbols has up to {math.factorial(m.rows):,} terms; "
+                                f"worked symbolic determinants go up to {MAX_SYMBOLIC}x{MAX_SYMBOLIC}")
         checks = Checks()
         tree = determinant_steps(m, checks, method=method)
         return Determinant(text, m, tree, checks)

@@ -57,6 +57,7 @@ def test_chain_rule_scalar_and_jacobian_product():
     direct = sp.diff(sp.cos(t) ** 2 * sp.sin(t), t)
     assert sp.simplify(c.result[0] - direct) == 0
     assert c.shapes == ((1, 2), (2, 1), (1, 1))
+    assert chain_rule("x^2 y", "x=cos(t), y=sin(t)", at="t=pi/3").at.values[0] == sp.Rational(-5, 8)
     c2 = chain_rule("[x y, x + y]", "x=s t, y=s + t")
     assert c2.shapes == ((2, 2), (2, 2), (2, 2))
     assert sp.simplify(c2.result[0, 0] - sp.diff(s * t * (s + t), s)) == 0

@@ -5,6 +5,7 @@ import argparse
 
 from gradwise.cli._common import add_output_options, emit, read_argument
 from gradwise.derivations.multivariable import chain_rule, gradient, hessian, jacobian
+from gradwise.errors import GradwiseError
 from gradwise.explainer import explain
 
 COMMANDS = {
@@ -39,7 +40,9 @@ def register(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     text = read_argument(args.expression)
     if getattr(args, "chain", None):
-        result = chain_rule(text, args.chain, timeout=args.timeout)
+        if args.wrt or getattr(args, "direction", None):
+            raise GradwiseError("--chain takes the variables from the substitutions: drop --wrt and --direction")
+        result = chain_rule(text, args.chain, at=args.at, timeout=args.timeout)
     elif args.which == "grad":
         result = gradient(text, args.wrt, at=args.at, direction=args.direction, timeout=args.timeout)
     elif args.which == "jacobian":

@@ -165,6 +165,7 @@ class ChainRule(Displayable):
     outer_at_inner: sp.ImmutableMatrix  # J_f(g)
     result: sp.ImmutableMatrix        # the product, simplified
     scalar: bool                      # f was one function
+    at: Evaluation | None = None
 
     kind = "chain_rule"
 
@@ -229,7 +230,8 @@ def hessian(expression: str | sp.Expr, wrt: str | list | None = None, *, at: str
         return H
 
 
-def chain_rule(outer: str | sp.Expr, substitutions: str | dict, *, timeout: float | None = None) -> ChainRule:
+def chain_rule(outer: str | sp.Expr, substitutions: str | dict, *, at: str | dict | None = None,
+               timeout: float | None = None) -> ChainRule:
     """d/dt f(g(t), h(t)), or J_{f∘g} = J_f(g)·J_g: `chain_rule("x^2 y", "x=cos(t), y=sin(t)")`."""
     with time_limit(timeout):
         text, value = _read(outer)
@@ -251,7 +253,10 @@ def chain_rule(outer: str | sp.Expr, substitutions: str | dict, *, timeout: floa
         for a, b in zip(product, direct):
             if equivalent(a, b).equal is False:
                 raise EngineError(f"the chain rule gave {a} but the direct derivative is {b}")
-        return ChainRule(text, J_f, J_g, subs, sp.ImmutableMatrix(at_g), product, not isinstance(value, sp.MatrixBase))
+        c = ChainRule(text, J_f, J_g, subs, sp.ImmutableMatrix(at_g), product, not isinstance(value, sp.MatrixBase))
+        if at is not None:
+            c.at = _evaluate(product, composite, _point(at, inner_vars))
+        return c
 
 
 # ---------------------------------------------------------------------------------------------------- reading

@@ -89,12 +89,13 @@ def _check_words(c: NumericCheck, detail: str) -> str:
 
 def _evaluation_step(number: str, name: str, ev: Evaluation, symbolic) -> Step:
     where = ", ".join(f"{k} = {unicode(v)}" for k, v in ev.point.items())
-    values = ev.values
+    values = ev.values[0] if ev.values.shape == (1, 1) else ev.values
     args = ", ".join(unicode(v) for v in ev.point.values())
     lines = [Math.chain(Label(f"{name}({args})", f"{_latex_name(name)}({', '.join(latex(v) for v in ev.point.values())})"),
                         values)]
-    if any(not v.is_Rational for v in values):
-        lines.append(Math.chain(values, values.applyfunc(lambda v: sp.Float(float(v), 6)), relation="≈"))
+    if any(not v.is_Rational for v in ev.values):
+        approx = ev.values.applyfunc(lambda v: sp.Float(float(v), 6))
+        lines.append(Math.chain(values, approx[0] if approx.shape == (1, 1) else approx, relation="≈"))
     return Step(number, f"Evaluate at {where}", "evaluate", None, lines=tuple(lines),
                 explanation=P(*(f"Note: {n}. " for n in ev.notes)) if ev.notes else None)
 
@@ -259,6 +260,9 @@ def _chain(c: ChainRule, detail: str) -> Document:
                        lines=(Math.chain(Label("J_f(g)·J_g", r"J_f(g)\, J_g"),
                                          sp.MatMul(at_g, c.inner.result, evaluate=False),
                                          c.result[0] if c.result.shape == (1, 1) else c.result),)))
+    if c.at is not None:
+        blocks.append(_evaluation_step("4", f"df/d{c.inner.variables[0].name}" if c.result.shape == (1, 1)
+                                       else "J_{f∘g}", c.at, None))
     if c.result.shape == (1, 1):
         t = c.inner.variables[0].name
         answer = Math.chain(Label(f"df/d{t}", rf"\frac{{\mathrm{{d}}f}}{{\mathrm{{d}}{t}}}"), c.result[0])
@@ -350,6 +354,6 @@ def _chain_json(c: ChainRule, detail: str) -> dict:
             "outer_jacobian": _matrix_json(c.outer.result), "inner_jacobian": _matrix_json(c.inner.result),
             "outer_jacobian_at_inner": _matrix_json(c.outer_at_inner),
             "shapes": {"outer": [m, n], "inner": [n, k], "result": [m, k]},
-            "result": _matrix_json(c.result), "result_latex": latex(c.result),
+            "result": _matrix_json(c.result), "result_latex": latex(c.result), **_at_json(c.at),
             "steps": {"outer": [[_entry_json(p, detail) for p in row] for row in c.outer.entries],
                       "inner": [[_entry_json(p, detail) for p in row] for row in c.inner.entries]}}

@@ -81,8 +81,8 @@ WHY = {
 #: identity id -> words (for a vector variable, then for a matrix)
 IDENTITIES = {
     "scalar_trace": "a scalar is its own trace, a = tr(a)",
-    "trace_cyclic": "the trace is cyclic, tr(A B C) = tr(C A B)",
-    "trace_transpose": "tr(Aᵀ) = tr(A) (a scalar equals its transpose)",
+    "trace_cyclic": "the trace is cyclic, tr(A B C) = tr(C A B) (Cookbook 16)",
+    "trace_transpose": "tr(Aᵀ) = tr(A) (Cookbook 13)",
     "transpose_product": "(A B)ᵀ = Bᵀ Aᵀ",
     "double_transpose": "M = (Mᵀ)ᵀ",
     "hadamard_trace": "tr(Aᵀ (B ⊙ C)) = tr((A ⊙ B)ᵀ C)",
@@ -132,21 +132,26 @@ def explain(g: MatrixGradient, detail: str = "standard") -> Document:
     blocks.append(P("Answer: ", answer, f"   ({e.shape_text(X.shape)}, denominator layout)"))
     for note in g.notes:
         blocks.append(P("Note: " + note + "."))
-    for node in e.walk(g.result):
-        if isinstance(node, e.Mul) and len(node.args) == 2 and any(isinstance(a, e.Ones) for a in node.args):
-            other = [a for a in node.args if not isinstance(a, e.Ones)]
-            if not other:
-                continue
-            y, shown = text(other[0].arg if isinstance(other[0], e.Transpose) else other[0]), text(node)
-            blocks.append(P(f"Note: {shown} is the sum of the entries of {y}; for a one-hot {y} (a class label) "
-                            f"or any probability vector it is 1, and the gradient reads with {shown} = 1."))
-            break
+    blocks += _ones_note(g.result)
     c = g.result_check
     sizes = ", ".join(f"{k} = {v}" for k, v in g.sizes.items())
     blocks.append(P(f"Checked: every line above agrees with central finite differences of f along random "
                     f"directions at random {'matrices' if len(g.sizes) else 'values'} ({c.samples} samples"
                     f"{'; sizes ' + sizes if sizes else ''}; largest relative error {c.max_error:.1e})."))
     return Document(f"{target} for f = {text(g.expression)}", tuple(blocks), data=contract(g), answer=answer)
+
+
+def _ones_note(result: e.Node) -> list:
+    """For a result holding 1ᵀy (or yᵀ1): it is the sum of y, which is 1 for a label or a probability vector."""
+    for node in e.walk(result):
+        if isinstance(node, e.Mul) and len(node.args) == 2:
+            ones = [a for a in node.args if isinstance(a, e.Ones) and 1 in (a.rows, a.cols)]
+            other = [a for a in node.args if not isinstance(a, e.Ones)]
+            if ones and other:
+                y, shown = text(other[0].arg if isinstance(other[0], e.Transpose) else other[0]), text(node)
+                return [P(f"Note: {shown} is the sum of the entries of {y}; for a one-hot {y} (a class label) or "
+                          f"any probability vector it is 1, and the gradient reads with {shown} = 1.")]
+    return []
 
 
 def _shapes_words(g: MatrixGradient) -> str:

@@ -64,11 +64,18 @@ def _entry_step(number: str, title: str, p: Partial, detail: str, symbol=None) -
     if detail != "brief":
         d = p.derivation
         result = d.result
-        doc = derivative_explainer.explain(d, detail)
-        children = tuple(_renumber(b, number) for b in doc.blocks if isinstance(b, Step))
+        children = tuple(_renumber(b, number) for b in _derivation_steps(d, detail))
     return Step(number, title, "partial", None, lines=() if children else (Math.chain(target, result),),
                 children=children, conclusion=Math.chain(target, result) if len(children) > 1 else None,
                 collapsed=True)
+
+
+def _derivation_steps(d, detail: str) -> list[Step]:
+    """The worked steps of a first-order derivation, as the derivative explainer writes them (without
+    building its whole document and JSON contract, which a Hessian would do dozens of times)."""
+    if d.order == 1 and hasattr(derivative_explainer, "_order_steps"):
+        return derivative_explainer._order_steps(d, d.orders[0], detail, 0)
+    return [b for b in derivative_explainer.explain(d, detail).blocks if isinstance(b, Step)]
 
 
 def _renumber(step: Step, prefix: str) -> Step:

@@ -12,18 +12,19 @@ from gradwise.explainer import DETAILS
 from gradwise.renderers import BINARY_FORMATS, FORMATS, render
 
 EXAMPLES = """examples:
-  gradwise study -o guide.pdf                         # the whole syllabus, worked and checked
-  gradwise study -o guide.html                        # the same as one offline HTML page
-  gradwise study problems.toml -o week3.pdf           # a problem set with an answers appendix
-  gradwise study problems.toml --format latex -o week3.tex
-  gradwise study -o guide.pdf --figures figs/         # also write every figure as PNG
+  gradwise study -o guide.pdf                  # the whole syllabus, worked
+  gradwise study -o guide.html                 # the same, one offline page
+  gradwise study problems.toml -o week3.pdf    # a problem set, answers appendix
+  gradwise study problems.toml -f latex -o week3.tex
+  gradwise study -o guide.pdf --figures figs/  # also every figure as PNG
 
 a problem-set file (TOML):
   title = "Week 3"
   [[problem]]
-  kind = "derivative"        # the kinds this version can work: see the error for a wrong one
+  kind = "derivative"      # or gradient, jacobian, hessian, matrix_gradient,
+                           # eigen, check (the kinds whose engines are here)
   input = "x^2 sin(x)"
-  title = "Product rule"     # optional; also detail = "brief"|"standard"|"full", wrt, order"""
+  title = "Product rule"   # optional; also detail, wrt, order"""
 
 _BY_EXTENSION = {".pdf": "pdf", ".html": "html", ".htm": "html", ".tex": "latex", ".md": "md", ".typ": "typst",
                  ".json": "json", ".txt": "text"}
@@ -31,8 +32,8 @@ _BY_EXTENSION = {".pdf": "pdf", ".html": "html", ".htm": "html", ".tex": "latex"
 
 def register(subparsers) -> None:
     p = subparsers.add_parser("study", help="a study guide for the whole syllabus, or a problem set (TOML)",
-                              description="Build the study guide (no FILE) or a problem set from FILE; every "
-                                          "example is derived and checked while it is built.",
+                              description="Build the study guide (no FILE) or a problem set from FILE;\n"
+                                          "every example is derived and checked while it is built.",
                               epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("file", nargs="?", help="a problem-set TOML file (leave out for the whole guide)")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE (the format follows its extension)")

@@ -40,7 +40,12 @@ def build_guide(ctx: GuideContext | None = None, only: tuple[str, ...] = ()) -> 
     about = [Paragraph.of(
         "Each topic gives a short explanation and worked examples. Every step of every example was "
         "derived by gradwise and checked, symbolically and at random points, before it was printed; "
-        "the figures are drawn from the same checked results.")]
+        "the figures are drawn from the same checked results."),
+        Paragraph.of(
+        "How to read an example: each step names the rule it uses and states it in symbols; its "
+        "sub-steps (1.1, 1.2, ...) work out the pieces the rule needs, and \u201cSo\u201d puts them "
+        "back together; the answer closes the example. To check yourself, cover the steps, work the "
+        "problem, then compare line by line. The last page gathers interview questions with short answers.")]
     if skipped:
         about.append(Paragraph.of("Not in this edition yet (their engines are still being built): "
                                   + "; ".join(titles) + "."))

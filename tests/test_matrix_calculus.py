@@ -186,6 +186,21 @@ def test_sums_of_quadratic_forms_are_checked(pairs):
 
 # ---------------------------------------------------------------- CLI and JSON
 
+@pytest.mark.parametrize("f, wrt, answer", [
+    ("x^T A x", "x", "∂f/∂x = (A + Aᵀ) x"),
+    ("(A x - b)^T (A x - b)", "x", "∂f/∂x = 2 Aᵀ (A x − b)"),
+    ("log(det(X))", "X", "∂f/∂X = X⁻ᵀ"),
+    ("-y^T log(softmax(W x))", "W", "∂f/∂W = ((yᵀ 1) softmax(W x) − y) xᵀ"),
+])
+@pytest.mark.parametrize("detail", ["brief", "standard", "full"])
+def test_issue_examples_read_at_80_columns(capsys, f, wrt, answer, detail):
+    assert main(["matgrad", f, "--wrt", wrt, "--detail", detail]) == 0
+    out = capsys.readouterr().out
+    assert answer in out and "denominator" in out and "Checked:" in out
+    assert max(len(line) for line in out.splitlines()) <= 80
+    assert ("1.1 " in out) == (detail != "brief")          # brief collapses the rules
+
+
 def test_cli_text_json_numpy_and_errors(capsys):
     assert main(["matgrad", "x^T A x", "--wrt", "x"]) == 0
     out = capsys.readouterr().out

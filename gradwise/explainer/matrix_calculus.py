@@ -226,7 +226,7 @@ def _collect_step(g: MatrixGradient, detail: str) -> Step:
 def _check_words(c) -> str:
     if c is None:
         return ""
-    return f"checked by finite differences at {c.samples} random samples (relative error {c.max_error:.1e})"
+    return f"checked by finite differences ({c.samples} samples, relative error {c.max_error:.0e})"
 
 
 # ---------------------------------------------------------------------------------------------------- JSON

@@ -133,3 +133,19 @@ def test_parallel_and_serial_batches_agree():
 def test_empty_folder_is_an_error(capsys, tmp_path):
     code, _, err = run(capsys, str(tmp_path))
     assert code == 2 and "no .tex or .txt files" in err
+
+
+def test_long_lines_fit_80_columns(capsys, tmp_path):
+    f = tmp_path / "long.tex"
+    f.write_text(r"""\begin{align*}
+\frac{\partial}{\partial w}\left(-y\ln\sigma(wx+b) - (1-y)\ln(1-\sigma(wx+b))\right)
+ &= -y\frac{\sigma(wx+b)(1-\sigma(wx+b))x}{\sigma(wx+b)} + (1-y)\frac{\sigma(wx+b)(1-\sigma(wx+b))x}{1-\sigma(wx+b)} \\
+ &= (\sigma(wx+b) - y)x^2
+\end{align*}""")
+    code, out, _ = run(capsys, str(f))
+    assert code == 1 and max(len(line) for line in out.splitlines()) <= 80
+
+
+def test_input_without_a_step_cannot_be_checked(capsys, monkeypatch):
+    code, out, _ = run(capsys, "-", stdin="x^2 + 1", monkeypatch=monkeypatch)
+    assert code == 2 and "no step A = B" in out

@@ -79,7 +79,8 @@ def _step(s: Step, indent: int, width: int) -> list[str]:
     if s.statement is not None:
         statement = inline(s.statement)
         head = f"{head}: {statement}" if len(head) + len(statement) + 2 <= width else head
-        out = [head] if head.endswith(statement) else [head, f"{pad}{' ' * INDENT}{statement}"]
+        out = [head] if head.endswith(statement) else \
+            [head, _fold(f"{pad}{' ' * INDENT}{statement}", width, " " * (indent + INDENT + 4))]
     else:
         out = [head]
     inner = indent + INDENT

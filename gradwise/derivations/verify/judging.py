@@ -35,6 +35,8 @@ def check(text: str, *, assume_positive: bool = False, timeout: float | None = 1
         with time_limit(timeout):
             verdict.steps = judge_chains(read_derivation(text), assume_positive=assume_positive,
                                          step_timeout=step_timeout)
+        if not verdict.steps:
+            verdict.error = "nothing to check: the input has no step A = B"
     except GradwiseError as exc:
         verdict.error = str(exc)
         verdict.steps = []

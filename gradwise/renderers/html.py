@@ -75,19 +75,40 @@ class _MathCollector:
 
         pages = []
         for source, display, _ in self.pieces:
-            pages.append(f"$ {source} $" if display else f"${source}$")
+            # the marker after an inline formula sits on its baseline: its position tells the depth
+            pages.append(f"$ {source} $" if display else f"${source}$#box[#metadata(none) <gw-base>]")
         doc = ("#set page(width: auto, height: auto, margin: (x: 1pt, y: 2pt), fill: none)\n"
                f"#set text(font: \"New Computer Modern\", size: {_MATH_SIZE_PT}pt, top-edge: \"bounds\", "
                "bottom-edge: \"bounds\")\n"
                "#show math.equation: set text(font: \"New Computer Modern Math\")\n"
-               + "\n#pagebreak()\n".join(pages) + "\n")
+               + "\n#pagebreak()\n".join(pages) + "\n"
+               "#context [#metadata(query(<gw-base>).map(e => e.location().position().y.pt())) <gw-baselines>]\n")
         out = compile_typst(doc, fmt="svg")
         svgs = [out] if isinstance(out, bytes) else list(out)
-        return [_inline_svg(svg.decode("utf-8"), i, display, alt)
-                for i, (svg, (_, display, alt)) in enumerate(zip(svgs, self.pieces))]
+        baselines = iter(_baselines(doc))
+        shown = []
+        for i, (svg, (_, display, alt)) in enumerate(zip(svgs, self.pieces)):
+            shown.append(_inline_svg(svg.decode("utf-8"), i, display, alt,
+                                     baseline=None if display else next(baselines, None)))
+        return shown
 
 
-def _inline_svg(svg: str, index: int, display: bool, alt: str) -> str:
+def _baselines(doc: str) -> list[float]:
+    """The baseline of every inline formula, in pt from the top of its page (one Typst query)."""
+    import json
+
+    import typst
+
+    try:
+        compiler = typst.Compiler(input=doc.encode("utf-8"), font_paths=typst.Fonts(include_system_fonts=False),
+                                  ignore_system_fonts=True)
+        values = json.loads(compiler.query("<gw-baselines>", field="value"))
+        return [float(v) for v in values[0]] if values else []
+    except Exception:  # noqa: BLE001 - without baselines the formulas are centred instead
+        return []
+
+
+def _inline_svg(svg: str, index: int, display: bool, alt: str, baseline: float | None = None) -> str:
     """An SVG page as an inline <svg>: sized in em, ids made unique, labelled for screen readers."""
     svg = re.sub(r"<\?xml[^>]*>\s*", "", svg)
     prefix = f"m{index}-"
@@ -102,7 +123,12 @@ def _inline_svg(svg: str, index: int, display: bool, alt: str) -> str:
     head_end = svg.index(">")
     head = re.sub(r'\b(width|height)="([\d.]+(?:pt)?)"', size, svg[:head_end])
     cls = "math display-math" if display else "math inline"
-    head = head.replace("<svg", f'<svg class="{cls}" role="img" aria-label="{html.escape(alt)}"', 1)
+    style = ""
+    height = re.search(r'\bheight="([\d.]+)(?:pt)?"', svg[:head_end])
+    if baseline is not None and height:  # sink the picture by its depth below the baseline
+        depth = (float(height.group(1)) - baseline) / _MATH_SIZE_PT * 1.05
+        style = f' style="vertical-align: -{depth:.3f}em"'
+    head = head.replace("<svg", f'<svg class="{cls}" role="img" aria-label="{html.escape(alt)}"{style}', 1)
     return head + svg[head_end:]
 
 

@@ -155,3 +155,12 @@ def test_html_screenshot_in_chromium(tmp_path):
     # the accent colour of the step numbers and the answer box is on the page
     accent = np.abs(rgb - np.array([0x1d, 0x4f, 0x91])).max(axis=2) < 12
     assert accent.sum() > 50
+
+
+def test_html_inline_formulas_sit_on_the_baseline():
+    import sympy as sp
+    from gradwise.renderers.document import Math
+    x = sp.Symbol("x")
+    doc = Document("t", (Paragraph.of("a ", Math.chain(x), " b ", Math.chain(sp.Derivative(x**2, x) / 7), " c"),))
+    depths = [float(d) for d in re.findall(r'vertical-align: -([\d.]+)em', render(doc, "html"))]
+    assert len(depths) == 2 and 0 < depths[0] < depths[1] < 1.5   # a fraction reaches further down than x

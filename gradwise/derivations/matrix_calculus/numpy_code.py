@@ -177,7 +177,8 @@ def compile_module(source: str, X: e.Var, note: str = ""):
         with np.errstate(all="ignore"):
             out = grad(*args, **kwargs)
         if not np.all(np.isfinite(out)):
-            raise GradwiseError(f"∂f/∂{X.name} is not defined at this point{': ' + note if note else ''}")
+            raise GradwiseError(f"∂f/∂{X.name} is not defined (or overflows) at this point"
+                                f"{': ' + note if note else ''}")
         return out
 
     gradient.value = value

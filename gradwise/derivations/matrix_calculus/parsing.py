@@ -159,6 +159,7 @@ class _Parser:
         self.declared = declared
         self.var_shapes: dict[str, tuple] = {}
         self.shape_of: dict[e.Node, tuple] = {}
+        self.identity_columns: dict = {}   # the size of each I -> where it was written
 
     # -- helpers
     @property
@@ -346,6 +347,7 @@ class _Parser:
             raise self.error(f"unknown function '{name}'", t)
         if name == "I":
             n = self.dims.fresh()
+            self.identity_columns[n] = t.column
             return self.made(e.Identity(n=n), (n, n))
         greek = base.GREEK_LETTERS.get(name, name)
         if greek in GREEK or len(name) == 1 or re.search(r"[\d_]", name):
@@ -544,13 +546,23 @@ class _Parser:
         for name, (r, c) in self.var_shapes.items():
             shapes[name] = (resolve(r), resolve(c))
 
+        bound = {d for shape in shapes.values() for d in shape}
+
+        def fixed(dim):
+            d = resolve(dim)
+            if isinstance(d, str) and d not in bound:
+                column = next((c for u, c in self.identity_columns.items() if resolve(u) == d), None)
+                raise InputError("the size of I cannot be inferred here (nothing it multiplies or is added to "
+                                 "has a size); use it with a matrix, as in X + I", self.text, column)
+            return d
+
         def rebuild(node: e.Node) -> e.Node:
             if isinstance(node, e.Var):
                 return e.var(node.name, shapes[node.name])
             if isinstance(node, e.Identity):
-                return e.Identity(n=resolve(node.n))
+                return e.Identity(n=fixed(node.n))
             if isinstance(node, e.Ones):
-                return e.Ones(rows=resolve(node.rows), cols=resolve(node.cols))
+                return e.Ones(rows=fixed(node.rows), cols=fixed(node.cols))
             if not node.args:
                 return node
             return node.rebuild(rebuild(a) for a in node.args)

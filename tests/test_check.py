@@ -236,3 +236,9 @@ def test_api_and_json_contract():
     assert step["correct"] == "6*x*exp(3*x**2)" and step["correct_rule"] == "chain"
     json.dumps(data)
     assert "✗" in str(v)
+
+
+def test_a_row_without_equals_that_cannot_be_read_is_reported_not_ignored():
+    v = check("x + x = 2x\n\\frac{1}{")
+    assert [s.method for s in v.steps] == ["symbolic", "unreadable"] and v.exit_code == 2
+    assert v.steps[1].reason.startswith("line 2:")

@@ -1,5 +1,7 @@
 """`gradwise check` as a user meets it: text, JSON, exit codes, standard input, batches."""
 import io
+import shutil
+import subprocess
 import json
 import os
 
@@ -149,3 +151,24 @@ def test_long_lines_fit_80_columns(capsys, tmp_path):
 def test_input_without_a_step_cannot_be_checked(capsys, monkeypatch):
     code, out, _ = run(capsys, "-", stdin="x^2 + 1", monkeypatch=monkeypatch)
     assert code == 2 and "no step A = B" in out
+
+
+@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex is not installed")
+@pytest.mark.parametrize("name", ["wrong_slip_last_line", "unreadable_middle_line", "domain_log_product",
+                                  "right_gradient"])
+def test_annotated_latex_compiles(capsys, tmp_path, name):
+    target = tmp_path / "check.tex"
+    run(capsys, os.path.join(CORPUS, f"{name}.tex"), "--format", "latex", "--standalone", "-o", str(target))
+    done = subprocess.run(["pdflatex", "-no-shell-escape", "-interaction=nonstopmode", "-halt-on-error",
+                           target.name], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout[-800:]
+    assert (tmp_path / "check.pdf").stat().st_size > 1000
+
+
+def test_hostile_text_in_an_unreadable_side_is_escaped_in_latex(capsys, tmp_path):
+    f = tmp_path / "d.tex"
+    f.write_text("x = x\n= #1 ^^5c $ & _ ~ \\frac{")
+    target = tmp_path / "out.tex"
+    code, _, _ = run(capsys, str(f), "--format", "latex", "-o", str(target))
+    text = target.read_text()
+    assert code == 2 and r"\#1 \^{}\^{}5c" in text and "\\frac{" not in text.split("texttt")[1][:40]

@@ -39,8 +39,10 @@ def annotated(v: Verdict) -> Notation:
         lhs_l, rhs_l = (_side_latex(s.lhs, s.lhs_text), _side_latex(s.rhs, s.rhs_text))
         lhs_t, rhs_t = (_side_text(s.lhs, s.lhs_text), _side_text(s.rhs, s.rhs_text))
         margin = (r"\checkmark" if s.valid else r"\times") + rf"\ \text{{{s.index}}}"
-        latex_rows.append(f"{lhs_l if new_chain else ''} &= {rhs_l} & \\qquad & {margin}")
-        text_rows.append((lhs_t if new_chain else "", rhs_t, f"{mark} {s.index}"))
+        lone = s.rhs is None and not s.rhs_text  # a row without '=' that cannot be read
+        relation = "&" if lone else "&="
+        latex_rows.append(f"{lhs_l if new_chain else ''} {relation} {'' if lone else rhs_l} & \\qquad & {margin}")
+        text_rows.append((lhs_t if new_chain else "", None if lone else rhs_t, f"{mark} {s.index}"))
     body = r" \\ ".join(latex_rows)
     return Notation(latex=rf"\begin{{alignedat}}{{2}} {body} \end{{alignedat}}", text=_text_rows(text_rows))
 
@@ -53,14 +55,14 @@ def _side_text(expr, text: str) -> str:
     return unicode(expr, literal=True) if expr is not None else f"[unreadable: {text}]"
 
 
-def _text_rows(rows: list[tuple[str, str, str]]) -> str:
+def _text_rows(rows: list[tuple[str, str | None, str]]) -> str:
     """Rows `lhs = rhs   ✓ 1` aligned on '=', marks in a right margin; long sides are shortened."""
     width = max((len(lhs) for lhs, _, _ in rows), default=0)
     width = min(width, OVERVIEW_WIDTH // 3)
     lines = []
     for lhs, rhs, mark in rows:
         left = lhs if len(lhs) <= width else lhs[:width - 1] + "…"
-        line = f"{left.rjust(width)} = {rhs}"
+        line = f"{left.rjust(width)} = {rhs}" if rhs is not None else left.rjust(width)
         room = OVERVIEW_WIDTH - len(mark) - 2
         if len(line) > room:
             line = line[:room - 1] + "…"

@@ -52,6 +52,10 @@ def judge_chains(chains: list[Chain], *, assume_positive: bool = False,
     definitions: dict = {}
     verdicts: list[StepVerdict] = []
     for number, chain in enumerate(chains, start=1):
+        lone = chain.sides[0]
+        if len(chain.sides) == 1 and not lone.readable:  # a row without '=' that cannot be read is reported
+            verdicts.append(StepVerdict(len(verdicts) + 1, lone.line, lone.text, "", None, None, False, "unreadable",
+                                        reason=f"line {lone.line}: {lone.error}: {lone.text}", chain=number))
         for k in range(len(chain.sides) - 1):
             a, b = chain.sides[k], chain.sides[k + 1]
             index = len(verdicts) + 1

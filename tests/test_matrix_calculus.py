@@ -274,7 +274,11 @@ def _matrices():
 def test_random_matrix_expressions_derive_with_every_line_checked(f):
     if not re.search(r"(?<![A-Za-z])X(?![A-Za-z])", f):
         f += " + tr(X)"
-    g = matrix_gradient(f, "X")
+    try:
+        g = matrix_gradient(f, "X")
+    except InputError as exc:      # tr(I) alone: the size of I is not determined, said so clearly
+        assert "size of I" in str(exc)
+        return
     assert g.result_check.valid and e.shape(g.result) == g.variable.shape
 
 

@@ -240,5 +240,5 @@ def test_api_and_json_contract():
 
 def test_a_row_without_equals_that_cannot_be_read_is_reported_not_ignored():
     v = check("x + x = 2x\n\\frac{1}{")
-    assert [s.method for s in v.steps] == ["symbolic", "unreadable"] and v.exit_code == 2
+    assert [s.method for s in v.steps] == ["structural", "unreadable"] and v.exit_code == 2
     assert v.steps[1].reason.startswith("line 2:")

@@ -184,3 +184,11 @@ def test_partial_derivatives_assemble_the_gradient_without_its_engine(monkeypatc
     blocks = topic.build(GuideContext(figures=False))
     shown = [b for b in blocks if isinstance(b, DisplayMath)]
     assert shown and shown[0].math.text == "∇f = (2x·y, x² + cos(y))ᵀ"
+
+
+@pytest.mark.skipif(shutil.which("pdflatex") is None, reason="pdflatex is not installed")
+def test_guide_through_pdflatex_with_its_figure(tmp_path):
+    out = tmp_path / "g.pdf"
+    assert main(["study", "--topic", "derivatives", "--engine", "latex", "-o", str(out)]) == 0
+    assert out.read_bytes().startswith(b"%PDF-")
+    assert not list(tmp_path.glob("*-figures"))   # the PNGs for LaTeX lived in a temporary folder

@@ -172,3 +172,10 @@ def test_hostile_text_in_an_unreadable_side_is_escaped_in_latex(capsys, tmp_path
     code, _, _ = run(capsys, str(f), "--format", "latex", "-o", str(target))
     text = target.read_text()
     assert code == 2 and r"\#1 \^{}\^{}5c" in text and "\\frac{" not in text.split("texttt")[1][:40]
+
+
+def test_pdf_output(capsys, tmp_path):
+    pytest.importorskip("typst")
+    target = tmp_path / "check.pdf"
+    code, _, _ = run(capsys, os.path.join(CORPUS, "unreadable_middle_line.tex"), "--format", "pdf", "-o", str(target))
+    assert code == 2 and target.read_bytes().startswith(b"%PDF")

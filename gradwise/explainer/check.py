@@ -6,6 +6,7 @@ import sympy as sp
 
 from gradwise.derivations.verify.verdict import StepVerdict, Verdict
 from gradwise.printing import latex, unicode
+from gradwise.printing.typst import quote, typst
 from gradwise.renderers.document import AsWritten, DisplayMath, Document, Math, Notation, Paragraph, Step
 from gradwise.renderers.latex import escape_text
 
@@ -32,7 +33,7 @@ def explain(v: Verdict, detail: str = "standard") -> Document:
 
 def annotated(v: Verdict) -> Notation:
     """The derivation as it was read, one step a row, with ✓ or ✗ and the step number in the margin."""
-    latex_rows, text_rows = [], []
+    latex_rows, text_rows, typst_rows = [], [], []
     for k, s in enumerate(v.steps):
         mark = "✓" if s.valid else "✗"
         new_chain = k == 0 or v.steps[k - 1].chain != s.chain
@@ -43,12 +44,20 @@ def annotated(v: Verdict) -> Notation:
         relation = "&" if lone else "&="
         latex_rows.append(f"{lhs_l if new_chain else ''} {relation} {'' if lone else rhs_l} & \\qquad & {margin}")
         text_rows.append((lhs_t if new_chain else "", None if lone else rhs_t, f"{mark} {s.index}"))
+        lhs_y = _side_typst(s.lhs, s.lhs_text) if new_chain else ""
+        typst_rows.append(f"{lhs_y} {relation} {'' if lone else _side_typst(s.rhs, s.rhs_text)} & wide & "
+                          f"{quote(f'{mark} {s.index}')}")
     body = r" \\ ".join(latex_rows)
-    return Notation(latex=rf"\begin{{alignedat}}{{2}} {body} \end{{alignedat}}", text=_text_rows(text_rows))
+    return Notation(latex=rf"\begin{{alignedat}}{{2}} {body} \end{{alignedat}}", text=_text_rows(text_rows),
+                    typst=r" \ ".join(typst_rows))
 
 
 def _side_latex(expr, text: str) -> str:
     return latex(expr, literal=True) if expr is not None else rf"\texttt{{{escape_text(text)}}}"
+
+
+def _side_typst(expr, text: str) -> str:
+    return typst(expr, literal=True) if expr is not None else quote(f"[unreadable: {text}]")
 
 
 def _side_text(expr, text: str) -> str:

@@ -78,10 +78,15 @@ def aligned(m: Math) -> list[str]:
     return rows
 
 
-def _step(s: Step, depth: int) -> list[str]:
-    head = rf"\textbf{{{escape_text(s.number)}\quad {escape_text(s.title)}}}"
-    if s.statement is not None:
-        head += rf"\quad ${math(s.statement)}$"
+def _step(s: Step, depth: int, styled: bool = False) -> list[str]:
+    if styled:  # the standalone document's look: a coloured step badge, the rule in grey
+        head = rf"\gwstep{{{escape_text(s.number)}}}{{{escape_text(s.title)}}}{{{depth}}}"
+        if s.statement is not None:
+            head += rf"\quad{{\color{{gwmuted}}${math(s.statement)}$}}"
+    else:
+        head = rf"\textbf{{{escape_text(s.number)}\quad {escape_text(s.title)}}}"
+        if s.statement is not None:
+            head += rf"\quad ${math(s.statement)}$"
     out = [r"\par\medskip\noindent" + ("\\hspace*{%.1fem}" % (1.5 * depth) if depth else "") + head]
     notes = []
     if s.where:
@@ -95,14 +100,17 @@ def _step(s: Step, depth: int) -> list[str]:
     if s.lines:
         out.append(_align([row for line in s.lines for row in aligned(line)]))
     for child in s.children:
-        out += _step(child, depth + 1)
+        out += _step(child, depth + 1, styled)
     if s.conclusion is not None:
         out.append(r"\par\noindent" + ("\\hspace*{%.1fem}" % (1.5 * depth) if depth else "") + " So")
         out.append(_align(aligned(s.conclusion)))
     if s.check:
         out.append(r"\par\noindent" + ("\\hspace*{%.1fem}" % (1.5 * depth) if depth else "") +
-                   rf"{{\small\itshape $\checkmark$ {escape_text(s.check)}}}")
+                   rf"{{\small\itshape{_CHECK_COLOUR if styled else ''} $\checkmark$ {escape_text(s.check)}}}")
     return out
+
+
+_CHECK_COLOUR = r"\color{gwcheck}"
 
 
 def _align(rows: list[str]) -> str:
@@ -123,15 +131,19 @@ def _table(t: Table) -> list[str]:
 _HEADINGS = ("section", "subsection", "subsubsection", "paragraph")
 
 
-def _block(block, depth: int = 0, level: int = 0, section_pages: bool = False) -> list[str]:
+def _block(block, depth: int = 0, level: int = 0, section_pages: bool = False, styled: bool = False) -> list[str]:
     if isinstance(block, Paragraph):
+        first = block.parts[0] if block.parts else ""
+        if styled and isinstance(first, str) and first.startswith("Answer:"):
+            rest = Paragraph((first[len("Answer:"):].lstrip(),) + tuple(block.parts[1:]))
+            return [rf"\gwanswer{{{paragraph(rest)}}}", ""]
         return [r"\par\noindent " + paragraph(block), ""]
     if isinstance(block, DisplayMath):
         if isinstance(block.math, Notation):
             return [rf"\[ {block.math.latex} \]"]
         return [_align(aligned(block.math))]
     if isinstance(block, Step):
-        return _step(block, depth) + [""]
+        return _step(block, depth, styled) + [""]
     if isinstance(block, Table):
         return _table(block) + [""]
     if isinstance(block, Figure):
@@ -147,7 +159,7 @@ def _block(block, depth: int = 0, level: int = 0, section_pages: bool = False) -
         if level == 0:
             out.append(rf"\addcontentsline{{toc}}{{section}}{{{title}}}")
         for b in block.blocks:
-            out += _block(b, depth, level + 1)
+            out += _block(b, depth, level + 1, styled=styled)
         return out
     raise TypeError(f"cannot render {type(block).__name__}")
 
@@ -157,7 +169,7 @@ def title_latex(document: Document) -> str:
     return escape_text(t) if isinstance(t, str) else f"${math(t)}$"
 
 
-def body(document: Document, contents: bool = False, section_pages: bool = False) -> str:
+def body(document: Document, contents: bool = False, section_pages: bool = False, styled: bool = False) -> str:
     """The document's blocks as LaTeX (needs amsmath and amssymb); `contents` adds a table of contents
     after the opening paragraphs, `section_pages` starts each top-level section on a new page."""
     # user text is escaped even in this comment; a math title is our own LaTeX
@@ -167,10 +179,10 @@ def body(document: Document, contents: bool = False, section_pages: bool = False
     blocks = list(document.blocks)
     if contents:
         while blocks and not isinstance(blocks[0], Section):
-            lines += _block(blocks.pop(0))
+            lines += _block(blocks.pop(0), styled=styled)
         lines += [r"\tableofcontents"]
     for block in blocks:
-        lines += _block(block, section_pages=section_pages)
+        lines += _block(block, section_pages=section_pages, styled=styled)
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -180,7 +192,18 @@ PREAMBLE = r"""\documentclass[11pt]{article}
 \usepackage{amsmath,amssymb,mathtools}
 \usepackage[margin=2.2cm]{geometry}
 \usepackage{graphicx}
+\usepackage{xcolor}
 \setlength{\parindent}{0pt}
+\definecolor{gwaccent}{HTML}{1D4F91}
+\definecolor{gwsoft}{HTML}{EEF3FA}
+\definecolor{gwmuted}{gray}{0.4}
+\definecolor{gwcheck}{HTML}{2E7D32}
+% a step: its number on a coloured badge (filled at the top level), then its rule's name
+\newcommand{\gwstep}[3]{\ifnum#3=0\colorbox{gwaccent}{\textcolor{white}{\small\bfseries #1}}%
+  \else\colorbox{gwsoft}{\textcolor{gwaccent}{\small\bfseries #1}}\fi\enspace\textbf{#2}}
+% the answer, in a tinted box across the page
+\newcommand{\gwanswer}[1]{\par\bigskip\noindent\colorbox{gwsoft}{\parbox{\dimexpr\linewidth-2\fboxsep\relax}{%
+  \strut\textcolor{gwaccent}{\textbf{Answer}}\quad #1\strut}}\par\medskip}
 """
 
 
@@ -193,6 +216,6 @@ def render(document: Document, standalone: bool = False, contents: bool | None =
         return body(document)
     sub = rf"{{\small {escape_text(subtitle)}}}\par\smallskip" + "\n" if subtitle else ""
     return (PREAMBLE + "\\begin{document}\n"
-            + rf"{{\LARGE\bfseries {title_latex(document)}}}\par\medskip" + "\n" + sub
-            + r"\noindent\rule{\linewidth}{0.6pt}\par\bigskip" + "\n"
-            + body(document, contents, section_pages) + "\\end{document}\n")
+            + rf"{{\LARGE\bfseries\color{{gwaccent}} {title_latex(document)}}}\par\medskip" + "\n" + sub
+            + r"\noindent{\color{gwaccent}\rule{\linewidth}{0.8pt}}\par\bigskip" + "\n"
+            + body(document, contents, section_pages, styled=True) + "\\end{document}\n")

@@ -117,7 +117,7 @@ def test_latex_engine_from_the_cli(tmp_path):
 
 @needs_tex
 def test_hostile_text_compiles_with_pdflatex():
-    hostile = 'a <b> \\input{/etc/passwd} \\write18{ls} # $ % & _ ^ ~ { } é 漢'
+    hostile = 'a <b> \\input{/etc/passwd} \\write18{ls} # $ % & _ ^ ~ { } é “q” — 漢'
     doc = Document(hostile, (Paragraph.of(hostile),))
     assert compile_latex(render(doc, "latex", standalone=True)).startswith(b"%PDF-")
 

@@ -25,12 +25,18 @@ _UNICODE_MATH = {
 }
 
 
+_TYPOGRAPHY = {"“": "``", "”": "''", "‘": "`", "’": "'", "–": "--", "—": "---", "\u00a0": "~", "é": "\\'e",
+               "è": "\\`e", "à": "\\`a", "ü": '\\"u', "ö": '\\"o', "ä": '\\"a', "ç": "\\c{c}", "ñ": "\\~n"}
+
+
 def escape_text(text: str) -> str:
     """Text safe to place in a LaTeX document: specials escaped, Unicode math as math commands."""
     out = []
     for ch in text:
         if ch in _SPECIALS:
             out.append(_SPECIALS[ch])
+        elif ch in _TYPOGRAPHY:
+            out.append(_TYPOGRAPHY[ch])
         elif ch in _UNICODE_MATH:
             out.append(rf"\ensuremath{{{_UNICODE_MATH[ch]}}}")
         elif ord(ch) < 128:

@@ -33,9 +33,8 @@ def explain(d: Derivation, detail: str = "standard") -> Document:
     if d.order > 1:
         intro.append(f" Differentiate {d.order} times, one order after the other.")
     blocks.append(Paragraph.of(*intro))
-    number = 0
     for o in d.orders:
-        steps = _order_steps(d, o, detail, number)
+        steps = order_steps(d, o, detail)
         if d.order > 1:
             blocks.append(Step(str(o.order), f"Derivative of order {o.order}", "derivative_order", None,
                                lines=(Math.chain(sp.Derivative(o.expr, o.var), o.tree.after),) if detail == "brief" else (),
@@ -48,7 +47,9 @@ def explain(d: Derivation, detail: str = "standard") -> Document:
     return Document(title, tuple(blocks), data=contract(d, detail), answer=answer)
 
 
-def _order_steps(d: Derivation, o: OrderDerivation, detail: str, start: int) -> list[Step]:
+def order_steps(d: Derivation, o: OrderDerivation, detail: str) -> list[Step]:
+    """The worked steps of one order of a derivation (the rule tree, then the simplifications), without
+    the rest of the document: what other explainers embed (each entry of a gradient or Hessian)."""
     steps = [_rule_step(d, o.tree, "1", detail, top=True)]
     simplifications = list(o.simplifications)
     if detail == "brief" and simplifications:

@@ -73,9 +73,7 @@ def _entry_step(number: str, title: str, p: Partial, detail: str, symbol=None) -
 def _derivation_steps(d, detail: str) -> list[Step]:
     """The worked steps of a first-order derivation, as the derivative explainer writes them (without
     building its whole document and JSON contract, which a Hessian would do dozens of times)."""
-    if d.order == 1 and hasattr(derivative_explainer, "_order_steps"):
-        return derivative_explainer._order_steps(d, d.orders[0], detail, 0)
-    return [b for b in derivative_explainer.explain(d, detail).blocks if isinstance(b, Step)]
+    return [s for o in d.orders for s in derivative_explainer.order_steps(d, o, detail)]
 
 
 def _renumber(step: Step, prefix: str) -> Step:

@@ -53,12 +53,15 @@ def corpus_pass(items: list[Submission]) -> tuple[list[float], list[float], int]
     return step_times, read_times, lines
 
 
-def batch(items: list[Submission], jobs: int) -> float:
-    start = time.perf_counter()
+def batch(items: list[Submission], jobs: int) -> tuple[float, float]:
+    """(wall-clock seconds, CPU seconds of this process and its workers)."""
+    start, cpu = time.perf_counter(), os.times()
     verdicts = list(check_many(items, jobs=jobs, timeout=60))
-    elapsed = time.perf_counter() - start
+    elapsed, after = time.perf_counter() - start, os.times()
     assert len(verdicts) == len(items)
-    return elapsed
+    used = (after.user + after.system + after.children_user + after.children_system
+            - cpu.user - cpu.system - cpu.children_user - cpu.children_system)
+    return elapsed, used
 
 
 def main() -> None:
@@ -79,11 +82,11 @@ def main() -> None:
         print(f"    reading a derivation: median {statistics.median(reads) * 1000:.1f} ms")
     work = [Submission(f"{i:03d}-{items[i % len(items)].name}", items[i % len(items)].text)
             for i in range(args.batch)]
-    serial = batch(work, 1)
-    parallel = batch(work, 2)
-    print(f"batch of {args.batch}: --jobs 1 {serial:.1f} s ({args.batch / serial:.1f}/s), "
-          f"--jobs 2 {parallel:.1f} s ({args.batch / parallel:.1f}/s): speed-up {serial / parallel:.2f}x "
-          f"on {os.cpu_count()} cores")
+    (serial, serial_cpu), (parallel, parallel_cpu) = batch(work, 1), batch(work, 2)
+    print(f"batch of {args.batch}: --jobs 1 {serial:.1f} s ({args.batch / serial:.1f}/s, CPU {serial_cpu:.1f} s), "
+          f"--jobs 2 {parallel:.1f} s ({args.batch / parallel:.1f}/s, CPU {parallel_cpu:.1f} s): "
+          f"speed-up {serial / parallel:.2f}x on {os.cpu_count()} cores, load average "
+          f"{os.getloadavg()[0]:.1f} (other processes share the cores)")
 
 
 if __name__ == "__main__":

@@ -85,3 +85,17 @@ def test_errors_are_one_line_exit_2(capsys, argv, message):
     code, out, err = run(capsys, *argv)
     assert code == 2, (out, err)
     assert err.startswith("error: ") and err.count("\n") == 1 and message in err
+
+
+@pytest.mark.skipif(__import__("shutil").which("pdflatex") is None, reason="pdflatex is not installed")
+@pytest.mark.parametrize("argv", [("eig", "[[0,-1],[1,0]]", "--stability"), ("matmul", "[[1,2],[3,4]]", "[[5],[6]]"),
+                                  ("dot", "[1,2,3]", "[4,5,6]")])
+def test_latex_compiles(capsys, tmp_path, argv):
+    import subprocess
+    if argv[-1] == "--stability":
+        argv = ("eig", "[[2,1],[1,2]]", "--stability")
+    tex = tmp_path / "doc.tex"
+    assert main([*argv, "--format", "latex", "--standalone", "--detail", "full", "-o", str(tex)]) == 0
+    done = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape", tex.name],
+                          cwd=tmp_path, capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stdout[-2000:]

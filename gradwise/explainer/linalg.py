@@ -110,6 +110,8 @@ def signed_sum(terms) -> Label:
             xt, xl = factor_piece(x)
         else:
             xt, xl = unicode(x), latex(x)
+            if isinstance(x, sp.Determinant):  # keep det[...] on one line when the text wraps
+                xt = xt.replace(" ", "\u00a0")
             if isinstance(x, sp.Add):
                 xt, xl = f"({xt})", rf"\left({xl}\right)"
         if c == 1 and not x.is_number:
@@ -397,7 +399,8 @@ def explain_matmul(m, detail: str) -> Document:
     else:
         lines = ()
         children = tuple(Step(f"1.{k}", f"Entry ({s.info['row'] + 1}, {s.info['column'] + 1})", s.rule, None,
-                              lines=(Math.chain(written(f"(AB){sub(s.info['row'] + 1)}{sub(s.info['column'] + 1)}"),
+                              lines=(Math.chain(written((f"(AB){sub(s.info['row'] + 1)}{sub(s.info['column'] + 1)}",
+                                                         f"(AB)_{{{s.info['row'] + 1},{s.info['column'] + 1}}}")),
                                                 products_label(s.info["pairs"]), s.after),), check=chk(s))
                          for k, s in enumerate(entries, start=1))
         if detail == "standard" and len(entries) > 16:

@@ -164,3 +164,10 @@ def test_html_inline_formulas_sit_on_the_baseline():
     doc = Document("t", (Paragraph.of("a ", Math.chain(x), " b ", Math.chain(sp.Derivative(x**2, x) / 7), " c"),))
     depths = [float(d) for d in re.findall(r'vertical-align: -([\d.]+)em', render(doc, "html"))]
     assert len(depths) == 2 and 0 < depths[0] < depths[1] < 1.5   # a fraction reaches further down than x
+
+
+def test_markdown_of_a_sectioned_document_has_linked_contents():
+    doc = Document("Week *3*", tuple(Section(f"Part {i}: go", (Paragraph.of("text"),)) for i in range(3)))
+    md = render(doc, "md")
+    assert md.startswith("# Week \\*3\\*\n")                    # user text is escaped
+    assert "1. [Part 0: go](#part-0-go)" in md and "## Part 2: go" in md

@@ -66,17 +66,39 @@ def _block(block, depth: int = 0) -> list[str]:
     if isinstance(block, Figure):
         return [f"![{escape(block.caption)}]({block.png_path})" if block.png_path else f"*{escape(block.caption)}*", ""]
     if isinstance(block, Section):
-        out = [f"## {escape(block.title)}", ""]
+        out = [f"{'#' * min(2 + depth, 6)} {escape(block.title)}", ""]
         for b in block.blocks:
             out += _block(b, depth + 1)
         return out
     raise TypeError(f"cannot render {type(block).__name__}")
 
 
-def render(document: Document, **_) -> str:
-    """The document as Markdown."""
-    title = document.title if isinstance(document.title, str) else f"${math(document.title)}$"
-    lines = [f"## {title}", ""]
-    for block in document.blocks:
+def render(document: Document, contents: bool | None = None, subtitle: str = "", **_) -> str:
+    """The document as Markdown. A document of sections (a guide, a problem set) gets a level-1 title
+    and, with 3+ sections (or `contents=True`), a linked table of contents."""
+    title = escape(document.title) if isinstance(document.title, str) else f"${math(document.title)}$"
+    sections = [b for b in document.blocks if isinstance(b, Section)]
+    if not sections:
+        lines = [f"## {title}", ""]
+        for block in document.blocks:
+            lines += _block(block)
+        return "\n".join(lines).rstrip() + "\n"
+    lines = [f"# {title}", ""]
+    if subtitle:
+        lines += [f"*{escape(subtitle)}*", ""]
+    blocks = list(document.blocks)
+    while blocks and not isinstance(blocks[0], Section):  # the opening words, then the contents
+        lines += _block(blocks.pop(0))
+    if contents if contents is not None else len(sections) >= 3:
+        lines += ["**Contents**", ""]
+        lines += [f"{i}. [{escape(s.title)}](#{_anchor(s.title)})" for i, s in enumerate(sections, start=1)]
+        lines.append("")
+    for block in blocks:
         lines += _block(block)
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _anchor(title: str) -> str:
+    """The anchor GitHub gives a heading: lower case, punctuation dropped, spaces as hyphens."""
+    kept = "".join(ch for ch in title.lower() if ch.isalnum() or ch in " -_")
+    return kept.replace(" ", "-")

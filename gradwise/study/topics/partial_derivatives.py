@@ -28,13 +28,12 @@ def build(ctx: GuideContext) -> list:
               "in x with every other variable held constant; the gradient ∇f collects all the partial "
               "derivatives in a vector, which points in the direction of steepest increase. Gradient "
               "descent steps the other way.")
-    first = example(ctx, by_x, "in x, with y held constant")
     engine = _gradient_engine(ctx, text)
-    if engine:  # the gradient engine works the whole gradient; one partial by hand shows the idea first
-        return [intro, first, *engine, _neuron(ctx)]
+    if engine:  # the gradient engine works every partial derivative, each with its own steps
+        return [intro, *engine, _neuron(ctx)]
     return [
         intro,
-        first,
+        example(ctx, by_x, "in x, with y held constant"),
         example(ctx, by_y, "in y, with x held constant"),
         P("Together they make the gradient of ", M(sp.Symbol("f"), f), ", the vector of its partial "
           "derivatives; a parameter's gradient in a network is found the same way, one partial "

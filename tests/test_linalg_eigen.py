@@ -1,6 +1,5 @@
 """Eigen-derivations compared with numpy.linalg (eig/eigh) and SymPy, over generated matrices; every
 shown step must carry a passing check."""
-from fractions import Fraction
 
 import numpy as np
 import pytest

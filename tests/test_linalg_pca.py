@@ -65,3 +65,10 @@ def test_headerless_and_components_range():
     assert names == ["x1", "x2"] and x.shape == (3, 2)
     with pytest.raises(GradwiseError, match="between 1 and 2"):
         pca(x, 3)
+
+
+def test_wide_data_fits_80_columns():
+    x = np.random.default_rng(0).normal(size=(40, 30))
+    text = render(explain(pca(x, 3)), "text")
+    assert max(len(line) for line in text.splitlines()) <= 80
+    assert "first 8 of 30 components" in text

@@ -317,7 +317,17 @@ def _summary(e: Eigen) -> list:
     rows = tuple((Math.chain(shown(v.value)), str(v.algebraic_multiplicity), str(v.geometric_multiplicity),
                   Math((written(*[x for k, vec in enumerate(v.eigenvectors) for x in ((", ", ", ") if k else "", shown(vec))]),)))
                  for v in e.eigenvalues)
-    out: list = [Table(("λ", "algebraic", "geometric", "eigenvectors"), rows, caption="Summary")]
+    widths = [max(len(unicode(shown(v.value))) for v in e.eigenvalues), 9, 9,
+              max(len(", ".join(unicode(shown(x)) for x in v.eigenvectors)) for v in e.eigenvalues)]
+    if sum(widths) + 6 <= 80:
+        out: list = [Table(("λ", "algebraic", "geometric", "eigenvectors"), rows, caption="Summary")]
+    else:  # too wide for a table at 80 columns: one paragraph per eigenvalue
+        out = [Paragraph.of("Summary:")] + [
+            Paragraph.of("λ = ", Math.chain(shown(v.value)), f" (algebraic multiplicity {v.algebraic_multiplicity}, "
+                         f"geometric {v.geometric_multiplicity}): ",
+                         *[x for k, vec in enumerate(v.eigenvectors) for x in ((", " if k else ""), Math.chain(shown(vec)))],
+                         ".")
+            for v in e.eigenvalues]
     notes = []
     if e.symmetric:
         notes.append("A is symmetric: real eigenvalues, orthogonal eigenvectors.")

@@ -13,8 +13,23 @@ SHOWN_ROWS = 5
 SHOWN_COLUMNS = 8
 
 
+SHOWN_COMPONENTS = 8
+WIDTH = 80
+
+
 def _num(v: float) -> str:
-    return f"{v:.6g}" if abs(v) >= 1e-12 else "0"
+    return f"{v:.4g}" if abs(v) >= 1e-12 else "0"
+
+
+def _fitting_columns(names: list[str], first: int) -> int:
+    """How many data columns fit in 80 characters after a first column `first` wide (cells ≤ 10 wide)."""
+    used, count = first + 2 if first else 0, 0
+    for name in names:
+        w = max(len(name), 10) + 2
+        if used + w > WIDTH:
+            break
+        used, count = used + w, count + 1
+    return max(1, count)
 
 
 def _matrix(a: np.ndarray) -> sp.ImmutableMatrix:
@@ -23,8 +38,6 @@ def _matrix(a: np.ndarray) -> sp.ImmutableMatrix:
 
 def explain(p: PCA, detail: str = "standard") -> Document:
     n, d = p.data.shape
-    cols = p.columns[:SHOWN_COLUMNS]
-    more = f" (first {SHOWN_COLUMNS} of {d} columns shown)" if d > SHOWN_COLUMNS else ""
     chk = (lambda s: f"checked against {s.check} (largest difference {s.error:.1e})" if detail == "full" else "")
     blocks: list = [Paragraph.of(
         f"{n} samples (rows) of {d} features (columns). PCA finds the orthogonal directions along which the "
@@ -32,20 +45,31 @@ def explain(p: PCA, detail: str = "standard") -> Document:
         "variance along each).")]
     mean, centre, cov, eig, ratio_step, project = p.steps
     blocks.append(Step("1", "Column means", "mean", None,
-                       explanation=Paragraph.of("The mean of each column, x̄ⱼ = (1/n) Σᵢ xᵢⱼ" + more + ".") if detail != "brief" else None,
-                       lines=(Math.chain(written("x̄"), _matrix(p.mean[None, :SHOWN_COLUMNS]).T),), check=chk(mean)))
+                       explanation=Paragraph.of("The mean of each column, x̄ⱼ = (1/n) Σᵢ xᵢⱼ.") if detail != "brief" else None,
+                       lines=(Math.chain(written("x̄"), _matrix(p.mean[None, :]).T),) if d <= 4 else (), check=chk(mean)))
+    if d > 4:
+        fit = _fitting_columns(p.columns, 0)
+        blocks.append(Table(tuple(p.columns[:fit]), ((tuple(_num(v) for v in p.mean[:fit])),),
+                            caption=f"x̄ (first {fit} of {d} columns)" if d > fit else "x̄"))
     if detail != "brief":
-        rows = tuple(tuple(_num(v) for v in r[:SHOWN_COLUMNS]) for r in centre.value[:SHOWN_ROWS])
+        fit = _fitting_columns(p.columns, 0)
+        rows = tuple(tuple(_num(v) for v in r[:fit]) for r in centre.value[:SHOWN_ROWS])
         blocks.append(Step("2", "Centre the data", "centre", None,
                            explanation=Paragraph.of("Subtract each column's mean, so every column has mean 0"
                                                     + (f"; the first {SHOWN_ROWS} rows:" if n > SHOWN_ROWS else ":")),
                            check=chk(centre)))
-        blocks.append(Table(tuple(cols), rows))
+        blocks.append(Table(tuple(p.columns[:fit]), rows,
+                            caption=f"first {fit} of {d} columns" if d > fit else ""))
     blocks.append(Step("3", "Covariance matrix", "covariance", None,
                        explanation=Paragraph.of(f"C = XcᵀXc / (n − 1) with n = {n}: the unbiased sample covariance, "
                                                 "the same convention as numpy.cov (divide by n − 1, not n).")
                        if detail != "brief" else None,
-                       lines=(Math.chain(written("C"), _matrix(p.covariance[:SHOWN_COLUMNS, :SHOWN_COLUMNS])),), check=chk(cov)))
+                       lines=(Math.chain(written("C"), _matrix(p.covariance)),) if d <= 3 else (), check=chk(cov)))
+    if d > 3:
+        fit = _fitting_columns(p.columns, max(len(c) for c in p.columns))
+        blocks.append(Table(("",) + tuple(p.columns[:fit]),
+                            tuple((p.columns[i],) + tuple(_num(v) for v in p.covariance[i, :fit]) for i in range(min(d, fit))),
+                            caption=f"C (first {fit} of {d} rows and columns)" if d > fit else "C"))
     how = ("exactly, through the eigen-derivation below (C has rational entries)" if p.eigen is not None else
            "numerically with numpy.linalg.eigh (C is symmetric, so its eigenvalues are real and its eigenvectors "
            "orthogonal)")
@@ -57,16 +81,23 @@ def explain(p: PCA, detail: str = "standard") -> Document:
                                                 "components (each flipped so its largest entry is positive).")
                        if detail != "brief" else None,
                        lines=comp_lines, check=chk(eig)))
-    header = ("component", "eigenvalue", "explained", "cumulative") + tuple(cols)
     cum = np.cumsum(p.explained_variance_ratio)
-    rows = tuple((f"PC{k + 1}", _num(p.eigenvalues[k]), f"{p.explained_variance_ratio[k]:.2%}", f"{cum[k]:.2%}")
-                 + tuple(_num(v) for v in p.components[k][:SHOWN_COLUMNS]) for k in range(min(d, SHOWN_COLUMNS)))
+    shown_k = min(d, SHOWN_COMPONENTS)
+    variance = Table(("component", "eigenvalue", "explained", "cumulative"),
+                     tuple((f"PC{k + 1}", _num(p.eigenvalues[k]), f"{p.explained_variance_ratio[k]:.2%}", f"{cum[k]:.2%}")
+                           for k in range(shown_k)),
+                     caption="Explained variance" + (f" (first {shown_k} of {d} components)" if d > shown_k else ""))
+    fit = _fitting_columns(p.columns, 5)
+    loadings = Table(("",) + tuple(p.columns[:fit]),
+                     tuple((f"PC{k + 1}",) + tuple(_num(v) for v in p.components[k][:fit]) for k in range(shown_k)),
+                     caption="Principal components (rows, unit length)"
+                     + (f"; first {fit} of {d} features" if d > fit else ""))
     blocks.append(Step("5", "Explained variance ratio", "explained_variance", None,
                        explanation=Paragraph.of("Each eigenvalue divided by their sum (the total variance): the "
                                                 f"share of the variance each component carries. The first {p.k} "
                                                 f"keep {cum[p.k - 1]:.1%} of it.") if detail != "brief" else None,
                        check=chk(ratio_step)))
-    blocks.append(Table(header, rows, caption="Principal components (rows, unit length)"))
+    blocks += [variance, loadings]
     if detail != "brief":
         rows = tuple(tuple(_num(v) for v in r) for r in p.projected[:SHOWN_ROWS])
         blocks.append(Step("6", f"Project onto the first {p.k} component{'s' if p.k > 1 else ''}", "project", None,

@@ -9,6 +9,7 @@ failed check raises EngineError: a step that fails is a bug, never shown.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import sympy as sp
@@ -127,8 +128,12 @@ def same(left, right) -> Judgement:
 def _exact_numbers(left, right) -> Judgement:
     """Two exact numbers (rationals, radicals, i): equal when their difference simplifies to 0, confirmed
     by evaluating both to 30 digits."""
-    a, b = complex(sp.N(left, 30)), complex(sp.N(right, 30))
-    if abs(a - b) > 1e-20 * max(1.0, abs(a), abs(b)):
+    try:
+        a, b = complex(sp.N(left, 30)), complex(sp.N(right, 30))
+        finite = all(map(math.isfinite, (a.real, a.imag, b.real, b.imag)))
+    except (OverflowError, TypeError, ValueError):
+        finite = False
+    if finite and abs(a - b) > 1e-20 * max(1.0, abs(a), abs(b)):
         return Judgement(False, "numeric", left_value=a, right_value=b)
     if left == right or is_zero(left - right):
         return Judgement(True, "exact")

@@ -242,3 +242,21 @@ def test_a_row_without_equals_that_cannot_be_read_is_reported_not_ignored():
     v = check("x + x = 2x\n\\frac{1}{")
     assert [s.method for s in v.steps] == ["structural", "unreadable"] and v.exit_code == 2
     assert v.steps[1].reason.startswith("line 2:")
+
+
+@pytest.mark.parametrize("text", [
+    r"\frac{\mathrm{d}}{\mathrm{d}x} x^2 = 2x",
+    r"\frac{\mathrm d}{\mathrm dx} x^2 = 2x",
+    r"(x^2 \sin x)' = 2x\sin x + x^2\cos x",
+    r"\frac{\partial^2}{\partial x \partial y} x^3 y = 3x^2",
+    "\\mathcal{L} = (wx - y)^2\n\\frac{\\partial \\mathcal{L}}{\\partial w} = 2x(wx - y)",
+    r"\frac{d}{d\theta}\sin\theta = \cos\theta",
+])
+def test_more_notations_of_hand_derivations(text):
+    assert check(text).exit_code == 0
+
+
+@pytest.mark.parametrize("text", [r"\frac{\partial^2 f}{\partial x \partial y} = 0", r"x^{\prime} = 1"])
+def test_a_command_a_parser_does_not_know_is_not_taken_for_a_variable(text):
+    v = check(text)
+    assert v.exit_code == 2 and "cannot read \\" in v.steps[0].reason

@@ -78,6 +78,7 @@ def prepass(text: str) -> tuple[str, dict]:
     s = s.replace(r"\lbrace", "{").replace(r"\rbrace", "}").replace(r"\dfrac", r"\frac").replace(r"\tfrac", r"\frac")
     s = re.sub(r"\\log(?![A-Za-z_])", r"\\ln", s)
     s = re.sub(r"\\(operatorname|mathrm)\s*\{\s*e\s*\}", "e", s)
+    s = re.sub(r"\\(?:operatorname|mathrm|text)\s*\{\s*d\s*\}|\\mathrm\s+d", "d", s)  # upright d
     s = re.sub(r"\\exp(?![A-Za-z])\s*(?!\()([A-Za-z0-9])", r"\\exp(\1)", s)
 
     s = re.sub(r"\\nabla\s*_\s*\{?\s*([A-Za-z](?:_\{?\w+\}?)?)\s*\}?", r"\\frac{\\partial}{\\partial \1}", s)
@@ -94,6 +95,9 @@ def prepass(text: str) -> tuple[str, dict]:
 
     s = re.sub(r"\\frac\s*\{\s*(d|\\partial)\s*\^\s*\{?(\d+)\}?\s*\}\s*\{\s*(?:d|\\partial)\s*"
                r"([A-Za-z](?:_\{?\w+\}?)?)\s*\^\s*\{?\d+\}?\s*\}", higher, s)
+    # \frac{\partial^2}{\partial x \partial y}  ->  \frac{\partial}{\partial x} \frac{\partial}{\partial y}
+    s = re.sub(r"\\frac\s*\{\s*\\partial\s*\^\s*\{?2\}?\s*\}\s*\{\s*\\partial\s*([A-Za-z](?:_\{?\w+\}?)?)\s*"
+               r"\\partial\s*([A-Za-z](?:_\{?\w+\}?)?)\s*\}", r"\\frac{\\partial}{\\partial \1} \\frac{\\partial}{\\partial \2}", s)
     return s, calls
 
 
@@ -230,6 +234,9 @@ def _first_line(exc: Exception) -> str:
 # The whitelist
 
 MAX_SUM_TERMS = 1000
+_COMMAND_WORDS = frozenset("""partial nabla mathrm operatorname text frac dfrac cdot times left right begin end
+    mathcal mathbf mathit boldsymbol infty lVert rVert Vert vert prime top intercal dots ldots cdots quad
+    qquad mathsf limits displaystyle""".split())
 _FUNCTIONS = {cls: cls for cls in (
     sp.sin, sp.cos, sp.tan, sp.sec, sp.csc, sp.cot, sp.asin, sp.acos, sp.atan, sp.acot, sp.asec, sp.acsc,
     sp.sinh, sp.cosh, sp.tanh, sp.coth, sp.asinh, sp.acosh, sp.atanh, sp.exp, sp.Abs, sp.erf, sp.sign,
@@ -261,6 +268,8 @@ def sanitize(expr, text: str, calls: dict | None = None) -> sp.Basic:
                 return calls[name]
             if name == "e":
                 return sp.E
+            if name in _COMMAND_WORDS:  # a parser took a command it does not know for a variable
+                raise InputError(f"cannot read \\{name} here", text)
             if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", name):
                 raise InputError(f"unsupported symbol '{e.name}'", text)
             return symbol(name)

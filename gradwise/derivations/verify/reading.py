@@ -319,6 +319,8 @@ def hand_conventions(text: str) -> str:
     """`n(n+1)` is a product (f, g, h, F, G, H, L, J stay functions); `\\frac{d}{dx}(u) v` applies the
     derivative to the bracket only, as a reader of a hand derivation does."""
     text = re.sub(r"\\(?:left|right|middle|[bB]igg?[lrm]?)(?![A-Za-z])\s*", "", text)
+    text = re.sub(r"\\(?:mathcal|mathbf|boldsymbol|bm|mathit|vec)\s*\{\s*([A-Za-z])\s*\}", r"\1", text)  # 𝓛, 𝐰: names
+    text = _bracket_primes(text)
     text = re.sub(r"\\[,;:!]|\\quad|\\qquad|~", " ", text)
     text = _LETTER_BRACKET.sub(lambda m: m.group(0) if m.group(1) in FUNCTION_LETTERS or m.group(1) == "d"
                                else rf"{m.group(1)} \cdot ", text)
@@ -332,7 +334,40 @@ def hand_conventions(text: str) -> str:
         out.append(text[i:m.start()] + "{" + text[m.start():end] + "}")
         i = end
     out.append(text[i:])
-    return "".join(out)
+    return _strip_outer_braces("".join(out))
+
+
+def _strip_outer_braces(text: str) -> str:
+    """`{...}` around a whole side is a group, not a set (latex2sympy reads it as a set)."""
+    text = text.strip()
+    while text.startswith("{") and text.endswith("}") and _matching_brace(text, 0) == len(text):
+        text = text[1:-1].strip()
+    return text
+
+
+def _bracket_primes(text: str) -> str:
+    """`(x^2 \\sin x)'` as `\\frac{d}{dx}(x^2 \\sin x)` when the bracket has exactly one variable."""
+    from gradwise.printing import latex
+    while True:
+        close = text.find(")'")
+        if close < 0:
+            return text
+        depth, start = 0, None
+        for i in range(close, -1, -1):
+            depth += {")": 1, "(": -1}.get(text[i], 0)
+            if depth == 0:
+                start = i
+                break
+        if start is None:
+            return text
+        try:
+            variables = parse_latex(text[start + 1:close]).free_symbols
+        except GradwiseError:
+            return text
+        if len(variables) != 1:
+            return text
+        (var,) = variables
+        text = rf"{text[:start]}{{\frac{{d}}{{d{latex(var)}}}{text[start:close + 1]}}}{text[close + 2:]}"
 
 
 def _bracket_end(text: str, start: int) -> int | None:

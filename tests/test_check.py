@@ -260,3 +260,20 @@ def test_more_notations_of_hand_derivations(text):
 def test_a_command_a_parser_does_not_know_is_not_taken_for_a_variable(text):
     v = check(text)
     assert v.exit_code == 2 and "cannot read \\" in v.steps[0].reason
+
+
+_ATOMS = st.sampled_from([x, y, sp.Integer(2), sp.Rational(1, 3), sp.sin(x), sp.exp(y), sp.log(x**2 + 1)])
+_EXPRS = st.recursive(_ATOMS, lambda inner: st.one_of(
+    st.builds(sp.Add, inner, inner), st.builds(sp.Mul, inner, inner),
+    st.builds(lambda e: e**2, inner), st.builds(sp.cos, inner)), max_leaves=5)
+
+
+@settings(max_examples=15, deadline=None)
+@given(_EXPRS, st.integers(1, 5))
+def test_printed_expressions_read_back_and_judge_right(e, k):
+    """Any expression the project prints as LaTeX is read back: expanding it is a valid step, adding a
+    constant is a wrong one whose difference is named."""
+    left = latex(e)
+    v = check(f"{left} = {latex(sp.expand(e))} = {latex(sp.expand(e))} + {k}")
+    assert [s.valid for s in v.steps] == [True, False], [(s.method, s.reason) for s in v.steps]
+    assert v.steps[1].counterexample is not None and v.steps[1].diagnosis.endswith(f"is {k}")

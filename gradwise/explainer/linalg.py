@@ -98,7 +98,7 @@ def factor_piece(c) -> tuple[str, str]:
     return unicode(c), latex(c)
 
 
-def signed_sum(terms) -> Label:
+def signed_sum(terms, var: sp.Symbol | None = None) -> Label:
     """c₁·X₁ + c₂·X₂ − ... in the given order; terms are (coefficient, SymPy object) pairs."""
     text, tex = [], []
     for k, (c, x) in enumerate(terms):
@@ -110,6 +110,9 @@ def signed_sum(terms) -> Label:
             xt, xl = factor_piece(x)
         else:
             xt, xl = unicode(x), latex(x)
+            if var is not None and x.has(var) and x.is_polynomial(var):
+                label = poly_label(x, var)
+                xt, xl = label.name, label._latex_form
             if isinstance(x, sp.Determinant):  # keep det[...] on one line when the text wraps
                 xt = xt.replace(" ", "\u00a0")
             if isinstance(x, sp.Add):
@@ -221,14 +224,14 @@ def matrix_json(m) -> list[list[str]]:
 def determinant_lines(step: LinStep, var: sp.Symbol | None = None) -> list[Math]:
     """The lines that show one determinant step: det[...] = expansion = value (a polynomial in `var`
     is written in descending powers)."""
-    lines = _determinant_lines(step)
+    lines = _determinant_lines(step, var)
     if var is not None and step.after.has(var):
         last = lines[-1]
         lines[-1] = Math(last.parts[:-1] + (poly_label(step.after, var),))
     return lines
 
 
-def _determinant_lines(step: LinStep) -> list[Math]:
+def _determinant_lines(step: LinStep, var: sp.Symbol | None = None) -> list[Math]:
     if step.rule == "det_2x2":
         a, b, c, d = step.before.arg
         literal = written(factor_piece(a), "·", factor_piece(d), " - ", factor_piece(b), "·", factor_piece(c))
@@ -237,7 +240,7 @@ def _determinant_lines(step: LinStep) -> list[Math]:
         info = step.info
         terms = info["terms"]
         with_minors = signed_sum([(t["sign"] * t["entry"], t["step"].before) for t in terms])
-        with_values = signed_sum([(t["sign"] * t["entry"], t["step"].after) for t in terms])
+        with_values = signed_sum([(t["sign"] * t["entry"], t["step"].after) for t in terms], var)
         return [Math.chain(step.before, with_minors, with_values, step.after)]
     if step.rule == "row_reduction_det":
         info = step.info
@@ -248,7 +251,8 @@ def _determinant_lines(step: LinStep) -> list[Math]:
     return [Math.chain(step.before, step.after)]
 
 
-def determinant_step(step: LinStep, number: str, detail: str, checks, top: bool = True) -> Step:
+def determinant_step(step: LinStep, number: str, detail: str, checks, top: bool = True,
+                     var: sp.Symbol | None = None) -> Step:
     """A determinant step with its minors (standard: the first level; full: every level and check)."""
     info = step.info
     explanation = None
@@ -261,9 +265,9 @@ def determinant_step(step: LinStep, number: str, detail: str, checks, top: bool 
         explanation = para(f"Expand along {where}{why}: each entry times its cofactor, the sign ",
                                    written(("(−1)^(i+j)", "(-1)^{i+j}")),
                                    " times the determinant of the minor left when its row and column are deleted.")
-        if detail == "full" or (detail == "standard" and top and step.before.arg.rows > 3):
+        if detail == "full" or (detail == "standard" and top):
             kids = [s for s in step.substeps if s.rule != "det_1x1"]
-            children = tuple(determinant_step(s, f"{number}.{k}", detail, checks, top=False)
+            children = tuple(determinant_step(s, f"{number}.{k}", detail, checks, top=False, var=var)
                              for k, s in enumerate(kids, start=1))
     elif step.rule == "row_reduction_det":
         explanation = Paragraph.of(
@@ -279,8 +283,14 @@ def determinant_step(step: LinStep, number: str, detail: str, checks, top: bool 
         explanation = para("For a 2x2 matrix, ", written(("det[a, b; c, d] = ad − bc", r"\det\begin{bmatrix}a&b\\c&d\end{bmatrix} = ad - bc")), ".") if top else None
     title = {"det_2x2": "2x2 determinant", "cofactor_expansion": "Cofactor expansion", "det_1x1": "1x1 determinant",
              "det_direct": "Determinant of a minor", "row_reduction_det": "Row reduction"}[step.rule]
+    lines = determinant_lines(step, var)
+    conclusion = None
+    if children and step.rule == "cofactor_expansion":
+        # the expansion first, then each minor, then the minors' values put back (as a textbook does)
+        parts = lines[0].parts
+        lines, conclusion = [Math(parts[:3])], Math((parts[0],) + parts[3:])
     return Step(number, title, step.rule, None, explanation=explanation if detail != "brief" else None,
-                lines=tuple(determinant_lines(step)), children=children,
+                lines=tuple(lines), children=children, conclusion=conclusion,
                 check=check_words(checks.get(step)) if detail == "full" else "", collapsed=not top)
 
 

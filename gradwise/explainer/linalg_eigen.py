@@ -54,18 +54,17 @@ def explain(e: Eigen, detail: str = "standard") -> Document:
     if detail == "brief":
         lines = (Math.chain(DET, poly_label(s.after, LAMBDA)),)
         children = ()
-        explanation = None
+        explanation = conclusion = None
     else:
-        lines = tuple(determinant_lines(det, LAMBDA))
-        children = determinant_step(det, "", detail, e.checks, top=True).children
-        children = tuple(_renumber(c, f"{number + 1}.{k}") for k, c in enumerate(children, start=1))
-        explanation = determinant_step(det, "", detail, e.checks, top=True).explanation
-        if n >= 3:
-            lines = lines[:-1] + (Math.chain(*lines[-1].parts[::2][:-1], relation="="),) if False else lines
+        shown_det = determinant_step(det, "", detail, e.checks, top=True, var=LAMBDA)
+        lines = shown_det.lines
+        children = tuple(_renumber(c, f"{number + 1}.{k}") for k, c in enumerate(shown_det.children, start=1))
+        explanation = shown_det.explanation
+        conclusion = shown_det.conclusion
     blocks.append(Step(nxt(), "Characteristic polynomial", s.rule,
                        Notation(r"p(\lambda) = \det(A - \lambda I)", "p(λ) = det(A − λI)"),
                        explanation=explanation, lines=lines, children=children,
-                       conclusion=Math.chain(Label("p(λ)", r"p(\lambda)"), poly_label(e.polynomial, LAMBDA)) if children else None,
+                       conclusion=conclusion if detail != "brief" else None,
                        check=_check(e, s, detail)))
     s = e.step("factor")
     if s.after != s.before and not (len(s.info["factors"]) == 1 and s.info["factors"][0][1] == 1):

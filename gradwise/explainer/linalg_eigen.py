@@ -117,13 +117,14 @@ def vector_name(e: Eigen, vec) -> Label:
     raise KeyError(vec)
 
 
-def _av_chain(name: Label, step: LinStep, value) -> tuple:
-    """A·v₁ = (3, 3)ᵀ = 3·(1, 1)ᵀ = λ·v₁."""
+def _av_chain(name: Label, step: LinStep, value, a) -> tuple:
+    """A·v₁ = [2, 1; 1, 2]·(1, 1)ᵀ = (3, 3)ᵀ = 3·(1, 1)ᵀ = λ·v₁."""
     vec = step.info["vector"]
     left = written("A·", name)
+    product = written(a, ("·", r" "), vec)
     scaled = written(factor_piece(value), ("·", r" \cdot "), vec)
     lam = written("λ·", name)
-    return (left, step.before, lam) if value == 1 else (left, step.before, scaled, lam)
+    return (left, product, step.before, lam) if value == 1 else (left, product, step.before, scaled, lam)
 
 
 def _check(e: Eigen, step: LinStep, detail: str) -> str:
@@ -245,7 +246,7 @@ def _vector_step(e: Eigen, v: EigenValue, number: str, detail: str) -> Step:
         if equations else Paragraph.of("A − λI is the zero matrix: every vector is an eigenvector.")
     names = [vector_name(e, vec) for vec in v.eigenvectors]
     vec_lines = tuple(Math.chain(name, x.info["vector"]) for name, x in zip(names, nulls))
-    check_lines = tuple(Math.chain(*_av_chain(name, x, value)) for name, x in zip(names, verifies))
+    check_lines = tuple(Math.chain(*_av_chain(name, x, value, e.matrix)) for name, x in zip(names, verifies))
     g, m = v.geometric_multiplicity, v.algebraic_multiplicity
     if g < m:
         mult = (f"λ = {unicode(value)} is a root of multiplicity {m} but has only {g} independent "

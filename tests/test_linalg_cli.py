@@ -99,3 +99,9 @@ def test_latex_compiles(capsys, tmp_path, argv):
     done = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "-no-shell-escape", tex.name],
                           cwd=tmp_path, capture_output=True, timeout=120)
     assert done.returncode == 0, done.stdout[-2000:]
+
+
+def test_markdown_keeps_matrix_columns(capsys):
+    """A one-line display with a matrix keeps the matrix's & (the renderer once stripped them)."""
+    out = run(capsys, "eig", "[[2,1],[1,2]]", "--format", "md")[1]
+    assert r"A - \lambda I = \left[\begin{matrix}2 - \lambda & 1\\1 & 2 - \lambda\end{matrix}\right]" in out

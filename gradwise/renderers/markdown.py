@@ -27,7 +27,7 @@ def display(m) -> str:
         return f"$$\n{m.latex}\n$$"
     rows = aligned(m)
     if len(rows) == 1:
-        return f"$$\n{rows[0].replace('&', '')}\n$$"
+        return f"$$\n{math(m)}\n$$"  # not rows[0] without '&': a matrix's own & separate its columns
     return "$$\n\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}\n$$"
 
 

@@ -96,7 +96,7 @@ def test_markdown(kind):
 
 
 #: known LaTeX bugs of other engines, reported in docs/notes/issue-3.md; they pass (XPASS) once fixed
-LATEX_KNOWN = {"matmul": "the matmul explainer writes (AB)_{1}_{1}, a double subscript pdflatex refuses"}
+LATEX_KNOWN: dict[str, str] = {}
 
 
 @pytest.mark.skipif(latex_command() is None, reason="pdflatex is not installed")

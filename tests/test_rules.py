@@ -50,6 +50,7 @@ def rules_in(tree):
     ("tanh(x)", "hyperbolic", "1 - tanh(x)**2"),
     ("abs(x)", "abs", "sign(x)"),
     ("relu(x)", "relu", "Heaviside(x, 0)"),
+    ("relu(x) + 0", "relu", "Heaviside(x, 0)"),
     ("sigmoid(x)", "sigmoid", "(1 - sigmoid(x))*sigmoid(x)"),
     ("softplus(x)", "softplus", "sigmoid(x)"),
     ("erf(x)", "erf", "2*exp(-x**2)/sqrt(pi)"),
@@ -88,6 +89,12 @@ def test_substitution_avoids_user_symbols():
 def test_product_of_three_factors_has_three_terms():
     tree = derivative_steps(parse("x e^x sin(x)"), x)
     assert len(tree.factors) == 3 and len(tree.steps) == 3
+
+
+def test_second_derivative_of_relu_is_a_step_rule():
+    d = differentiate("relu(x)", "x", order=2)
+    assert d.orders[1].tree.rule == "heaviside"
+    assert d.result == sp.DiracDelta(x)
 
 
 def test_gelu_uses_erf():

@@ -122,8 +122,7 @@ def test_corpus_covers_every_rule(corpus):
     seen = {s.rule for d in corpus for o in d.orders for s in o.tree.walk()}
     classes = {c.rule for c in _subclasses(Rule) if isinstance(getattr(c, "rule", None), str) and c.rule}
     elementary = {rid for rid, _ in _elementary_ids()}
-    # "heaviside": the engine answers d/dx H(x) with its "unknown" rule today (noted in docs/notes/issue-3.md)
-    missing = (classes | elementary) - seen - {"unknown", "heaviside"}
+    missing = (classes | elementary) - seen - {"unknown"}
     assert not missing, f"the corpus has no derivation that uses {sorted(missing)}"
 
 

@@ -55,13 +55,15 @@ def _steps(expr: sp.Expr, x: sp.Symbol, names: _Names) -> Rule:
         return _mul_steps(expr, x, names)
     if isinstance(expr, sp.Pow):
         return _pow_steps(expr, x, names)
+    if isinstance(expr, sp.Heaviside):  # H(u) or H(u, value at 0)
+        if expr.args[0] == x:
+            return ElementaryRule(expr, x, rule_id="heaviside")
+        return _chain(expr, expr.args[0], x, names, lambda u: expr.func(u, *expr.args[1:]))
     if type(expr) in DERIVATIVES and len(expr.args) == 1:
         arg = expr.args[0]
         if arg == x:
             return ElementaryRule(expr, x, rule_id=DERIVATIVES[type(expr)][0])
         return _chain(expr, arg, x, names, lambda u: expr.func(u))
-    if isinstance(expr, sp.Heaviside) and expr.args[0] != x:
-        return _chain(expr, expr.args[0], x, names, lambda u: expr.func(u, *expr.args[1:]))
     if isinstance(expr, _MULTI_ARGUMENT):
         return _multivariable(expr, x, names)
     return UnknownRule(expr, x)

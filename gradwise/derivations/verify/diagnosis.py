@@ -75,6 +75,8 @@ def diagnose_expression(before: sp.Expr, student: sp.Expr) -> Diagnosis:
 
 def _by_ratio(f: sp.Expr, student: sp.Expr, correct: sp.Expr) -> tuple[str | None, str]:
     """A sign or a constant factor explains the difference; else name the difference."""
+    if not (student.free_symbols or correct.free_symbols):  # numbers: the difference says it best
+        return None, _differs(student, correct)
     if _same(student, -correct):
         return "sign", "the sign is wrong"
     ratio = _constant_ratio(student, correct)

@@ -41,7 +41,7 @@ def correct_derivative(expr: sp.Expr, var: sp.Symbol, order: int) -> tuple[sp.Ex
         if expr.atoms(AppliedUndef) or isinstance(expr, sp.MatrixBase):
             raise GradwiseError("abstract function")
         d = differentiate(expr, var, order=order)
-        return d.result, d.orders[0].tree.rule
+        return d.result, d.orders[0].tree.rule if order == 1 else None
     except (GradwiseError, ValueError, TypeError, NotImplementedError):
         return sp.diff(expr, (var, order)), None
 
@@ -58,6 +58,11 @@ def diagnose_derivative(derivative: sp.Derivative, student: sp.Expr) -> Diagnosi
         for mistake, words, candidate in mistaken_derivatives(f, var):
             if _same(student, candidate) and not _same(candidate, correct):
                 return Diagnosis(mistake, words, correct, rule)
+    if int(order) > 1 and not isinstance(student, sp.MatrixBase):
+        for k in range(int(order)):
+            if _same(student, sp.diff(f, (var, k))):
+                return Diagnosis("derivative_order", f"this is the derivative of order {k}, not {int(order)}",
+                                 correct, rule)
     return Diagnosis(*_by_ratio(f, student, correct), correct, rule)
 
 

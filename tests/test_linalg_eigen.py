@@ -196,3 +196,13 @@ def test_generated_symbolic_matrices_match_sympy(entries, upper):
     for v in e.eigenvalues:
         for vec in v.eigenvectors:
             assert sp.simplify(m * vec - v.value * vec) == sp.zeros(m.rows, 1)
+
+
+@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(4, 6).flatmap(lambda n: st.lists(st.lists(st.integers(-3, 3), min_size=n, max_size=n),
+                                                    min_size=n, max_size=n)))
+def test_generated_4x4_to_6x6_match_numpy(rows):
+    a = sp.ImmutableMatrix(rows)
+    e = eigen(a)
+    assert_all_checked(e)
+    assert_matches_numpy(e, a)

@@ -175,6 +175,15 @@ def op_label(op: RowOp) -> Label:
                  rf"R_{{{i}}} \to R_{{{i}}} {'-' if negative else '+'} {cl}R_{{{op.j + 1}}}")
 
 
+def chain(*items, relation: str = "=") -> Math:
+    """Math.chain without repeats: a = b = b reads a = b."""
+    kept: list = []
+    for x in items:
+        if not kept or unicode(x) != unicode(kept[-1]):
+            kept.append(x)
+    return Math.chain(*kept, relation=relation)
+
+
 def para(*parts) -> Paragraph:
     """A paragraph whose SymPy pieces (labels, expressions) become inline math."""
     return Paragraph.of(*[Math.chain(p) if isinstance(p, sp.Basic) else p for p in parts])
@@ -325,7 +334,7 @@ def explain_dot(d, detail: str) -> Document:
     chk = (lambda s: check_words(d.check_of(s)) if detail == "full" else "")
     s = d.step("dot_product")
     blocks.append(Step("1", "Dot product", s.rule, None,
-                       lines=(Math.chain(written("u·v"), products_label(s.info["pairs"]), s.after),), check=chk(s)))
+                       lines=(chain(written("u·v"), products_label(s.info["pairs"]), s.after),), check=chk(s)))
     number = 1
     if detail != "brief":
         for s in [x for x in d.steps if x.rule == "norm"]:
@@ -337,7 +346,7 @@ def explain_dot(d, detail: str) -> Document:
             blocks.append(Step(str(number), f"Length of {name}", s.rule,
                                Notation(rf"\|\mathbf{{{name}}}\| = \sqrt{{\mathbf{{{name}}} \cdot \mathbf{{{name}}}}}",
                                         f"‖{name}‖ = √({name}·{name})"),
-                               lines=(Math.chain(written(f"‖{name}‖"), squares, s.after),), check=chk(s)))
+                               lines=(chain(written(f"‖{name}‖"), squares, s.after),), check=chk(s)))
     cos, angle = d.step("cosine_similarity"), d.step("angle")
     if cos is not None:
         number += 1
@@ -351,8 +360,7 @@ def explain_dot(d, detail: str) -> Document:
                                             "direction, 0 for perpendicular, −1 for opposite. This is why embeddings "
                                             "are compared by cosine similarity: it ignores how long the vectors are.")
                            if detail != "brief" else None,
-                           lines=(Math.chain(written("cos θ"), ratio, cos.after) if not cos.after.is_Rational or True else
-                                  Math.chain(written("cos θ"), cos.after),)
+                           lines=(chain(written("cos θ"), ratio, cos.after),)
                            + ((Math.chain(cos.after, sp.Float(float(cos.after), 6), relation="≈"),)
                               if not cos.after.free_symbols and not cos.after.is_Rational else ()),
                            check=chk(cos)))

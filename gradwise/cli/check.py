@@ -25,7 +25,7 @@ Each step is judged against the line before it. Exit codes: 0 every step valid, 
 
 def register(subparsers) -> None:
     p = subparsers.add_parser("check", help="check a hand derivation line by line",
-                              description="Check a hand derivation (LaTeX) step by step: each step is proved "
+                              description="Check a hand derivation (LaTeX) step by step: each step is proved\n"
                                           "or refuted with a counterexample, and the likely mistake is named.",
                               epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("source", help="a .tex file, - for standard input, a folder of .tex files or a .jsonl file")

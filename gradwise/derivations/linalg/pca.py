@@ -67,7 +67,8 @@ def read_csv(path_or_text: str, *, is_text: bool = False) -> tuple[np.ndarray, l
         name = "the data"
     else:
         if not os.path.isfile(path_or_text):
-            raise GradwiseError(f"cannot read {path_or_text}: no such file")
+            what = "it is a folder, not a CSV file" if os.path.isdir(path_or_text) else "no such file"
+            raise GradwiseError(f"cannot read {path_or_text}: {what}")
         if os.path.getsize(path_or_text) > MAX_CSV_BYTES:
             raise GradwiseError(f"{path_or_text} is larger than {MAX_CSV_BYTES // 1_000_000} MB")
         with open(path_or_text, encoding="utf-8", errors="replace", newline="") as f:

@@ -122,6 +122,7 @@ def signed_sum(terms, var: sp.Symbol | None = None) -> Label:
             tex.append(sign_l + xl)
         else:
             ct, cl = factor_piece(c)
+            ct = ct.replace(" ", "\u00a0") if len(ct) < 20 else ct  # (1 - λ) stays on one line
             text.append(f"{sign_t}{ct}·{xt}")
             tex.append(rf"{sign_l}{cl} \cdot {xl}")
     if not terms:
@@ -173,6 +174,11 @@ def op_label(op: RowOp) -> Label:
     s = "-" if negative else "+"
     return Label(f"R{sub(i)} → R{sub(i)} {s} {ct}R{sub(op.j + 1)}",
                  rf"R_{{{i}}} \to R_{{{i}}} {'-' if negative else '+'} {cl}R_{{{op.j + 1}}}")
+
+
+def short_title(full: str, short: str) -> str:
+    """The full title when it fits on a terminal line, else the short one (the body names the operands)."""
+    return full if len(full) <= 80 else short
 
 
 def chain(*items, relation: str = "=") -> Math:
@@ -272,8 +278,9 @@ def determinant_step(step: LinStep, number: str, detail: str, checks, top: bool 
         why = (f" (it has {zeros} zero{'s' if zeros != 1 else ''}, so {zeros} term{'s drop' if zeros != 1 else ' drops'} "
                "out)") if zeros else " (no row or column has a zero, so any will do)"
         explanation = para(f"Expand along {where}{why}: each entry times its cofactor, the sign ",
-                                   written(("(−1)^(i+j)", "(-1)^{i+j}")),
-                                   " times the determinant of the minor left when its row and column are deleted.")
+                           written(("(−1)^(i+j)", "(-1)^{i+j}")),
+                           " times the determinant of the minor left when its row and column are deleted.") \
+            if top else para(f"Expand along {where}{why}.")
         if detail == "full" or (detail == "standard" and top):
             kids = [s for s in step.substeps if s.rule != "det_1x1"]
             children = tuple(determinant_step(s, f"{number}.{k}", detail, checks, top=False, var=var)
@@ -304,7 +311,7 @@ def determinant_step(step: LinStep, number: str, detail: str, checks, top: bool 
 
 
 def explain_determinant(d, detail: str) -> Document:
-    title = "Determinant of A = " + unicode(d.matrix)
+    title = short_title("Determinant of A = " + unicode(d.matrix), "Determinant of A")
     blocks = [Paragraph.of("Find the determinant of ", Math.chain(Label("A", "A"), d.matrix), ".")]
     blocks.append(determinant_step(d.tree, "1", detail, d.checks))
     answer = Math.chain(Label("det A", r"\det A"), d.value)
@@ -328,8 +335,9 @@ def products_label(pairs) -> Label:
 
 def explain_dot(d, detail: str) -> Document:
     u, v = Label("u", r"\mathbf{u}"), Label("v", r"\mathbf{v}")
-    title = f"Dot product of u = {unicode(d.u)} and v = {unicode(d.v)}"
-    blocks: list = [para("Multiply the vectors entry by entry and add the products: ",
+    title = short_title(f"Dot product of u = {unicode(d.u)} and v = {unicode(d.v)}", "Dot product of u and v")
+    blocks: list = [] if title.endswith("ᵀ") else [para(Math.chain(u, d.u), ", ", Math.chain(v, d.v), ".")]
+    blocks += [para("Multiply the vectors entry by entry and add the products: ",
                          Notation(r"\mathbf{u} \cdot \mathbf{v} = \sum_i u_i v_i", "u·v = Σ uᵢvᵢ"), ".")]
     chk = (lambda s: check_words(d.check_of(s)) if detail == "full" else "")
     s = d.step("dot_product")
@@ -403,10 +411,12 @@ def explain_dot(d, detail: str) -> Document:
 
 def explain_matmul(m, detail: str) -> Document:
     a, b = m.a, m.b
-    title = f"Matrix product {unicode(a)}·{unicode(b)}"
+    title = short_title(f"Matrix product {unicode(a)}·{unicode(b)}", "Matrix product A·B")
     chk = (lambda s: check_words(m.check_of(s)) if detail == "full" else "")
     shp = m.step("shape_check").info
-    blocks: list = [para(f"A is {a.rows}×{a.cols} and B is {b.rows}×{b.cols}: the columns of A ({a.cols}) match the "
+    blocks: list = [] if title != "Matrix product A·B" else [para(Math.chain(Label("A", "A"), a), ", ",
+                                                                   Math.chain(Label("B", "B"), b), ".")]
+    blocks += [para(f"A is {a.rows}×{a.cols} and B is {b.rows}×{b.cols}: the columns of A ({a.cols}) match the "
                          f"rows of B ({b.rows}), so A·B exists and is {shp['result'][0]}×{shp['result'][1]}. "
                          "Entry (i, j) of A·B is the dot product of row i of A with column j of B.")]
     prod = m.step("matrix_product")

@@ -10,7 +10,7 @@ import sympy as sp
 
 from gradwise.derivations.linalg.eigen import LAMBDA, Eigen, EigenValue
 from gradwise.derivations.linalg.steps import Label, LinStep
-from gradwise.explainer.linalg import (check_words, poly_label, determinant_lines, determinant_step, factor_piece,
+from gradwise.explainer.linalg import (check_words, poly_label, short_title, determinant_lines, determinant_step, factor_piece,
                                        matrix_json, op_label, step_json, sub, written)
 from gradwise.printing import latex, unicode
 from gradwise.renderers.document import Document, Math, Notation, Paragraph, Step, Table
@@ -30,8 +30,9 @@ def shown(e):
 
 def explain(e: Eigen, detail: str = "standard") -> Document:
     """The document for an eigen-derivation."""
-    title = "Eigenvalues and eigenvectors of A = " + unicode(e.matrix)
-    blocks: list = [Paragraph.of(
+    title = short_title("Eigenvalues and eigenvectors of A = " + unicode(e.matrix), "Eigenvalues and eigenvectors of A")
+    blocks: list = [] if title.endswith("]") else [Paragraph.of(Math.chain(A, e.matrix), ".")]
+    blocks += [Paragraph.of(
         "Find every number λ and non-zero vector v with ", Notation(r"A v = \lambda v", "A·v = λ·v"),
         ": the directions that A only stretches, and by how much. ",
         "Since A·v = λ·v means (A − λI)·v = 0 with v ≠ 0, the matrix A − λI must be singular, so "

@@ -19,6 +19,7 @@ from gradwise.derivations.parsing import parse
 from gradwise.errors import EngineError, GradwiseError
 
 MAX_SIZE = 12          # rows or columns of a matrix read from text
+MAX_VECTOR = 1000     # entries of a vector (a dot product of embeddings)
 MAX_EIGEN_SIZE = 6     # the exact eigen-derivation; larger goes numeric elsewhere (PCA)
 
 
@@ -175,7 +176,7 @@ def _evaluate(e):
 # ----------------------------------------------------------------------------------------------------
 # Input
 
-def read_matrix(value, name: str = "the matrix") -> sp.ImmutableMatrix:
+def read_matrix(value, name: str = "the matrix", limit: int = MAX_SIZE) -> sp.ImmutableMatrix:
     """A matrix from text (`[[2,1],[1,2]]`, through the safe parser), a SymPy matrix or nested lists."""
     if isinstance(value, str):
         value = parse(value)
@@ -198,8 +199,9 @@ def read_matrix(value, name: str = "the matrix") -> sp.ImmutableMatrix:
             raise GradwiseError(f"{name} must be a matrix like [[1,2],[3,4]], not {str(value)[:40]!r}")
     if m.rows == 0 or m.cols == 0:
         raise GradwiseError(f"{name} is empty")
-    if m.rows > MAX_SIZE or m.cols > MAX_SIZE:
-        raise GradwiseError(f"{name} is {m.rows}x{m.cols}; worked solutions go up to {MAX_SIZE}x{MAX_SIZE}")
+    if m.rows > limit or m.cols > limit or m.rows * m.cols > max(limit, MAX_SIZE ** 2):
+        raise GradwiseError(f"{name} is {m.rows}x{m.cols}; worked solutions go up to "
+                            + (f"{limit} entries" if limit > MAX_SIZE else f"{MAX_SIZE}x{MAX_SIZE}"))
     for e in m:
         if not isinstance(e, sp.Expr) or e.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
             raise GradwiseError(f"{name} has an entry that is not a number or an expression: {e}")
@@ -208,7 +210,7 @@ def read_matrix(value, name: str = "the matrix") -> sp.ImmutableMatrix:
 
 def read_vector(value, name: str = "the vector") -> sp.ImmutableMatrix:
     """A column vector from `[1,2,3]`, a row `[[1,2,3]]`, a column, or a list."""
-    m = read_matrix(value, name)
+    m = read_matrix(value, name, limit=MAX_VECTOR)
     if m.cols == 1:
         return m
     if m.rows == 1:

@@ -99,3 +99,19 @@ def test_matmul_matches_numpy(n, k, m, data):
 def test_matmul_shape_error_names_both_shapes():
     with pytest.raises(GradwiseError, match=r"2×3 matrix by a 2×2 matrix"):
         matmul("[[1,2,3],[4,5,6]]", "[[1,2],[3,4]]")
+
+
+def test_long_vectors_like_embeddings():
+    rng = np.random.default_rng(3)
+    u, v = rng.integers(-5, 6, 300).tolist(), rng.integers(-5, 6, 300).tolist()
+    d = dot(u, v)
+    assert d.value == int(np.dot(u, v))
+    assert float(d.cosine) == pytest.approx(np.dot(u, v) / (np.linalg.norm(u) * np.linalg.norm(v)))
+
+
+def test_results_show_themselves():
+    import gradwise
+    e = gradwise.eigen("[[2,1],[1,2]]")
+    assert "λ² - 4λ + 3" in str(e)
+    assert e._repr_latex_().startswith("$$") and "= 1, 3" in e._repr_latex_()  # the answer
+    assert "$$" in gradwise.determinant("[[1,2],[3,4]]")._repr_markdown_()

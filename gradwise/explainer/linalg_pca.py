@@ -127,7 +127,8 @@ def explain(p: PCA, detail: str = "standard") -> Document:
         from gradwise.explainer.linalg_eigen import contract
         data["steps"].insert(3, {"rule": "exact_eigen", "note": "the exact eigen-derivation of C",
                                  "substeps": contract(p.eigen)["steps"]})
-    answer = Math((written(f"{p.k} component{'s' if p.k > 1 else ''} keep {cum[p.k - 1]:.1%} of the variance"),))
+    said = f"{p.k} component{'s' if p.k > 1 else ''} keep {cum[p.k - 1]:.1%} of the variance"
+    answer = Math((written((said, r"\text{" + said.replace("%", r"\%") + "}")),))
     return Document(f"PCA of {p.source} ({n}×{d}), {p.k} component{'s' if p.k > 1 else ''}", tuple(blocks),
                     data=data, answer=answer)
 

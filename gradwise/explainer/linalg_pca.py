@@ -94,8 +94,9 @@ def explain(p: PCA, detail: str = "standard") -> Document:
                      + (f"; first {fit} of {d} features" if d > fit else ""))
     blocks.append(Step("5", "Explained variance ratio", "explained_variance", None,
                        explanation=Paragraph.of("Each eigenvalue divided by their sum (the total variance): the "
-                                                f"share of the variance each component carries. The first {p.k} "
-                                                f"keep {cum[p.k - 1]:.1%} of it.") if detail != "brief" else None,
+                                                f"share of the variance each component carries. "
+                                                + (f"The first {p.k} keep" if p.k > 1 else "The first keeps")
+                                                + f" {cum[p.k - 1]:.1%} of it.") if detail != "brief" else None,
                        check=chk(ratio_step)))
     blocks += [variance, loadings]
     if detail != "brief":
@@ -127,7 +128,7 @@ def explain(p: PCA, detail: str = "standard") -> Document:
         from gradwise.explainer.linalg_eigen import contract
         data["steps"].insert(3, {"rule": "exact_eigen", "note": "the exact eigen-derivation of C",
                                  "substeps": contract(p.eigen)["steps"]})
-    said = f"{p.k} component{'s' if p.k > 1 else ''} keep {cum[p.k - 1]:.1%} of the variance"
+    said = f"{p.k} component{'s keep' if p.k > 1 else ' keeps'} {cum[p.k - 1]:.1%} of the variance"
     answer = Math((written((said, r"\text{" + said.replace("%", r"\%") + "}")),))
     return Document(f"PCA of {p.source} ({n}×{d}), {p.k} component{'s' if p.k > 1 else ''}", tuple(blocks),
                     data=data, answer=answer)

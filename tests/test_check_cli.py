@@ -110,7 +110,7 @@ def test_jsonl_batch_keeps_going_after_broken_lines(capsys, tmp_path):
     assert out.splitlines()[0] == "ann: valid"
     assert out.splitlines()[1].startswith("line 2: unreadable")
     assert out.splitlines()[2].startswith("line 3: unreadable")
-    assert out.splitlines()[3] == "cy: invalid, first error at step 1"
+    assert out.splitlines()[3] == "cy: invalid, first error at step 1 (line 1): the constant factor 2 was dropped"
     assert "4 submissions: 1 valid, 1 with a wrong step, 2 unreadable, 0 failed" in out
 
 

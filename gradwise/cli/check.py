@@ -72,6 +72,18 @@ def _read_source(source: str, max_size: int) -> str:
     return data.decode("utf-8", errors="replace")
 
 
+def _batch_line(v: dict, kind: str) -> str:
+    """One submission in a sentence: its category, and where and why it first goes wrong."""
+    line = f"{v['name']}: {kind}"
+    first = next((s for s in v.get("steps", []) if s["index"] == v.get("first_error")), None)
+    if first is not None:
+        why = first.get("domain") or first.get("diagnosis") or first.get("reason") or ""
+        line += f", first error at step {first['index']} (line {first['line']})" + (f": {why}" if why else "")
+    if v.get("error"):
+        line += f" ({v['error']})"
+    return line
+
+
 def run_batch(args: argparse.Namespace) -> int:
     """One verdict a line (JSON with --format json, else one sentence), then the summary."""
     if not os.path.exists(args.source):
@@ -90,8 +102,7 @@ def run_batch(args: argparse.Namespace) -> int:
             if args.format == "json":
                 line = json.dumps(v, ensure_ascii=False)
             else:
-                where = f", first error at step {v['first_error']}" if v.get("first_error") else ""
-                line = f"{v['name']}: {category(v)}{where}" + (f" ({v['error']})" if v.get("error") else "")
+                line = _batch_line(v, category(v))
             out.write(line + "\n")
             out.flush()
         total = summarise(verdicts)

@@ -229,6 +229,10 @@ def _vector_step(e: Eigen, v: EigenValue, number: str, detail: str) -> Step:
                               " assumes ", "it is" if len(assumptions) == 1 else "they are", " not zero.") if assumptions else None
         children.append(Step(f"{number}.1", "Row reduce A − λI", reduce.rule, None,
                              explanation=assume, lines=op_lines, check=_check(e, reduce, detail)))
+    elif detail != "brief" and any(x != 0 for x in reduce.after):
+        children.append(Step(f"{number}.1", "Row reduce A − λI", reduce.rule, None,
+                             explanation=Paragraph.of("It is already in reduced row echelon form: no row operation "
+                                                      "is needed."), check=_check(e, reduce, detail)))
     n = e.matrix.rows
     xs = [Label(f"x{sub(k)}", f"x_{{{k}}}") for k in range(1, n + 1)]
     rref = reduce.after

@@ -174,9 +174,3 @@ def _json_number(value):
         return None
     c = complex(value)
     return c.real if abs(c.imag) < 1e-12 else str(sp.Float(c.real, 8) + sp.I * sp.Float(c.imag, 8))
-
-
-def text_line(v: Verdict) -> str:
-    """The verdict in one line (for a batch summary on the terminal)."""
-    return f"{v.name or '-'}: {summary(v)}"
-

@@ -179,3 +179,10 @@ def test_pdf_output(capsys, tmp_path):
     target = tmp_path / "check.pdf"
     code, _, _ = run(capsys, os.path.join(CORPUS, "unreadable_middle_line.tex"), "--format", "pdf", "-o", str(target))
     assert code == 2 and target.read_bytes().startswith(b"%PDF")
+
+
+def test_full_detail_says_how_many_points_agreed(capsys):
+    code, out, _ = run(capsys, os.path.join(CORPUS, "right_quotient.tex"), "--detail", "full")
+    assert code == 0 and "Both sides agree at 4 random points" in out
+    code, out, _ = run(capsys, os.path.join(CORPUS, "right_quotient.tex"), "--format", "json")
+    assert json.loads(out)["steps"][0]["points"] == 4

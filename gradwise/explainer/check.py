@@ -120,6 +120,9 @@ def _step(s: StepVerdict, detail: str) -> Step:
             parts += [f"The correct line{rule}: ", Math.chain(AsWritten(s.lhs), s.correct), "."]
     elif detail == "full" and s.method == "definition":
         parts.append("From here on the name stands for this expression.")
+    elif detail == "full" and s.points:
+        parts.append(f"Both sides agree at {s.points} random point{'s' if s.points != 1 else ''}"
+                     f"{' as well' if s.method == 'symbolic' else ''}.")
     return Step(str(s.index), title, "check_step", statement,
                 explanation=Paragraph.of(*parts) if parts else None)
 
@@ -165,7 +168,7 @@ def step_contract(s: StepVerdict) -> dict:
         "diagnosis": s.diagnosis, "mistake": s.mistake, "domain": s.domain or None,
         "correct": str(s.correct) if s.correct is not None else None,
         "correct_latex": latex(s.correct) if s.correct is not None else None,
-        "correct_rule": s.correct_rule, "reason": s.reason or None,
+        "correct_rule": s.correct_rule, "reason": s.reason or None, "points": s.points,
     }
 
 

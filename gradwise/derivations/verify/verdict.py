@@ -35,6 +35,7 @@ class StepVerdict:
     domain: str = ""                        # "false for x < 0" for an identity true for positive values
     reason: str = ""
     chain: int = 1                          # which chain A = B = C of the derivation (from 1)
+    points: int = 0                         # random points where both sides agreed
 
     @property
     def readable(self) -> bool:

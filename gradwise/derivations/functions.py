@@ -36,7 +36,7 @@ class sigmoid(_NamedFunction):
     nargs = 1
 
     @classmethod
-    def eval(cls, x):
+    def eval(cls, x):  # safe: SymPy's automatic-evaluation hook, not Python's eval
         if x.is_zero:
             return sp.S.Half
 
@@ -64,7 +64,7 @@ class relu(_NamedFunction):
     nargs = 1
 
     @classmethod
-    def eval(cls, x):
+    def eval(cls, x):  # safe: SymPy's automatic-evaluation hook, not Python's eval
         if x.is_number and x.is_real:
             return sp.Max(0, x)
         if x.is_nonnegative:
@@ -92,7 +92,7 @@ class softplus(_NamedFunction):
     nargs = 1
 
     @classmethod
-    def eval(cls, x):
+    def eval(cls, x):  # safe: SymPy's automatic-evaluation hook, not Python's eval
         if x.is_zero:
             return log(2)
 
@@ -134,7 +134,7 @@ class softmax(_NamedFunction):
     latex_name = r"\operatorname{softmax}"
 
     @classmethod
-    def eval(cls, k, *args):
+    def eval(cls, k, *args):  # safe: SymPy's automatic-evaluation hook
         if not (k.is_Integer and 1 <= int(k) <= len(args)):
             raise ValueError("softmax component must be an integer between 1 and the number of inputs")
 

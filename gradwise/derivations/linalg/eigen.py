@@ -211,7 +211,7 @@ def _roots_of(poly: sp.Poly):
     found = [sp.Float(r, NUMERIC_DIGITS) if r.is_real else
              sp.Float(sp.re(r), NUMERIC_DIGITS) + sp.I * sp.Float(sp.im(r), NUMERIC_DIGITS)
              for r in poly.nroots(n=NUMERIC_DIGITS + 15, maxsteps=200)]
-    residual = max(abs(complex(poly.eval(r))) for r in found)
+    residual = max(abs(complex(poly.eval(r))) for r in found)  # safe: Poly.eval evaluates a polynomial
     return found, "numeric_roots", {"degree": d, "digits": NUMERIC_DIGITS, "residual": residual}
 
 

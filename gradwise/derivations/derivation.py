@@ -16,7 +16,8 @@ from gradwise.derivations.display import Displayable
 from gradwise.derivations.equivalence import Judgement, equivalent
 from gradwise.derivations.limits import time_limit
 from gradwise.derivations.parsing import parse, parse_variables, symbol
-from gradwise.derivations.rules import Rule, SimplificationStep, UnknownRule
+from gradwise.derivations.rules import Rule, UnknownRule
+from gradwise.derivations.steps import EqualityStep
 from gradwise.derivations.simplification import simplification_steps
 
 MAX_ORDER = 10
@@ -30,7 +31,7 @@ class OrderDerivation:
     expr: sp.Expr
     var: sp.Symbol
     tree: Rule
-    simplifications: tuple[SimplificationStep, ...]
+    simplifications: tuple[EqualityStep, ...]
 
     @property
     def result(self) -> sp.Expr:

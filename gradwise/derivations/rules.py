@@ -9,7 +9,7 @@ Rule ids (`rule`) are stable: the explainer, the JSON output and the tests use t
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Callable, ClassVar
 
@@ -305,19 +305,6 @@ class UnknownRule(Rule):
 
     def evaluate(self):
         return sp.Derivative(self.expr, self.var)
-
-
-@dataclass(frozen=True)
-class SimplificationStep:
-    """One rewriting of the result: `before = after` by expanding, factoring, collecting, ..."""
-
-    rule: str
-    before: sp.Expr
-    after: sp.Expr
-    substeps: tuple = field(default=())
-
-    def walk(self):
-        yield self
 
 
 # ----------------------------------------------------------------------------------------------------

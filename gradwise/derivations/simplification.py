@@ -11,7 +11,7 @@ from typing import Callable
 import sympy as sp
 
 from gradwise.derivations import functions as fn
-from gradwise.derivations.rules import SimplificationStep
+from gradwise.derivations.steps import EqualityStep
 
 MAX_OPS = 150           # skip rewriting larger results: they take long and rarely read better
 MAX_EXPAND_POWER = 12   # never expand (a + b)^n beyond this n
@@ -24,9 +24,9 @@ def complexity(expr: sp.Expr) -> float:
 
 
 def simplification_steps(expr: sp.Expr, var: sp.Symbol, original: sp.Expr | None = None
-                         ) -> list[SimplificationStep]:
+                         ) -> list[EqualityStep]:
     """Steps that rewrite expr into a simpler equal form; empty when it is already simplest."""
-    steps: list[SimplificationStep] = []
+    steps: list[EqualityStep] = []
     if sp.count_ops(expr) > MAX_OPS or expr.has(sp.Derivative):
         return steps
     transforms = _transforms(var, original)
@@ -44,7 +44,7 @@ def simplification_steps(expr: sp.Expr, var: sp.Symbol, original: sp.Expr | None
                 break  # writing σ back is what a person wants first
         if best is None:
             break
-        steps.append(SimplificationStep(best[0], current, best[1]))
+        steps.append(EqualityStep(best[0], current, best[1]))
         current = best[1]
     return steps
 

@@ -10,7 +10,8 @@ import sympy as sp
 
 from gradwise.derivations.derivation import Derivation, OrderDerivation
 from gradwise.derivations.equivalence import Judgement
-from gradwise.derivations.rules import ConstantRule, Rule, SimplificationStep, VariableRule
+from gradwise.derivations.rules import ConstantRule, Rule, VariableRule
+from gradwise.derivations.steps import EqualityStep
 from gradwise.explainer.json_steps import step_json
 from gradwise.explainer.wording import SIMPLIFICATIONS, describe
 from gradwise.printing import latex, unicode
@@ -87,7 +88,7 @@ def _rule_step(d: Derivation, step: Rule, number: str, detail: str, top: bool = 
                 collapsed=not top)
 
 
-def _simplification_step(d: Derivation, s: SimplificationStep, number: str, detail: str) -> Step:
+def _simplification_step(d: Derivation, s: EqualityStep, number: str, detail: str) -> Step:
     title, why = SIMPLIFICATIONS.get(s.rule, (s.rule.capitalize(), ""))
     return Step(number, title, s.rule, None, explanation=Paragraph.of(why) if why else None,
                 lines=(Math.chain(s.before, s.after),),
@@ -130,7 +131,7 @@ def contract(d: Derivation, detail: str = "standard") -> dict:
 
 
 def _note(step) -> str:
-    if isinstance(step, SimplificationStep):
+    if isinstance(step, EqualityStep):
         return SIMPLIFICATIONS.get(step.rule, (step.rule, ""))[1]
     desc = describe(step)
     if desc.explanation is None:

@@ -10,7 +10,8 @@ import sympy as sp
 
 from gradwise.derivations.equivalence import Judgement
 from gradwise.derivations.linalg.rowreduce import RowOp
-from gradwise.derivations.linalg.steps import Label, LinStep, matrix_str
+from gradwise.derivations.linalg.steps import Label, matrix_str
+from gradwise.derivations.steps import EqualityStep
 from gradwise.printing import latex, unicode
 from gradwise.renderers.document import Document, Math, Notation, Paragraph, Step
 
@@ -210,7 +211,7 @@ def check_words(j: Judgement | None) -> str:
     return f"checked {how}{points}"
 
 
-def step_json(step: LinStep, checks) -> dict:
+def step_json(step: EqualityStep, checks) -> dict:
     """A step of any linear-algebra result as JSON (rule, before, after, latex, note, check, substeps)."""
     out = {"rule": step.rule, "before": matrix_str(step.before), "after": matrix_str(step.after),
            "latex": f"{latex(step.before)} = {latex(step.after)}", "note": NOTES.get(step.rule, step.rule)}
@@ -236,7 +237,7 @@ def matrix_json(m) -> list[list[str]]:
 # ----------------------------------------------------------------------------------------------------
 # Determinant
 
-def determinant_lines(step: LinStep, var: sp.Symbol | None = None) -> list[Math]:
+def determinant_lines(step: EqualityStep, var: sp.Symbol | None = None) -> list[Math]:
     """The lines that show one determinant step: det[...] = expansion = value (a polynomial in `var`
     is written in descending powers)."""
     lines = _determinant_lines(step, var)
@@ -246,7 +247,7 @@ def determinant_lines(step: LinStep, var: sp.Symbol | None = None) -> list[Math]
     return lines
 
 
-def _determinant_lines(step: LinStep, var: sp.Symbol | None = None) -> list[Math]:
+def _determinant_lines(step: EqualityStep, var: sp.Symbol | None = None) -> list[Math]:
     if step.rule == "det_2x2":
         a, b, c, d = step.before.arg
         literal = written(factor_piece(a), "·", factor_piece(d), " - ", factor_piece(b), "·", factor_piece(c))
@@ -266,7 +267,7 @@ def _determinant_lines(step: LinStep, var: sp.Symbol | None = None) -> list[Math
     return [Math.chain(step.before, step.after)]
 
 
-def determinant_step(step: LinStep, number: str, detail: str, checks, top: bool = True,
+def determinant_step(step: EqualityStep, number: str, detail: str, checks, top: bool = True,
                      var: sp.Symbol | None = None) -> Step:
     """A determinant step with its minors (standard: the first level; full: every level and check)."""
     info = step.info

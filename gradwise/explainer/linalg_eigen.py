@@ -9,7 +9,8 @@ from __future__ import annotations
 import sympy as sp
 
 from gradwise.derivations.linalg.eigen import LAMBDA, Eigen, EigenValue
-from gradwise.derivations.linalg.steps import Label, LinStep
+from gradwise.derivations.linalg.steps import Label
+from gradwise.derivations.steps import EqualityStep
 from gradwise.explainer.linalg import (check_words, poly_label, short_title, determinant_lines, determinant_step, factor_piece,
                                        matrix_json, op_label, step_json, sub, written)
 from gradwise.printing import latex, unicode
@@ -118,7 +119,7 @@ def vector_name(e: Eigen, vec) -> Label:
     raise KeyError(vec)
 
 
-def _av_chain(name: Label, step: LinStep, value, a) -> tuple:
+def _av_chain(name: Label, step: EqualityStep, value, a) -> tuple:
     """A·v₁ = [2, 1; 1, 2]·(1, 1)ᵀ = (3, 3)ᵀ = 3·(1, 1)ᵀ = λ·v₁."""
     vec = step.info["vector"]
     left = written("A·", name)
@@ -128,7 +129,7 @@ def _av_chain(name: Label, step: LinStep, value, a) -> tuple:
     return (left, product, step.before, lam) if value == 1 else (left, product, step.before, scaled, lam)
 
 
-def _check(e: Eigen, step: LinStep, detail: str) -> str:
+def _check(e: Eigen, step: EqualityStep, detail: str) -> str:
     return check_words(e.check_of(step)) if detail == "full" else ""
 
 
@@ -294,7 +295,7 @@ def _checks_step(e: Eigen, number: str, detail: str) -> Step:
                 lines=lines, check=_check(e, tr, detail))
 
 
-def _orthogonal_step(e: Eigen, s: LinStep, number: str, detail: str) -> Step:
+def _orthogonal_step(e: Eigen, s: EqualityStep, number: str, detail: str) -> Step:
     pairs = s.info["pairs"]
     lines = tuple(Math.chain(written(vector_name(e, u), "·", vector_name(e, w)), written(*[x for k in range(u.rows) for x in (
         (" + ", " + ") if k else "", factor_piece(u[k]), ("·", r" \cdot "), factor_piece(w[k]))]), value)
@@ -306,7 +307,7 @@ def _orthogonal_step(e: Eigen, s: LinStep, number: str, detail: str) -> Step:
                 lines=lines if detail != "brief" else (), check=_check(e, s, detail))
 
 
-def _diag_step(e: Eigen, s: LinStep, number: str, detail: str) -> Step:
+def _diag_step(e: Eigen, s: EqualityStep, number: str, detail: str) -> Step:
     p, d, p_inv = s.info["P"], s.info["D"], s.info["P_inv"]
     return Step(number, "Diagonalise", s.rule, Notation(r"A = P D P^{-1}", "A = P·D·P⁻¹"),
                 explanation=Paragraph.of("The eigenvectors span the whole space, so A is diagonalisable: P has "

@@ -14,7 +14,8 @@ import sympy as sp
 from gradwise.derivations.display import Displayable
 from gradwise.derivations.limits import time_limit
 from gradwise.derivations.linalg.rowreduce import echelon_steps
-from gradwise.derivations.linalg.steps import Checks, Det, LinStep, is_zero, read_matrix, shape, simp
+from gradwise.derivations.linalg.steps import Checks, Det, is_zero, read_matrix, shape, simp
+from gradwise.derivations.steps import EqualityStep
 
 MAX_SYMBOLIC = 5   # a symbolic n x n determinant has up to n! terms
 EXPAND_LIMIT = 4   # cofactor expansion shown down to 2x2 up to this size; above it minors are computed
@@ -39,17 +40,17 @@ def best_line(m: sp.MatrixBase) -> tuple[str, int, int]:
     return best
 
 
-def determinant_steps(m: sp.ImmutableMatrix, checks: Checks, *, method: str = "auto", depth: int = 0) -> LinStep:
+def determinant_steps(m: sp.ImmutableMatrix, checks: Checks, *, method: str = "auto", depth: int = 0) -> EqualityStep:
     """The determinant of a square matrix as a checked step tree (rule ids: det_1x1, det_2x2,
     cofactor_expansion, det_direct, row_reduction_det)."""
     n = m.rows
     if n == 1:
-        return checks.equal(LinStep("det_1x1", Det(m), simp(m[0, 0])))
+        return checks.equal(EqualityStep("det_1x1", Det(m), simp(m[0, 0])))
     if n == 2:
         a, b, c, d = m
         literal = sp.Add(sp.Mul(a, d, evaluate=False), sp.Mul(-1, sp.Mul(b, c, evaluate=False), evaluate=False),
                          evaluate=False)
-        step = LinStep("det_2x2", Det(m), simp(a * d - b * c), info={"expansion": literal})
+        step = EqualityStep("det_2x2", Det(m), simp(a * d - b * c), info={"expansion": literal})
         return checks.equal(step, reference_det(m))
     if method == "auto":
         _, _, zeros = best_line(m)
@@ -57,7 +58,7 @@ def determinant_steps(m: sp.ImmutableMatrix, checks: Checks, *, method: str = "a
     if method == "rows":
         return _by_row_reduction(m, checks)
     if _too_big(m, depth):
-        return checks.equal(LinStep("det_direct", Det(m), reference_det(m)))
+        return checks.equal(EqualityStep("det_direct", Det(m), reference_det(m)))
     return _cofactor(m, checks, depth)
 
 
@@ -66,7 +67,7 @@ def _too_big(m, depth: int) -> bool:
     return depth >= 1 and m.rows >= 4 and (m.rows + depth) > EXPAND_LIMIT
 
 
-def _cofactor(m: sp.ImmutableMatrix, checks: Checks, depth: int) -> LinStep:
+def _cofactor(m: sp.ImmutableMatrix, checks: Checks, depth: int) -> EqualityStep:
     kind, index, zeros = best_line(m)
     terms = []
     for k in range(m.rows):
@@ -81,7 +82,7 @@ def _cofactor(m: sp.ImmutableMatrix, checks: Checks, depth: int) -> LinStep:
     value = simp(sum((t["sign"] * t["entry"] * t["step"].after for t in terms), sp.S.Zero))
     with_minors = _literal([(t["sign"] * t["entry"], Det(t["minor"])) for t in terms])
     with_values = _literal([(t["sign"] * t["entry"], t["step"].after) for t in terms])
-    step = LinStep("cofactor_expansion", Det(m), value, tuple(t["step"] for t in terms),
+    step = EqualityStep("cofactor_expansion", Det(m), value, tuple(t["step"] for t in terms),
                    info={"line": kind, "index": index, "zeros": zeros, "terms": terms,
                          "with_minors": with_minors, "with_values": with_values})
     return checks.equal(step, reference_det(m))
@@ -95,13 +96,13 @@ def _literal(pairs) -> sp.Expr:
     return parts[0] if len(parts) == 1 else sp.Add(*parts, evaluate=False)
 
 
-def _by_row_reduction(m: sp.ImmutableMatrix, checks: Checks) -> LinStep:
+def _by_row_reduction(m: sp.ImmutableMatrix, checks: Checks) -> EqualityStep:
     ops, upper, swaps = echelon_steps(m, checks)
     diagonal = [upper[i, i] for i in range(m.rows)]
     sign = -1 if swaps % 2 else 1
     value = simp(sign * sp.Mul(*diagonal))
     literal = sp.Mul(*diagonal, evaluate=False) if len(diagonal) > 1 else diagonal[0]
-    step = LinStep("row_reduction_det", Det(m), value, tuple(ops),
+    step = EqualityStep("row_reduction_det", Det(m), value, tuple(ops),
                    info={"upper": upper, "swaps": swaps, "sign": sign, "diagonal": diagonal, "product": literal})
     return checks.equal(step, reference_det(m))
 
@@ -112,7 +113,7 @@ class Determinant(Displayable):
 
     input: str
     matrix: sp.ImmutableMatrix
-    tree: LinStep
+    tree: EqualityStep
     checks: Checks = field(repr=False, default_factory=Checks)
 
     kind = "determinant"

@@ -20,8 +20,8 @@ from gradwise.derivations.display import Displayable
 from gradwise.derivations.limits import time_limit
 from gradwise.derivations.linalg.determinant import determinant_steps
 from gradwise.derivations.linalg.rowreduce import null_space, rref_steps
-from gradwise.derivations.linalg.steps import (MAX_EIGEN_SIZE, Checks, Det, LinStep, is_zero, read_matrix, same,
-                                               shape, simp)
+from gradwise.derivations.linalg.steps import MAX_EIGEN_SIZE, Checks, Det, is_zero, read_matrix, same, shape, simp
+from gradwise.derivations.steps import EqualityStep
 from gradwise.errors import GradwiseError
 
 LAMBDA = sp.Symbol("lambda")
@@ -37,7 +37,7 @@ class EigenValue:
     algebraic_multiplicity: int
     geometric_multiplicity: int
     eigenvectors: list[sp.ImmutableMatrix]
-    step: LinStep                       # rule "eigenvectors": substitute, row reduce, null space, verify
+    step: EqualityStep                       # rule "eigenvectors": substitute, row reduce, null space, verify
     numeric: bool = False
     assumptions: tuple = ()             # symbolic pivots assumed non-zero
 
@@ -51,7 +51,7 @@ class Eigen(Displayable):
     polynomial: sp.Expr                 # det(A − λI), expanded
     factored: sp.Expr
     eigenvalues: list[EigenValue]
-    steps: list[LinStep]
+    steps: list[EqualityStep]
     checks: Checks = field(repr=False, default_factory=Checks)
     variable: sp.Symbol = LAMBDA
     diagonalisation: tuple | None = None  # (P, D) with A = P·D·P⁻¹
@@ -77,7 +77,7 @@ class Eigen(Displayable):
     def check_of(self, step):
         return self.checks.get(step)
 
-    def step(self, rule: str) -> LinStep:
+    def step(self, rule: str) -> EqualityStep:
         return next(s for s in self.steps if s.rule == rule)
 
     def values(self) -> list[sp.Expr]:
@@ -106,18 +106,18 @@ def eigen(matrix, *, timeout: float | None = None) -> Eigen:
 def _derive(text: str, a: sp.ImmutableMatrix) -> Eigen:
     n = a.rows
     checks = Checks()
-    steps: list[LinStep] = []
+    steps: list[EqualityStep] = []
     shifted = sp.ImmutableMatrix(a - LAMBDA * sp.eye(n))
-    steps.append(checks.record(LinStep("characteristic_matrix", a, shifted),
+    steps.append(checks.record(EqualityStep("characteristic_matrix", a, shifted),
                                same(sp.ImmutableMatrix(a.as_mutable() - LAMBDA * sp.eye(n)), shifted)))
     det = determinant_steps(shifted, checks, method="cofactor")
     polynomial = sp.expand(det.after)
     reference = sp.expand((-1) ** n * a.charpoly(LAMBDA).as_expr())
-    steps.append(checks.record(LinStep("characteristic_polynomial", Det(shifted), polynomial, (det,)),
+    steps.append(checks.record(EqualityStep("characteristic_polynomial", Det(shifted), polynomial, (det,)),
                                same(reference, polynomial)))
     lead, factors = sp.factor_list(polynomial, LAMBDA)
     factored = sp.Mul(lead, *[f ** m for f, m in factors], evaluate=False) if factors else polynomial
-    steps.append(checks.equal(LinStep("factor", polynomial, sp.factor(polynomial, LAMBDA) if n <= 6 else polynomial,
+    steps.append(checks.equal(EqualityStep("factor", polynomial, sp.factor(polynomial, LAMBDA) if n <= 6 else polynomial,
                                       info={"lead": lead, "factors": factors}), polynomial))
     roots_step, roots = _solve(polynomial, lead, factors, checks)
     steps.append(roots_step)
@@ -154,7 +154,7 @@ def _solve(polynomial, lead, factors, checks: Checks):
         lc = poly.LC()
         product = sp.Mul(lc, *[(LAMBDA - r) for r in found], evaluate=False)
         info.update({"factor": f, "multiplicity": m, "roots": found})
-        sub = LinStep(rule, f, product, info=info)
+        sub = EqualityStep(rule, f, product, info=info)
         substeps.append(checks.record(sub, same(f, sp.expand(sp.Mul(lc, *[(LAMBDA - r) for r in found])))
                                       if rule != "numeric_roots" else _numeric_judgement(poly, found)))
         for r in found:
@@ -169,7 +169,7 @@ def _solve(polynomial, lead, factors, checks: Checks):
     ordered = sorted(merged.items(), key=lambda kv: _order_key(kv[0]))
     result = [(r, m, numeric) for r, (m, numeric) in ordered]
     product = sp.Mul(*([lead] if lead != 1 else []), *[(LAMBDA - r) ** m for r, (m, _) in ordered], evaluate=False)
-    step = LinStep("solve_characteristic", polynomial, product, tuple(substeps),
+    step = EqualityStep("solve_characteristic", polynomial, product, tuple(substeps),
                    info={"roots": [(r, m) for r, m, _ in result], "numeric": any(x[2] for x in result)})
     if step.info["numeric"]:
         checks.record(step, _numeric_judgement(sp.Poly(polynomial, LAMBDA), [r for r, m, _ in result
@@ -233,7 +233,7 @@ def _eigenvectors(a, value, multiplicity: int, numeric: bool, checks: Checks) ->
     if numeric:
         return _numeric_eigenvectors(a, value, multiplicity, checks)
     m = sp.ImmutableMatrix((a - value * sp.eye(n)).applyfunc(simp))
-    substitute = checks.record(LinStep("substitute", shifted, m, info={"value": value}),
+    substitute = checks.record(EqualityStep("substitute", shifted, m, info={"value": value}),
                                same(shifted.subs(LAMBDA, value).applyfunc(simp), m))
     reduce = rref_steps(m, checks)
     pivots, free = reduce.info["pivots"], reduce.info["free"]
@@ -242,16 +242,16 @@ def _eigenvectors(a, value, multiplicity: int, numeric: bool, checks: Checks) ->
         raise GradwiseError(f"A − ({value})I reduced to the identity: the eigenvalue {value} has no eigenvector "
                             "for general values of the symbols (it may for special values)")
     zero = sp.zeros(n, 1)
-    nulls = [checks.record(LinStep("null_space", sp.MatMul(m, v, evaluate=False), sp.ImmutableMatrix(zero),
+    nulls = [checks.record(EqualityStep("null_space", sp.MatMul(m, v, evaluate=False), sp.ImmutableMatrix(zero),
                                    info={"vector": v}), same((m * v).applyfunc(simp), sp.ImmutableMatrix(zero)))
              for v in basis]
     verifies = []
     for v in basis:
         left = (a * v).applyfunc(simp)
-        verifies.append(checks.record(LinStep("verify_eigenvector", left, (value * v).applyfunc(simp),
+        verifies.append(checks.record(EqualityStep("verify_eigenvector", left, (value * v).applyfunc(simp),
                                               info={"vector": v, "value": value}), same(left, (value * v).applyfunc(simp))))
     geometric = len(basis)
-    step = LinStep("eigenvectors", shifted, sp.ImmutableMatrix(sp.Matrix.hstack(*basis)),
+    step = EqualityStep("eigenvectors", shifted, sp.ImmutableMatrix(sp.Matrix.hstack(*basis)),
                    (substitute, reduce, *nulls, *verifies),
                    info={"value": value, "algebraic": multiplicity, "geometric": geometric,
                          "free": free, "pivots": pivots, "assumptions": tuple(reduce.info["assumptions"])})
@@ -281,12 +281,12 @@ def _numeric_eigenvectors(a, value, multiplicity, checks: Checks) -> EigenValue:
     residual = max(float(np.linalg.norm(arr @ np.array([complex(x) for x in v]) - lam * np.array([complex(x) for x in v])))
                    for v in vectors)
     from gradwise.derivations.equivalence import Judgement
-    verify = checks.record(LinStep("numeric_null_space", sp.ImmutableMatrix(a - LAMBDA * sp.eye(n)),
+    verify = checks.record(EqualityStep("numeric_null_space", sp.ImmutableMatrix(a - LAMBDA * sp.eye(n)),
                                    sp.ImmutableMatrix(sp.Matrix.hstack(*vectors)),
                                    info={"value": value, "residual": residual, "singular_values": [float(x) for x in s]}),
                            Judgement(residual < 1e-6 * max(1.0, float(np.max(np.abs(arr)))), "numeric", points=len(vectors),
                                      reason=f"‖Av − λv‖ = {residual:.1e}"))
-    step = LinStep("eigenvectors", verify.before, verify.after, (verify,),
+    step = EqualityStep("eigenvectors", verify.before, verify.after, (verify,),
                    info={"value": value, "algebraic": multiplicity, "geometric": k, "numeric": True,
                          "residual": residual})
     checks[step] = checks[verify]
@@ -296,23 +296,23 @@ def _numeric_eigenvectors(a, value, multiplicity, checks: Checks) -> EigenValue:
 # ----------------------------------------------------------------------------------------------------
 # Checks shown to the reader
 
-def _trace_check(a, values: list[EigenValue], checks: Checks) -> LinStep:
+def _trace_check(a, values: list[EigenValue], checks: Checks) -> EqualityStep:
     terms = [v.value for v in values for _ in range(v.algebraic_multiplicity)]
     total = simp(sum(terms, sp.S.Zero))
-    step = LinStep("trace_check", sp.Add(*terms, evaluate=False) if len(terms) > 1 else terms[0],
+    step = EqualityStep("trace_check", sp.Add(*terms, evaluate=False) if len(terms) > 1 else terms[0],
                    simp(a.trace()), info={"terms": terms, "sum": total})
     return checks.record(step, same(total, step.after))
 
 
-def _det_check(a, values: list[EigenValue], checks: Checks) -> LinStep:
+def _det_check(a, values: list[EigenValue], checks: Checks) -> EqualityStep:
     terms = [v.value for v in values for _ in range(v.algebraic_multiplicity)]
     product = simp(sp.Mul(*terms))
-    step = LinStep("determinant_check", sp.Mul(*terms, evaluate=False) if len(terms) > 1 else terms[0],
+    step = EqualityStep("determinant_check", sp.Mul(*terms, evaluate=False) if len(terms) > 1 else terms[0],
                    simp(a.det(method="berkowitz")), info={"terms": terms, "product": product})
     return checks.record(step, same(product, step.after))
 
 
-def _orthogonality(values: list[EigenValue], checks: Checks) -> LinStep | None:
+def _orthogonality(values: list[EigenValue], checks: Checks) -> EqualityStep | None:
     """A symmetric matrix: eigenvectors of different eigenvalues are orthogonal (vᵢ·vⱼ = 0)."""
     pairs = []
     for i, x in enumerate(values):
@@ -322,12 +322,12 @@ def _orthogonality(values: list[EigenValue], checks: Checks) -> LinStep | None:
                     pairs.append((u, w, simp((u.T * w)[0])))
     if not pairs:
         return None
-    step = LinStep("orthogonality_check", sp.ImmutableMatrix([p[2] for p in pairs]),
+    step = EqualityStep("orthogonality_check", sp.ImmutableMatrix([p[2] for p in pairs]),
                    sp.ImmutableMatrix([0] * len(pairs)), info={"pairs": pairs})
     return checks.record(step, same(step.before, step.after))
 
 
-def _diagonalise(a, values: list[EigenValue], checks: Checks) -> LinStep | None:
+def _diagonalise(a, values: list[EigenValue], checks: Checks) -> EqualityStep | None:
     """A = P·D·P⁻¹ when the eigenvectors span the space (exact eigenvalues only)."""
     if any(v.numeric or v.geometric_multiplicity < v.algebraic_multiplicity for v in values):
         return None
@@ -339,6 +339,6 @@ def _diagonalise(a, values: list[EigenValue], checks: Checks) -> LinStep | None:
     except (ValueError, ZeroDivisionError):
         return None
     product = sp.ImmutableMatrix((p * d * p_inv).applyfunc(sp.simplify))
-    step = LinStep("diagonalise", sp.MatMul(p, d, p_inv, evaluate=False), product,
+    step = EqualityStep("diagonalise", sp.MatMul(p, d, p_inv, evaluate=False), product,
                    info={"P": p, "D": d, "P_inv": p_inv})
     return checks.record(step, same(product, sp.ImmutableMatrix(a)))

@@ -12,7 +12,8 @@ import sympy as sp
 
 from gradwise.derivations.display import Displayable
 from gradwise.derivations.limits import time_limit
-from gradwise.derivations.linalg.steps import Checks, LinStep, read_matrix, same, shape, simp
+from gradwise.derivations.linalg.steps import Checks, read_matrix, same, shape, simp
+from gradwise.derivations.steps import EqualityStep
 from gradwise.derivations.linalg.vectors import dot_step
 from gradwise.errors import GradwiseError
 
@@ -24,12 +25,12 @@ class MatrixProduct(Displayable):
     input: tuple[str, str]
     a: sp.ImmutableMatrix
     b: sp.ImmutableMatrix
-    steps: list[LinStep]
+    steps: list[EqualityStep]
     checks: Checks = field(repr=False, default_factory=Checks)
 
     kind = "matmul"
 
-    def step(self, rule: str) -> LinStep | None:
+    def step(self, rule: str) -> EqualityStep | None:
         return next((s for s in self.steps if s.rule == rule), None)
 
     @property
@@ -49,7 +50,7 @@ def matmul(a, b, *, timeout: float | None = None) -> MatrixProduct:
                                 f"{x.cols} column{'s' if x.cols != 1 else ''} but the second has {y.rows} "
                                 f"row{'s' if y.rows != 1 else ''} (they must be equal)")
         checks = Checks()
-        steps = [checks.record(LinStep("shape_check", sp.Integer(x.cols), sp.Integer(y.rows),
+        steps = [checks.record(EqualityStep("shape_check", sp.Integer(x.cols), sp.Integer(y.rows),
                                        info={"a": x.shape, "b": y.shape, "result": (x.rows, y.cols)}),
                                same(sp.Integer(x.cols), sp.Integer(y.rows)))]
         entries = []
@@ -59,7 +60,7 @@ def matmul(a, b, *, timeout: float | None = None) -> MatrixProduct:
                 s.info.update({"row": i, "column": j})
                 entries.append(s)
         value = sp.ImmutableMatrix(x.rows, y.cols, [s.after for s in entries])
-        steps.append(checks.record(LinStep("matrix_product", sp.MatMul(x, y, evaluate=False), value, tuple(entries)),
+        steps.append(checks.record(EqualityStep("matrix_product", sp.MatMul(x, y, evaluate=False), value, tuple(entries)),
                                    same((x * y).applyfunc(simp), value)))
         if y.cols == 1:
             columns = [sp.ImmutableMatrix(x.col(j)) for j in range(x.cols)]
@@ -67,10 +68,10 @@ def matmul(a, b, *, timeout: float | None = None) -> MatrixProduct:
             for c, col in zip(y, columns):
                 combination = combination + c * col
             steps.append(checks.record(
-                LinStep("linear_combination", sp.ImmutableMatrix(combination.applyfunc(simp)), value,
+                EqualityStep("linear_combination", sp.ImmutableMatrix(combination.applyfunc(simp)), value,
                         info={"coefficients": list(y), "columns": columns}),
                 same(sp.ImmutableMatrix(combination.applyfunc(simp)), value)))
         transposed = sp.ImmutableMatrix((y.T * x.T).applyfunc(simp))
-        steps.append(checks.record(LinStep("transpose_rule", sp.ImmutableMatrix(value.T), transposed,
+        steps.append(checks.record(EqualityStep("transpose_rule", sp.ImmutableMatrix(value.T), transposed,
                                            info={"bt": y.T, "at": x.T}), same(sp.ImmutableMatrix(value.T), transposed)))
         return MatrixProduct((str(a), str(b)), x, y, steps, checks)

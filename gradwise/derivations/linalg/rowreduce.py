@@ -10,7 +10,8 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from gradwise.derivations.linalg.steps import Checks, LinStep, is_zero, same, simp
+from gradwise.derivations.linalg.steps import Checks, is_zero, same, simp
+from gradwise.derivations.steps import EqualityStep
 
 
 @dataclass(frozen=True)
@@ -49,9 +50,9 @@ class RowOp:
         return sp.ImmutableMatrix(m.applyfunc(simp))
 
 
-def op_step(m: sp.ImmutableMatrix, op: RowOp, checks: Checks) -> LinStep:
+def op_step(m: sp.ImmutableMatrix, op: RowOp, checks: Checks) -> EqualityStep:
     """Apply one row operation as a checked step (after = E·before)."""
-    step = LinStep(op.rule, m, op.apply(m), info={"op": op})
+    step = EqualityStep(op.rule, m, op.apply(m), info={"op": op})
     reference = (op.elementary(m.rows) * m).applyfunc(simp)
     return checks.record(step, same(reference, step.after))
 
@@ -68,13 +69,13 @@ def _pivot_row(m, col: int, start: int) -> int | None:
     return numeric[0] if numeric else candidates[0]
 
 
-def rref_steps(m: sp.ImmutableMatrix, checks: Checks) -> LinStep:
+def rref_steps(m: sp.ImmutableMatrix, checks: Checks) -> EqualityStep:
     """Gauss–Jordan elimination to reduced row echelon form, one checked step per row operation.
 
     info: pivots (column indices), free (columns without a pivot), assumptions (symbolic pivots ≠ 0).
     """
     current = sp.ImmutableMatrix(m.applyfunc(simp))
-    ops: list[LinStep] = []
+    ops: list[EqualityStep] = []
     pivots: list[int] = []
     assumptions: list[sp.Expr] = []
     row = 0
@@ -101,17 +102,17 @@ def rref_steps(m: sp.ImmutableMatrix, checks: Checks) -> LinStep:
         row += 1
     current = sp.ImmutableMatrix(current.applyfunc(lambda e: sp.S.Zero if is_zero(e) else e))
     free = [c for c in range(m.cols) if c not in pivots]
-    step = LinStep("row_reduce", m, current, tuple(ops),
+    step = EqualityStep("row_reduce", m, current, tuple(ops),
                    info={"pivots": pivots, "free": free, "assumptions": assumptions})
     reference, _ = sp.Matrix(m).rref(iszerofunc=is_zero, simplify=simp)
     return checks.record(step, same(reference.applyfunc(simp), current))
 
 
-def echelon_steps(m: sp.ImmutableMatrix, checks: Checks) -> tuple[list[LinStep], sp.ImmutableMatrix, int]:
+def echelon_steps(m: sp.ImmutableMatrix, checks: Checks) -> tuple[list[EqualityStep], sp.ImmutableMatrix, int]:
     """Forward elimination to upper triangular form with row swaps and row additions only (no scaling),
     for the determinant: returns the steps, the triangular matrix and the number of swaps."""
     current = sp.ImmutableMatrix(m.applyfunc(simp))
-    steps: list[LinStep] = []
+    steps: list[EqualityStep] = []
     swaps = 0
     for col in range(min(m.rows, m.cols)):
         p = _pivot_row(current, col, col)

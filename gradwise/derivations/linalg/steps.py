@@ -1,6 +1,6 @@
 """What every linear-algebra derivation shares: the step, how a step is checked, reading a matrix.
 
-A `LinStep` has a stable rule id, a `before` and an `after` (SymPy objects: expressions or explicit
+A step (`EqualityStep`) has a stable rule id, a `before` and an `after` (SymPy objects: expressions or explicit
 matrices), sub-steps and the details the explainer needs (`info`). Most steps are equalities
 (before = after, e.g. a determinant and its expansion); a row operation is a transformation
 (before → after) whose check is that `after` = E·`before` for the elementary matrix E. Either way the
@@ -10,34 +10,17 @@ failed check raises EngineError: a step that fails is a bug, never shown.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
 
 import sympy as sp
 
 from gradwise.derivations.equivalence import Judgement, equivalent
 from gradwise.derivations.parsing import parse
+from gradwise.derivations.steps import EqualityStep
 from gradwise.errors import EngineError, GradwiseError
 
 MAX_SIZE = 12          # rows or columns of a matrix read from text
 MAX_VECTOR = 1000     # entries of a vector (a dot product of embeddings)
 MAX_EIGEN_SIZE = 6     # the exact eigen-derivation; larger goes numeric elsewhere (PCA)
-
-
-@dataclass(eq=False)
-class LinStep:
-    """One step of a linear-algebra derivation (hashable by identity, so checks can be keyed on it)."""
-
-    rule: str
-    before: sp.Basic
-    after: sp.Basic
-    substeps: tuple = ()
-    info: dict = field(default_factory=dict)
-
-    def walk(self):
-        """This step and all its sub-steps, depth first."""
-        yield self
-        for s in self.substeps:
-            yield from s.walk()
 
 
 class Label(sp.Symbol):
@@ -154,14 +137,14 @@ def _close(left, right) -> Judgement:
 class Checks(dict):
     """step -> Judgement; `record` refuses a failed check (an engine bug)."""
 
-    def record(self, step: LinStep, judgement: Judgement) -> LinStep:
+    def record(self, step: EqualityStep, judgement: Judgement) -> EqualityStep:
         if judgement.equal is False:
             raise EngineError(f"the {step.rule} step {matrix_str(step.before)} -> {matrix_str(step.after)} "
                               f"failed its check ({judgement.method}, at {judgement.counterexample})")
         self[step] = judgement
         return step
 
-    def equal(self, step: LinStep, reference=None) -> LinStep:
+    def equal(self, step: EqualityStep, reference=None) -> EqualityStep:
         """Check that before evaluates to after (or that after equals an independent `reference`)."""
         target = reference if reference is not None else _evaluate(step.before)
         return self.record(step, same(target, step.after))

@@ -11,7 +11,8 @@ import sympy as sp
 
 from gradwise.derivations.display import Displayable
 from gradwise.derivations.limits import time_limit
-from gradwise.derivations.linalg.steps import Checks, LinStep, is_zero, read_vector, simp
+from gradwise.derivations.linalg.steps import Checks, is_zero, read_vector, simp
+from gradwise.derivations.steps import EqualityStep
 from gradwise.errors import GradwiseError
 
 
@@ -21,9 +22,9 @@ def products_sum(u, v) -> sp.Expr:
     return terms[0] if len(terms) == 1 else sp.Add(*terms, evaluate=False)
 
 
-def dot_step(u, v, checks: Checks, rule: str = "dot_product") -> LinStep:
+def dot_step(u, v, checks: Checks, rule: str = "dot_product") -> EqualityStep:
     """u·v as the sum of the element-wise products, checked against SymPy's own dot product."""
-    step = LinStep(rule, products_sum(u, v), simp(sum((a * b for a, b in zip(u, v)), sp.S.Zero)),
+    step = EqualityStep(rule, products_sum(u, v), simp(sum((a * b for a, b in zip(u, v)), sp.S.Zero)),
                    info={"pairs": list(zip(u, v))})
     return checks.equal(step, sp.expand(sp.Matrix(u).dot(sp.Matrix(v))))
 
@@ -35,12 +36,12 @@ class DotProduct(Displayable):
     input: tuple[str, str]
     u: sp.ImmutableMatrix
     v: sp.ImmutableMatrix
-    steps: list[LinStep]
+    steps: list[EqualityStep]
     checks: Checks = field(repr=False, default_factory=Checks)
 
     kind = "dot"
 
-    def step(self, rule: str) -> LinStep | None:
+    def step(self, rule: str) -> EqualityStep | None:
         return next((s for s in self.steps if s.rule == rule), None)
 
     @property
@@ -81,29 +82,29 @@ def dot(u, v, *, timeout: float | None = None) -> DotProduct:
         for name, x in (("u", a), ("v", b)):
             squares = [sp.Pow(e, 2, evaluate=False) for e in x]
             before = sp.sqrt(sp.Add(*squares, evaluate=False) if len(squares) > 1 else squares[0], evaluate=False)
-            s = LinStep("norm", before, simp(sp.sqrt(simp(sum((e ** 2 for e in x), sp.S.Zero)))),
+            s = EqualityStep("norm", before, simp(sp.sqrt(simp(sum((e ** 2 for e in x), sp.S.Zero)))),
                         info={"name": name, "vector": x})
             steps.append(checks.equal(s, sp.sqrt(sp.Matrix(x).dot(sp.Matrix(x)))))
             norms.append(s.after)
         if not any(is_zero(n) for n in norms):
             cos = simp(sp.radsimp(value / (norms[0] * norms[1]))) if not value.free_symbols else value / (norms[0] * norms[1])
-            s = LinStep("cosine_similarity", sp.Mul(value, sp.Pow(sp.Mul(*norms, evaluate=False), -1, evaluate=False),
+            s = EqualityStep("cosine_similarity", sp.Mul(value, sp.Pow(sp.Mul(*norms, evaluate=False), -1, evaluate=False),
                                                     evaluate=False), cos, info={"norms": norms, "dot": value})
             steps.append(checks.equal(s, value / (norms[0] * norms[1])))
             theta = sp.acos(cos)
-            s = LinStep("angle", sp.Function("arccos")(cos), theta,
+            s = EqualityStep("angle", sp.Function("arccos")(cos), theta,
                         info={"cosine": cos})
             steps.append(checks.record(s, checks_same(sp.cos(theta), cos)))
         if not is_zero(norms[1]):
             vv = simp(sum((e ** 2 for e in b), sp.S.Zero))
             coefficient = simp(value / vv)
             proj = sp.ImmutableMatrix(b.applyfunc(lambda e: simp(coefficient * e)))
-            s = LinStep("projection", sp.MatMul(coefficient, b, evaluate=False), proj,
+            s = EqualityStep("projection", sp.MatMul(coefficient, b, evaluate=False), proj,
                         info={"dot": value, "vv": vv, "coefficient": coefficient})
             steps.append(checks.equal(s, sp.ImmutableMatrix(sp.Matrix(a).project(sp.Matrix(b)))))
             # the remainder u − proj is orthogonal to v
             rest = sp.ImmutableMatrix((a - proj).applyfunc(simp))
-            s = LinStep("orthogonal_remainder", products_sum(rest, b), sp.S.Zero, info={"remainder": rest})
+            s = EqualityStep("orthogonal_remainder", products_sum(rest, b), sp.S.Zero, info={"remainder": rest})
             steps.append(checks.equal(s))
         return DotProduct((str(u), str(v)), a, b, steps, checks)
 

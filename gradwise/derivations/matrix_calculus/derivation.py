@@ -17,19 +17,10 @@ from gradwise.derivations.matrix_calculus.differentials import (DifferentialStep
 from gradwise.derivations.matrix_calculus.expressions import SCALAR, shape
 from gradwise.derivations.matrix_calculus.numpy_code import compile_module, module_code
 from gradwise.derivations.matrix_calculus.parsing import parse_matrix, parse_shapes
+from gradwise.derivations.steps import EqualityStep
 from gradwise.errors import EngineError, GradwiseError
 
 LAYOUT = "denominator"
-
-
-@dataclass(frozen=True)
-class CollectStep:
-    """df = tr(Gᵀ dX) with G the sum of the terms' gradients, then G simplified."""
-
-    rule: str
-    before: e.Node
-    after: e.Node
-    substeps: tuple = ()
 
 
 @dataclass
@@ -48,7 +39,7 @@ class MatrixGradient(Displayable):
     sizes: dict                       # the sizes the check used
     checks: dict = field(repr=False, default_factory=dict)   # step -> FiniteDifferenceCheck
     result_check: FiniteDifferenceCheck | None = None
-    expand_step: CollectStep | None = None   # df multiplied out, when that changes it
+    expand_step: EqualityStep | None = None   # df multiplied out, when that changes it
 
     kind = "matrix_gradient"
     layout = LAYOUT
@@ -59,8 +50,8 @@ class MatrixGradient(Displayable):
         return (*self.differential_steps, *expand, *self.term_steps, self.collect_step)
 
     @property
-    def collect_step(self) -> CollectStep:
-        return CollectStep("collect", self.df, written_form(self.result, self.variable))
+    def collect_step(self) -> EqualityStep:
+        return EqualityStep("collect", self.df, written_form(self.result, self.variable))
 
     def check_of(self, step) -> FiniteDifferenceCheck | None:
         return self.checks.get(step)
@@ -98,7 +89,7 @@ def matrix_gradient(expression: str, wrt: str | None = None, *, shapes: dict | s
         if isinstance(df, e.Zero):
             raise GradwiseError(f'"{expression}" does not depend on {wrt}')
         expanded = expand(df)
-        expand_step = CollectStep("expand", df, expanded) if expanded != df else None
+        expand_step = EqualityStep("expand", df, expanded) if expanded != df else None
         G, tsteps = gradient_form(expanded, X)
         collected = e.add(*[t.gradient for t in tsteps])
         sizes, checks, result_check = _check_all(f, X, dsteps + ([expand_step] if expand_step else []), tsteps, G,

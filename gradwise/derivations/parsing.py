@@ -439,5 +439,5 @@ def _combine(a, b, op: str, parser: _Parser, token: Token) -> sp.Basic:
         return a / b
     except sp.ShapeError as exc:
         raise parser.error(f"shapes do not fit: {exc}", token) from None
-    except TypeError as exc:
+    except TypeError:
         raise parser.error(f"cannot combine these with '{op}'", token) from None

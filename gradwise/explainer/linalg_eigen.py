@@ -11,7 +11,7 @@ import sympy as sp
 from gradwise.derivations.linalg.eigen import LAMBDA, Eigen, EigenValue
 from gradwise.derivations.linalg.steps import Label
 from gradwise.derivations.steps import EqualityStep
-from gradwise.explainer.linalg import (check_words, poly_label, short_title, determinant_lines, determinant_step, factor_piece,
+from gradwise.explainer.linalg import (check_words, poly_label, short_title, determinant_step, factor_piece,
                                        matrix_json, op_label, step_json, sub, written)
 from gradwise.printing import latex, unicode
 from gradwise.renderers.document import Document, Math, Notation, Paragraph, Step, Table
@@ -52,7 +52,6 @@ def explain(e: Eigen, detail: str = "standard") -> Document:
                            lines=(Math.chain(SHIFTED, s.after),), check=_check(e, s, detail)))
     s = e.step("characteristic_polynomial")
     det = s.substeps[0]
-    n = e.matrix.rows
     if detail == "brief":
         lines = (Math.chain(DET, poly_label(s.after, LAMBDA)),)
         children = ()
@@ -185,8 +184,6 @@ def _solve_step(e: Eigen, number: str, detail: str) -> Step:
                                  lines=tuple(Math.chain(Label(f"λ{sub(j)}", rf"\lambda_{{{j}}}"), shown(r), relation="≈")
                                              for j, r in enumerate(roots, start=1)),
                                  check=_check(e, f, detail)))
-    rows = tuple((shown(v.value) if True else "", str(v.algebraic_multiplicity)) for v in e.eigenvalues)
-    table_note = Paragraph.of("The algebraic multiplicity of an eigenvalue is how many times it is a root.")
     explanation = Paragraph.of("Set p(λ) = 0; each factor gives its roots.") if detail != "brief" else None
     step = Step(number, "Solve p(λ) = 0", s.rule, None, explanation=explanation,
                 lines=(Math.chain(poly_label(e.polynomial, LAMBDA), s.after),) if _splits_further(e) else (),

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 import sympy as sp
-from sympy.printing.precedence import PRECEDENCE, precedence
+from sympy.printing.precedence import PRECEDENCE
 from sympy.printing.str import StrPrinter
 
 from gradwise.printing.ordering import ConventionalOrder

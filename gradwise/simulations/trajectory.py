@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 import numpy as np
-import sympy as sp
 
 from gradwise.derivations.display import Displayable
 from gradwise.errors import GradwiseError

@@ -47,3 +47,22 @@ def test_unreadable_latex_is_one_line_error():
     with pytest.raises(InputError) as info:
         parse(r"\frac{1}{")
     assert "\n" not in str(info.value)
+
+
+@pytest.mark.parametrize("text, expected", [
+    (r"x \left(x + 1\right)", x * (x + 1)),
+    (r"n(n+1)", symbol("n") * (symbol("n") + 1)),
+    (r"\sin{\left(x \right)} \left(x + 1\right)", sp.sin(x) * (x + 1)),
+    (r"\sin^{2}{\left(x \right)} \left(x + 1\right)", sp.sin(x) ** 2 * (x + 1)),
+])
+def test_products_after_a_bracketed_argument(text, expected):
+    assert parse(text) == expected
+
+
+def test_everything_we_print_reads_back():
+    from gradwise.derivations.derivation import differentiate
+    from gradwise.printing import latex
+    for text in ("x^2 sin(x)", "sigmoid(w x + b)", "x^3 e^x", "ln(x^2 + 1) (x - 1)", "tan(sin(x)) cos(x)"):
+        d = differentiate(text, "x")
+        for e in (d.expr, d.result):
+            assert parse(latex(e)) == e

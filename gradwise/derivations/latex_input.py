@@ -85,7 +85,10 @@ def prepass(text: str) -> tuple[str, dict]:
     s = re.sub(r"\^\s*(?:\{\s*(?:\\top|\\intercal|\\mathsf\s*\{?T\}?|T)\s*\}|\\top|\\intercal)", "^T", s)
     s = _brace_matrix_cells(s)
     s = _replace_norms(s, text)
+    s = _unbrace_function_arguments(s)
     s, calls = _replace_calls(s, text)
+    # any other letter before a bracket multiplies: x (x + 1) is a product, not a function x
+    s = _LETTER_THEN_BRACKET.sub(r"\1 \\cdot (", s)
     # \frac{d^n}{dx^n} f  ->  \frac{d}{dx} ... \frac{d}{dx} f
     def higher(m: re.Match) -> str:
         n = int(m.group(2))
@@ -137,6 +140,28 @@ _PRIME = re.compile(r"(?<![\\A-Za-z])([A-Za-z])\s*('+|\^\s*\{\s*\\prime\s*\})\s*
 #: single letters that name a function when a bracket follows (any other letter multiplies: n(n+1))
 FUNCTION_LETTERS = "fghFGHLJ"
 _ABSTRACT_CALL = re.compile(r"(?<![\\A-Za-z_^])([%s])\s*(?=\()" % FUNCTION_LETTERS)
+def _unbrace_function_arguments(s: str) -> str:
+    """\\sin{(x)} (SymPy's own way of printing) -> \\sin(x): with the braces, both parsers take everything
+    after \\sin as its argument, so \\sin{(x)} \\cdot (x + 1) would read as sin(x·(x + 1))."""
+    out, i = [], 0
+    for m in _FUNCTION_BRACE.finditer(s):
+        open_at = m.end() - 1           # the "(" after "{"
+        depth, j = 0, open_at
+        while j < len(s):
+            depth += {"(": 1, ")": -1}.get(s[j], 0)
+            if depth == 0:
+                break
+            j += 1
+        rest = s[j + 1:].lstrip()
+        if j < len(s) and rest.startswith("}") and m.start() >= i:
+            out.append(s[i:m.start()] + m.group(1) + s[open_at:j + 1])
+            i = j + 1 + (len(s[j + 1:]) - len(rest)) + 1
+    out.append(s[i:])
+    return "".join(out)
+
+
+_FUNCTION_BRACE = re.compile(r"(\\[A-Za-z]+(?:\s*\^\s*\{[^{}]*\}|\s*\^\s*\w)?)\s*\{\s*\(")
+_LETTER_THEN_BRACKET = re.compile(r"(?<![\\A-Za-z_^{])([A-Za-z](?:_\{?\w+\}?)?)\s*\(")
 _NORM_CALL = re.compile(r"\\operatorname\s*\{\s*norm\s*\}\s*(?=\()")
 
 

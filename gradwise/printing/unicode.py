@@ -34,6 +34,9 @@ class UnicodePrinter(ConventionalOrder, StrPrinter):
     def _print_Pi(self, expr):
         return "π"
 
+    def _print_ImaginaryUnit(self, expr):
+        return "i"
+
     def _print_Pow(self, expr, rational=False):
         base, exp = expr.base, expr.exp
         if exp is sp.S.Half:

@@ -29,3 +29,34 @@ def test_time_limit_raises():
         with time_limit(0.05):
             while True:
                 pass
+
+
+def test_a_spent_budget_is_its_own_error_and_restores_the_outer_limit():
+    import signal
+
+    class Spent(Exception):
+        pass
+
+    with time_limit(30):
+        with pytest.raises(Spent):
+            with time_limit(0.05, error=Spent):
+                while True:
+                    pass
+        remaining, _ = signal.getitimer(signal.ITIMER_REAL)
+        assert 25 < remaining <= 30  # the outer limit is back, less the time used
+
+
+def test_slow_simplify_falls_back_to_numbers(monkeypatch):
+    import sympy as sp
+
+    from gradwise.derivations import equivalence
+
+    def slow(expr, *args, **kwargs):
+        while True:
+            pass
+
+    monkeypatch.setattr(equivalence, "SYMBOLIC_SECONDS", 0.1)
+    monkeypatch.setattr(equivalence.sp, "simplify", slow)
+    x = sp.Symbol("x", real=True)
+    judgement = equivalence.equivalent(sp.sin(x) ** 2 + sp.cos(x) ** 2, sp.Integer(1))
+    assert judgement.equal is True and judgement.method == "numeric"

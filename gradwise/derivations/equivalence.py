@@ -14,8 +14,9 @@ from dataclasses import dataclass
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-from gradwise.derivations.limits import explodes
+from gradwise.derivations.limits import explodes, time_limit
 
+SYMBOLIC_SECONDS = 2.0     # the time simplify() may take before the numbers decide alone
 SYMBOLIC_OPS_LIMIT = 80     # larger differences skip `simplify` and go straight to numbers
 DIGITS = 30
 RELATIVE_TOLERANCE = 1e-10
@@ -124,13 +125,20 @@ def concrete(expr: sp.Basic, seed: int = 0) -> sp.Basic:
     return _evaluated(expr)
 
 
+class _SymbolicBudgetSpent(Exception):
+    """simplify() ran out of its time: the numbers decide instead."""
+
+
 def _symbolically_zero(difference: sp.Expr) -> bool:
+    # simplify can run for minutes on some expressions (gcds over algebraic fields): it gets a budget
     try:
-        if sp.expand(difference) == 0:
-            return True
-        if sp.count_ops(difference) <= SYMBOLIC_OPS_LIMIT:
-            return sp.simplify(difference) == 0
-    except (TypeError, ValueError, NotImplementedError, RecursionError, ZeroDivisionError):
+        with time_limit(SYMBOLIC_SECONDS, error=_SymbolicBudgetSpent):
+            if sp.expand(difference) == 0:
+                return True
+            if sp.count_ops(difference) <= SYMBOLIC_OPS_LIMIT:
+                return sp.simplify(difference) == 0
+    except (TypeError, ValueError, NotImplementedError, RecursionError, ZeroDivisionError,
+            _SymbolicBudgetSpent):
         return False
     return False
 

@@ -3,17 +3,19 @@ from __future__ import annotations
 
 import signal
 import threading
+import time
 from contextlib import contextmanager
 
 from gradwise.errors import TimeLimitExceeded
 
 
 @contextmanager
-def time_limit(seconds: float | None):
-    """Raise TimeLimitExceeded when the block runs longer than `seconds`.
+def time_limit(seconds: float | None, error: type[Exception] | None = None):
+    """Raise TimeLimitExceeded (or `error`) when the block runs longer than `seconds`.
 
     Uses a real-time interval timer, so it works only in the main thread of a Unix process; elsewhere
-    (and for None) the block runs unbounded. An outer limit that is shorter stays in force.
+    (and for None) the block runs unbounded. An outer limit that is shorter stays in force, and an outer
+    limit is restored with the time that is left of it.
     """
     if not seconds or threading.current_thread() is not threading.main_thread() \
             or not hasattr(signal, "setitimer"):
@@ -25,9 +27,12 @@ def time_limit(seconds: float | None):
         return
 
     def expire(signum, frame):
+        if error is not None:
+            raise error(f"over {seconds:g} s")
         raise TimeLimitExceeded(f"gave up after {seconds:g} s: the input is too large to work on in time "
                                 "(--timeout sets the limit)")
 
+    started = time.monotonic()
     previous = signal.signal(signal.SIGALRM, expire)
     # it fires again every 0.1 s: library code that catches every exception cannot swallow the limit
     signal.setitimer(signal.ITIMER_REAL, seconds, 0.1)
@@ -37,7 +42,8 @@ def time_limit(seconds: float | None):
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
         if outer_remaining:
-            signal.setitimer(signal.ITIMER_REAL, max(outer_remaining - seconds, 0.001))
+            left = max(outer_remaining - (time.monotonic() - started), 0.001)
+            signal.setitimer(signal.ITIMER_REAL, left, 0.1)
 
 
 def explodes(expr, point: dict, max_log2: float = 4000.0) -> bool:

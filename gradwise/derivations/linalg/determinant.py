@@ -14,7 +14,7 @@ import sympy as sp
 from gradwise.derivations.display import Displayable
 from gradwise.derivations.limits import time_limit
 from gradwise.derivations.linalg.rowreduce import echelon_steps
-from gradwise.derivations.linalg.steps import Checks, Det, is_zero, read_matrix, shape, simp
+from gradwise.derivations.linalg.steps import StepsAndChecks, Checks, Det, is_zero, read_matrix, shape, simp
 from gradwise.derivations.steps import EqualityStep
 
 MAX_SYMBOLIC = 5   # a symbolic n x n determinant has up to n! terms
@@ -108,7 +108,7 @@ def _by_row_reduction(m: sp.ImmutableMatrix, checks: Checks) -> EqualityStep:
 
 
 @dataclass
-class Determinant(Displayable):
+class Determinant(StepsAndChecks, Displayable):
     """det(A), derived step by step; `steps` is the tree, `value` the answer the steps produce."""
 
     input: str
@@ -126,8 +126,6 @@ class Determinant(Displayable):
     def steps(self) -> tuple:
         return (self.tree,)
 
-    def check_of(self, step):
-        return self.checks.get(step)
 
 
 def determinant(matrix, *, method: str = "auto", timeout: float | None = None) -> Determinant:

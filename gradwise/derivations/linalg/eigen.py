@@ -20,7 +20,7 @@ from gradwise.derivations.display import Displayable
 from gradwise.derivations.limits import time_limit
 from gradwise.derivations.linalg.determinant import determinant_steps
 from gradwise.derivations.linalg.rowreduce import null_space, rref_steps
-from gradwise.derivations.linalg.steps import MAX_EIGEN_SIZE, Checks, Det, is_zero, read_matrix, same, shape, simp
+from gradwise.derivations.linalg.steps import StepsAndChecks, MAX_EIGEN_SIZE, Checks, Det, is_zero, read_matrix, same, shape, simp
 from gradwise.derivations.steps import EqualityStep
 from gradwise.errors import GradwiseError
 
@@ -43,7 +43,7 @@ class EigenValue:
 
 
 @dataclass
-class Eigen(Displayable):
+class Eigen(StepsAndChecks, Displayable):
     """The eigen-decomposition of a square matrix, derived step by step with every step checked."""
 
     input: str
@@ -74,11 +74,7 @@ class Eigen(Displayable):
     def has_complex(self) -> bool:
         return any(e.value.is_real is False for e in self.eigenvalues)
 
-    def check_of(self, step):
-        return self.checks.get(step)
 
-    def step(self, rule: str) -> EqualityStep:
-        return next(s for s in self.steps if s.rule == rule)
 
     def values(self) -> list[sp.Expr]:
         """Every eigenvalue repeated by its algebraic multiplicity."""

@@ -12,14 +12,14 @@ import sympy as sp
 
 from gradwise.derivations.display import Displayable
 from gradwise.derivations.limits import time_limit
-from gradwise.derivations.linalg.steps import Checks, read_matrix, same, shape, simp
+from gradwise.derivations.linalg.steps import StepsAndChecks, Checks, read_matrix, same, shape, simp
 from gradwise.derivations.steps import EqualityStep
 from gradwise.derivations.linalg.vectors import dot_step
 from gradwise.errors import GradwiseError
 
 
 @dataclass
-class MatrixProduct(Displayable):
+class MatrixProduct(StepsAndChecks, Displayable):
     """A·B derived entry by entry."""
 
     input: tuple[str, str]
@@ -30,15 +30,11 @@ class MatrixProduct(Displayable):
 
     kind = "matmul"
 
-    def step(self, rule: str) -> EqualityStep | None:
-        return next((s for s in self.steps if s.rule == rule), None)
 
     @property
     def value(self) -> sp.ImmutableMatrix:
         return self.step("matrix_product").after
 
-    def check_of(self, step):
-        return self.checks.get(step)
 
 
 def matmul(a, b, *, timeout: float | None = None) -> MatrixProduct:

@@ -134,6 +134,16 @@ def _close(left, right) -> Judgement:
     return Judgement(False, "numeric", left_value=a, right_value=b)
 
 
+class StepsAndChecks:
+    """What every linear-algebra result answers: its step for a rule id, and how a step was checked."""
+
+    def step(self, rule: str) -> EqualityStep | None:
+        return next((s for s in self.steps if s.rule == rule), None)
+
+    def check_of(self, step):
+        return self.checks.get(step)
+
+
 class Checks(dict):
     """step -> Judgement; `record` refuses a failed check (an engine bug)."""
 

@@ -11,7 +11,7 @@ import sympy as sp
 
 from gradwise.derivations.display import Displayable
 from gradwise.derivations.limits import time_limit
-from gradwise.derivations.linalg.steps import Checks, is_zero, read_vector, simp
+from gradwise.derivations.linalg.steps import StepsAndChecks, Checks, is_zero, read_vector, simp
 from gradwise.derivations.steps import EqualityStep
 from gradwise.errors import GradwiseError
 
@@ -30,7 +30,7 @@ def dot_step(u, v, checks: Checks, rule: str = "dot_product") -> EqualityStep:
 
 
 @dataclass
-class DotProduct(Displayable):
+class DotProduct(StepsAndChecks, Displayable):
     """u·v step by step, with the lengths, the angle, cosine similarity and the projection of u on v."""
 
     input: tuple[str, str]
@@ -41,8 +41,6 @@ class DotProduct(Displayable):
 
     kind = "dot"
 
-    def step(self, rule: str) -> EqualityStep | None:
-        return next((s for s in self.steps if s.rule == rule), None)
 
     @property
     def value(self) -> sp.Expr:
@@ -63,8 +61,6 @@ class DotProduct(Displayable):
         s = self.step("projection")
         return s.after if s else None
 
-    def check_of(self, step):
-        return self.checks.get(step)
 
 
 def dot(u, v, *, timeout: float | None = None) -> DotProduct:

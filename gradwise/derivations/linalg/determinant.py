@@ -123,6 +123,11 @@ class Determinant(StepsAndChecks, Displayable):
         return self.tree.after
 
     @property
+    def steps(self) -> list[EqualityStep]:
+        """The top-level step: the whole tree."""
+        return [self.tree]
+
+    @property
     def steps(self) -> tuple:
         return (self.tree,)
 

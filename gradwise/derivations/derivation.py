@@ -18,9 +18,10 @@ from gradwise.derivations.limits import time_limit
 from gradwise.derivations.parsing import parse, parse_variables, symbol
 from gradwise.derivations.rules import Rule, UnknownRule
 from gradwise.derivations.steps import EqualityStep
-from gradwise.derivations.simplification import simplification_steps
+from gradwise.derivations.simplification import BUDGET_NOTE, simplify_within_budget
 
 MAX_ORDER = 10
+SYMBOLIC_CHECK_OPS = 300   # larger steps are checked at random points only: a symbolic proof costs too much
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class OrderDerivation:
     var: sp.Symbol
     tree: Rule
     simplifications: tuple[EqualityStep, ...]
+    note: str = ""   # said under the steps, e.g. that the simplification budget ran out
 
     @property
     def result(self) -> sp.Expr:
@@ -99,10 +101,11 @@ def differentiate(expression: str | sp.Expr, wrt: str | sp.Symbol | None = None,
         for k in range(1, order + 1):
             tree = derivative_steps(current, var)
             _check_tree(tree, checks)
-            simplified = simplification_steps(tree.after, var, current) if not tree.after.has(sp.Derivative) else []
-            for s in simplified:
-                _record(checks, s, equivalent(s.before, s.after, confirm=True), s.rule)
-            orders.append(OrderDerivation(k, current, var, tree, tuple(simplified)))
+            search = simplify_within_budget(tree.after, var, current)
+            for s in search.steps:
+                _record(checks, s, _judge_step(s.before, s.after), s.rule)
+            orders.append(OrderDerivation(k, current, var, tree, tuple(search.steps),
+                                          BUDGET_NOTE if search.budget_spent else ""))
             current = orders[-1].result
         return Derivation(text, expr, var, order, orders, checks)
 
@@ -150,10 +153,16 @@ def _check_tree(tree: Rule, checks: dict) -> None:
         if isinstance(step, UnknownRule):
             checks[step] = Judgement(None, "unknown", reason="no rule applies")
             continue
-        _record(checks, step, equivalent(sp.diff(step.expr, step.var), step.after, confirm=True), step.rule)
+        _record(checks, step, _judge_step(sp.diff(step.expr, step.var), step.after), step.rule)
         if step.intermediate is not None:
-            judgement = equivalent(step.intermediate.doit(), step.after, confirm=True)
+            judgement = _judge_step(step.intermediate.doit(), step.after)
             _record(checks, (step, "intermediate"), judgement, step.rule)
+
+
+def _judge_step(expected: sp.Expr, got: sp.Expr) -> Judgement:
+    """A step's check: always at random points, and symbolically too while the step is small."""
+    small = sp.count_ops(expected) + sp.count_ops(got) <= SYMBOLIC_CHECK_OPS
+    return equivalent(expected, got, confirm=True, symbolic=small)
 
 
 def _record(checks: dict, key, judgement: Judgement, rule: str) -> None:

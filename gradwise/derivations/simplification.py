@@ -2,10 +2,14 @@
 
 Each candidate rewriting (in terms of σ, cancel, factor, expand, collect, trigonometric identities)
 becomes a step only when it makes the expression shorter; the steps are applied one after another.
-Rewritings are skipped on expressions too large to transform quickly.
+Rewritings are skipped on expressions too large to transform quickly, and the whole search has a
+deterministic budget counted in operations (`count_ops` of each expression a rewriting is tried on,
+weighted by how costly the rewriting is): when it is spent, the search stops and says so, and the
+checked, unsimplified result stands.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import Callable
 
 import sympy as sp
@@ -16,6 +20,36 @@ from gradwise.derivations.steps import EqualityStep
 MAX_OPS = 150           # skip rewriting larger results: they take long and rarely read better
 MAX_EXPAND_POWER = 12   # never expand (a + b)^n beyond this n
 MAX_ROUNDS = 4
+BUDGET = 1200           # operations the whole search may spend (deterministic, unlike a clock)
+#: how much more than its input's size each rewriting costs; cancel/factor work on one big fraction
+WEIGHTS = {"rewrite_sigmoid": 2, "cancel": 3, "factor": 4, "expand": 1, "collect": 1, "trig_identity": 6}
+MAX_DENOMINATORS = 3    # over one denominator, the numerator of n fractions grows like their product
+MAX_TRIG_OPS = 40       # trigsimp's search is exponential in the number of trigonometric terms
+BUDGET_NOTE = ("the simplification search ran out of its budget: the result is shown as the rules "
+               "produced it (every step checked), not simplified further")
+
+
+@dataclass
+class Budget:
+    """Operations left for the simplification search; `spent` records that something was skipped."""
+
+    left: float = BUDGET
+    spent: bool = False
+
+    def pay(self, cost: float) -> bool:
+        if cost > self.left:
+            self.spent = True
+            return False
+        self.left -= cost
+        return True
+
+
+@dataclass
+class Simplification:
+    """The steps of the search and whether its budget ran out before it was done."""
+
+    steps: list[EqualityStep] = field(default_factory=list)
+    budget_spent: bool = False
 
 
 def complexity(expr: sp.Expr) -> float:
@@ -26,14 +60,26 @@ def complexity(expr: sp.Expr) -> float:
 def simplification_steps(expr: sp.Expr, var: sp.Symbol, original: sp.Expr | None = None
                          ) -> list[EqualityStep]:
     """Steps that rewrite expr into a simpler equal form; empty when it is already simplest."""
+    return simplify_within_budget(expr, var, original).steps
+
+
+def simplify_within_budget(expr: sp.Expr, var: sp.Symbol, original: sp.Expr | None = None,
+                           budget: float = BUDGET) -> Simplification:
+    """The simplification steps found within `budget` operations, and whether the budget ran out."""
     steps: list[EqualityStep] = []
-    if sp.count_ops(expr) > MAX_OPS or expr.has(sp.Derivative):
-        return steps
+    if expr.has(sp.Derivative):
+        return Simplification(steps)
+    if sp.count_ops(expr) > MAX_OPS:
+        return Simplification(steps, budget_spent=True)
+    account = Budget(budget)
     transforms = _transforms(var, original)
     current = expr
     for _ in range(MAX_ROUNDS):
         best = None
+        size = sp.count_ops(current)
         for rule, transform in transforms:
+            if not _worth_trying(rule, current, size) or not account.pay(WEIGHTS.get(rule, 1) * (size + 1)):
+                continue
             candidate = _attempt(transform, current)
             if candidate is None or candidate == current:
                 continue
@@ -46,7 +92,17 @@ def simplification_steps(expr: sp.Expr, var: sp.Symbol, original: sp.Expr | None
             break
         steps.append(EqualityStep(best[0], current, best[1]))
         current = best[1]
-    return steps
+    return Simplification(steps, account.spent)
+
+
+def _worth_trying(rule: str, expr: sp.Expr, size: int) -> bool:
+    """Whether a rewriting can finish quickly on expr (its cost is not a polynomial in the size)."""
+    if rule in ("cancel", "factor", "rewrite_sigmoid"):
+        denominators = {sp.fraction(t)[1] for t in sp.Add.make_args(expr)} - {sp.S.One}
+        return len(denominators) <= MAX_DENOMINATORS
+    if rule == "trig_identity":
+        return size <= MAX_TRIG_OPS
+    return True
 
 
 def _attempt(transform: Callable[[sp.Expr], sp.Expr], expr: sp.Expr) -> sp.Expr | None:

@@ -43,6 +43,8 @@ def explain(d: Derivation, detail: str = "standard") -> Document:
                                conclusion=Math.chain(sp.Derivative(d.expr, (d.var, o.order)), o.result)))
         else:
             blocks.extend(steps)
+        if o.note:
+            blocks.append(Paragraph.of(f"Note: {o.note}."))
     answer = Math.chain(target, d.result)
     blocks.append(Paragraph.of("Answer: ", answer))
     return Document(title, tuple(blocks), data=contract(d, detail), answer=answer)
@@ -121,12 +123,14 @@ def contract(d: Derivation, detail: str = "standard") -> dict:
             "note": f"derivative of order {o.order}",
             "substeps": [step_json(s, _note, d.check_of) for s in o.steps],
         } for o in d.orders]
+    notes = [o.note for o in d.orders if o.note]
     return {
         "kind": "derivative", "input": d.input, "variable": d.var.name, "order": d.order,
         "held_constant": [s.name for s in d.held_constant],
         "expression": str(d.expr), "expression_latex": latex(d.expr),
         "result": str(d.result), "result_latex": latex(d.result),
         "steps": steps,
+        **({"notes": notes} if notes else {}),
     }
 
 

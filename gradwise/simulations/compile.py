@@ -1,13 +1,16 @@
 """Derived results compiled into vectorised NumPy functions: a function, its gradient and its Hessian.
 
-`compile(expr, variables)` differentiates with the project's checked derivative engine (one
-`differentiate` per variable), takes the Hessian from the derived gradient, and compiles all three
-with `lambdify` (common subexpressions eliminated, one function per object). The compiled functions
+`compile(expr, variables)` differentiates with `sympy.diff` (numbers never wait for prose: the
+step-by-step derivation of each partial, `Compiled.derivations`, is built only when it is asked for),
+takes the Hessian from the gradient, and compiles all three with `lambdify` (common subexpressions
+eliminated, one function per object). The compiled functions
 take points as an array whose last axis holds the coordinates, so one call evaluates many points:
 `f(X)` has shape `X.shape[:-1]`, `grad(X)` has `X.shape`, `hessian(X)` has `X.shape + (n,)`.
 
 Before it is returned, every compiled function is compared with the symbolic result at random points
-(mpmath at 30 digits); a disagreement is an engine bug (`EngineError`).
+(mpmath at 30 digits), and the symbolic gradient and Hessian with central finite differences of the
+function (and of the gradient) at 30 digits, an oracle independent of `sympy.diff`; a disagreement is
+an engine bug (`EngineError`).
 
 Extra *data* symbols (`x_i`, `y_i` of a per-sample loss) can be passed as `data=`: they become keyword
 arrays of the compiled functions and broadcast against the points.
@@ -24,12 +27,15 @@ import sympy as sp
 
 from gradwise.derivations import functions as fn
 from gradwise.derivations.derivation import Derivation, differentiate
-from gradwise.derivations.equivalence import _sample, _value, equivalent
+from gradwise.derivations.equivalence import _sample
+from gradwise.derivations.limits import explodes, time_limit
 from gradwise.derivations.parsing import parse, parse_variables, symbol
 from gradwise.errors import EngineError, GradwiseError
 
 CHECK_POINTS = 3
 CHECK_RTOL = 1e-9
+FD_STEP = sp.Rational(1, 10**10)   # central differences at 30 digits: error ~ h^2, rounding ~ 1e-30/h
+FD_RTOL = 1e-8
 MAX_VARIABLES = 64
 
 
@@ -84,23 +90,41 @@ class Compiled:
     """A function of n variables with its gradient and Hessian, symbolic and compiled.
 
     `f`, `grad`, `hessian` take an array of points (last axis = the n coordinates) and keyword data
-    arrays; `derivations[i]` is the checked derivation of ∂f/∂variables[i].
+    arrays; `derivations[i]` is the checked derivation of ∂f/∂variables[i], built on first use.
     """
 
     expr: sp.Expr
     variables: tuple[sp.Symbol, ...]
     gradient_exprs: tuple[sp.Expr, ...]
-    hessian_exprs: sp.ImmutableMatrix | None
-    derivations: tuple[Derivation | None, ...]
     data: tuple[sp.Symbol, ...] = ()
     checked_points: int = 0
+    timeout: float | None = None
+    with_hessian: bool = True   # the Hessian is derived, compiled and checked on first use
     _f: Callable = field(repr=False, default=None)
     _grad: Callable = field(repr=False, default=None)
     _hess: Callable = field(repr=False, default=None)
+    _hessian_exprs: sp.ImmutableMatrix | None = field(repr=False, default=None)
+    _derivations: tuple | None = field(repr=False, default=None)
 
     @property
     def n(self) -> int:
         return len(self.variables)
+
+    @property
+    def hessian_exprs(self) -> sp.ImmutableMatrix | None:
+        """The symbolic Hessian (None when compiled with hessian=False), derived on first use."""
+        if self.with_hessian and self._hessian_exprs is None:
+            with time_limit(self.timeout):
+                self._hessian_exprs = sp.ImmutableMatrix(
+                    [[derivative(g, w) for w in self.variables] for g in self.gradient_exprs])
+        return self._hessian_exprs
+
+    @property
+    def derivations(self) -> tuple[Derivation | None, ...]:
+        """The step-by-step derivation of each partial (None where the engine has no rule for it)."""
+        if self._derivations is None:
+            self._derivations = tuple(_derivation(self.expr, v, self.timeout) for v in self.variables)
+        return self._derivations
 
     def _args(self, X, data):
         X = np.asarray(X, dtype=float)
@@ -138,8 +162,12 @@ class Compiled:
 
     def hessian(self, X, **data) -> np.ndarray:
         """The Hessian at each point: shape (..., n, n)."""
-        if self._hess is None:
+        if not self.with_hessian:
             raise GradwiseError("this function was compiled without its Hessian (hessian=False)")
+        if self._hess is None:
+            with time_limit(self.timeout):
+                self._hess = _lambdify(list(self.variables) + list(self.data), list(self.hessian_exprs))
+                check_compiled(self, hessian=True)
         args, shape = self._args(X, data)
         out = np.empty(shape + (self.n * self.n,))
         with np.errstate(all="ignore"):
@@ -157,8 +185,18 @@ class Compiled:
             return False
 
 
+def derivative(expr: sp.Expr, var: sp.Symbol) -> sp.Expr:
+    """`sympy.diff`, term by term: on a long sum of real terms SymPy's question whether the whole
+    derivative is zero costs far more than the derivative itself."""
+    return sp.Add(*[sp.diff(t, var) for t in sp.Add.make_args(expr)])
+
+
 def _lambdify(symbols, exprs):
-    return sp.lambdify(symbols, exprs, modules=[NUMPY_FUNCTIONS, "numpy"], cse=True)
+    from sympy.printing.numpy import NumPyPrinter
+    # terms in the order they are stored: sorting them for print costs more than the rest on long sums
+    printer = NumPyPrinter({"fully_qualified_modules": False, "inline": True, "allow_unknown_functions": True,
+                            "user_functions": {name: name for name in NUMPY_FUNCTIONS}, "order": "none"})
+    return sp.lambdify(symbols, exprs, modules=[NUMPY_FUNCTIONS, "numpy"], cse=True, printer=printer)
 
 
 def read_variables(expr: sp.Expr, variables, data: Sequence[sp.Symbol] = ()) -> tuple[sp.Symbol, ...]:
@@ -210,41 +248,37 @@ def compile(expr, variables=None, *, data: Sequence = (), hessian: bool = True, 
     data_symbols = tuple(symbol(d) if isinstance(d, str) else symbol(d.name) for d in data)
     e = e.xreplace({s: symbol(s.name) for s in e.free_symbols if isinstance(s, sp.Symbol)})
     variables = read_variables(e, variables, data_symbols)
-    derivations, grads = [], []
-    for v in variables:
-        try:
-            d = differentiate(e, v, timeout=timeout)
-            g = d.result
-        except EngineError:
-            d, g = None, sp.diff(e, v)
-        if g.has(sp.Derivative):  # a rule the engine does not know: SymPy's own derivative, checked
-            d, g = None, sp.diff(e, v)
-        if d is None and equivalent(sp.diff(e, v), g, confirm=True).equal is False:
-            raise EngineError(f"the derivative of {e} in {v} failed its check")
-        derivations.append(d)
-        grads.append(g)
-    hess = None
-    if hessian:
-        hess = sp.ImmutableMatrix([[sp.diff(g, w) for w in variables] for g in grads])
-    symbols = list(variables) + list(data_symbols)
-    c = Compiled(e, variables, tuple(grads), hess, tuple(derivations), data_symbols,
-                 _f=_lambdify(symbols, e), _grad=_lambdify(symbols, list(grads)),
-                 _hess=_lambdify(symbols, list(hess)) if hess is not None else None)
-    if check:
-        c.checked_points = check_compiled(c)
+    with time_limit(timeout):
+        grads = [derivative(e, v) for v in variables]
+        symbols = list(variables) + list(data_symbols)
+        c = Compiled(e, variables, tuple(grads), data_symbols, timeout=timeout, with_hessian=hessian,
+                     _f=_lambdify(symbols, e), _grad=_lambdify(symbols, list(grads)))
+        if check:
+            c.checked_points = check_compiled(c)
     return c
 
 
-def check_compiled(c: Compiled, points: int = CHECK_POINTS, seed: int = 0) -> int:
-    """Compare the compiled f, ∇f and Hessian with their symbolic forms at random points (mpmath)."""
+def _derivation(expr: sp.Expr, var: sp.Symbol, timeout: float | None) -> Derivation | None:
+    """The engine's derivation of ∂expr/∂var, or None when it has no rule (SymPy's derivative stands)."""
+    try:
+        d = differentiate(expr, var, timeout=timeout)
+    except EngineError:
+        return None
+    return None if d.result.has(sp.Derivative) else d
+
+
+def check_compiled(c: Compiled, points: int = CHECK_POINTS, seed: int = 0, hessian: bool = False) -> int:
+    """Compare the compiled f and ∇f (or the Hessian) with their symbolic forms at random points (mpmath),
+    and the symbolic derivatives with finite differences there; returns how many points agreed."""
     rng = random.Random(seed)
     symbols = list(c.variables) + list(c.data)
-    pairs = [(c.expr, lambda X, d: c.f(X, **d)[()])]
-    pairs += [(g, (lambda i: lambda X, d: c.grad(X, **d)[i])(i)) for i, g in enumerate(c.gradient_exprs)]
-    if c.hessian_exprs is not None:
-        pairs += [(h, (lambda i: lambda X, d: c.hessian(X, **d).reshape(-1)[i])(i))
-                  for i, h in enumerate(c.hessian_exprs)]
-    agreed, tries = 0, 0
+    if hessian:
+        pairs = [(h, (lambda i: lambda X, d: c.hessian(X, **d).reshape(-1)[i])(i))
+                 for i, h in enumerate(c.hessian_exprs)]
+    else:
+        pairs = [(c.expr, lambda X, d: c.f(X, **d)[()])]
+        pairs += [(g, (lambda i: lambda X, d: c.grad(X, **d)[i])(i)) for i, g in enumerate(c.gradient_exprs)]
+    agreed, tries, kinks = 0, 0, 0
     while agreed < points and tries < 40:
         tries += 1
         point = {s: _sample(rng, tries) for s in symbols}
@@ -252,15 +286,52 @@ def check_compiled(c: Compiled, points: int = CHECK_POINTS, seed: int = 0) -> in
         d = {s.name: float(point[s]) for s in c.data}
         ok = True
         for expr, compiled in pairs:
-            exact = _value(expr, point)
-            if exact is None or exact.imag != 0:
+            exact = _precise(expr, point)
+            if exact is None:
                 ok = False
                 break
+            exact = float(exact)
             got = float(compiled(X, d))
-            if not abs(got - exact.real) <= CHECK_RTOL * max(1.0, abs(exact.real)):
-                if not math.isfinite(got) and abs(exact.real) > 1e300:
+            if not abs(got - exact) <= CHECK_RTOL * max(1.0, abs(exact)):
+                if not math.isfinite(got) and abs(exact) > 1e300:
                     continue
                 raise EngineError(f"the compiled form of {expr} gives {got} at "
-                                  f"{ {s.name: float(v) for s, v in point.items()} }, not {exact.real}")
+                                  f"{ {s.name: float(v) for s, v in point.items()} }, not {exact}")
+        if ok and not _derivatives_match_differences(c, point, hessian):
+            kinks += 1  # a point next to a kink (relu, abs) can disagree once; a wrong derivative everywhere
+            if kinks > 1:
+                raise EngineError(f"the derivatives of {c.expr} disagree with finite differences")
+            continue
         agreed += ok
     return agreed
+
+
+def _derivatives_match_differences(c: Compiled, point: dict, hessian: bool) -> bool:
+    """Whether each partial (each Hessian entry) is the central difference of f (of the partial)."""
+    if hessian:
+        layers = [(g, [c.hessian_exprs[i, j] for j in range(c.n)]) for i, g in enumerate(c.gradient_exprs)]
+    else:
+        layers = [(c.expr, list(c.gradient_exprs))]
+    for function, partials in layers:
+        for v, partial in zip(c.variables, partials):
+            up = _precise(function, {**point, v: point[v] + FD_STEP})
+            down = _precise(function, {**point, v: point[v] - FD_STEP})
+            exact = _precise(partial, point)
+            if up is None or down is None or exact is None:
+                continue
+            difference = (up - down) / (2 * FD_STEP)
+            if abs(difference - exact) > FD_RTOL * max(1, abs(exact)):
+                return False
+    return True
+
+
+def _precise(expr: sp.Expr, point: dict) -> sp.Float | None:
+    """expr at the point to 40 digits (finite differences need more than double precision), or None
+    where it is not a finite real number. evalf(subs=) evaluates without rebuilding the expression."""
+    if explodes(expr, point):   # a tower too large to evaluate
+        return None
+    try:
+        v = expr.evalf(40, subs=point)
+    except (TypeError, ValueError, ZeroDivisionError, OverflowError, AttributeError, RecursionError):
+        return None
+    return v if v.is_Float and v.is_finite else None

@@ -22,8 +22,8 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 demo: $(VENV)/.installed  # builds the study guide: out/study-guide.pdf and out/study-guide.html
 	$(BIN)/python examples/demo.py
 
-test: $(VENV)/.installed-dev
-	$(BIN)/python -m pytest
+test: $(VENV)/.installed-dev  # two workers; the 25 slowest tests are named at the end
+	$(BIN)/python -m pytest -n 2
 
 bench: $(VENV)/.installed
 	for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done

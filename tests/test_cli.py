@@ -1,4 +1,5 @@
 """The command line as a user meets it: outputs, exit codes, one-line errors."""
+import argparse
 import json
 import subprocess
 import sys
@@ -112,3 +113,23 @@ def test_help_and_version(capsys):
         main(["diff", "--help"])
     out, _ = capsys.readouterr()
     assert "examples:" in out
+
+
+def test_the_command_table_lists_what_each_module_registers():
+    # the start-up table (gradwise --help without importing every command) must match the modules
+    from gradwise.cli import COMMANDS, build_parser
+    parser = build_parser()
+    registered = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    helps = {c.dest: c.help for c in registered._choices_actions}
+    assert set(registered.choices) == set(COMMANDS)
+    assert helps == {name: summary for name, (_, summary) in COMMANDS.items()}
+    for name, (module, _) in COMMANDS.items():
+        assert registered.choices[name].get_default("run").__module__ == f"gradwise.cli.{module}"
+
+
+def test_a_command_imports_only_its_own_module():
+    code = ("import sys; from gradwise.cli import main; main(['diff', 'x^2']); "
+            "print(sorted(m for m in sys.modules if m.startswith(('gradwise.cli.', 'matplotlib', "
+            "'latex2sympy2_extended', 'gradwise.simulations', 'gradwise.derivations.matrix_calculus'))))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.splitlines()[-1] == "['gradwise.cli._common', 'gradwise.cli.diff']"

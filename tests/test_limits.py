@@ -60,3 +60,11 @@ def test_slow_simplify_falls_back_to_numbers(monkeypatch):
     x = sp.Symbol("x", real=True)
     judgement = equivalence.equivalent(sp.sin(x) ** 2 + sp.cos(x) ** 2, sp.Integer(1))
     assert judgement.equal is True and judgement.method == "numeric"
+
+
+def test_timeout_bounds_the_explanation_too(capsys):
+    # the derivation of this Hessian is quick; explaining it took a minute outside the limit
+    from gradwise.cli import main
+    code = main(["hessian", "exp(x y z) tan(x^y) sigmoid(z^x)", "--wrt", "x,y,z", "--timeout", "1"])
+    out, err = capsys.readouterr()
+    assert code == 2 and out == "" and err.startswith("error: gave up after 1 s") and err.count("\n") == 1

@@ -1,5 +1,8 @@
 """The `gradwise` command. Each subcommand is a module in this package with `register(subparsers)`.
 
+Only the module of the command being run is imported (start-up stays close to SymPy's own import);
+the others appear in `gradwise --help` from `COMMANDS`, which a test keeps in step with the modules.
+
 Errors caused by the input print as one line (`error: ...`) with exit code 2 and no traceback;
 `--debug` shows the traceback.
 """
@@ -7,12 +10,31 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import pkgutil
 import sys
 import traceback
 
 from gradwise import __version__
+from gradwise.derivations.limits import time_limit
 from gradwise.errors import EngineError, GradwiseError
+
+#: command -> (module in this package that registers it, its one-line help)
+COMMANDS = {
+    "backprop": ("backprop", "backpropagation through a graph or a network, edge by edge"),
+    "check": ("check", "check a hand derivation line by line"),
+    "det": ("linalg", "a determinant, step by step"),
+    "diff": ("diff", "differentiate an expression step by step"),
+    "dot": ("linalg", "a dot product with lengths, angle, cosine similarity and projection"),
+    "eig": ("linalg", "eigenvalues and eigenvectors, step by step"),
+    "grad": ("multivariable", "gradient of a function of several variables, step by step"),
+    "gradients": ("backprop", "gradient norms per layer: vanishing and exploding gradients"),
+    "hessian": ("multivariable", "Hessian of a function of several variables, step by step"),
+    "jacobian": ("multivariable", "Jacobian of a vector of functions, step by step"),
+    "matgrad": ("matgrad", "gradient in matrix notation (x^T A x, log det X, ...)"),
+    "matmul": ("linalg", "a matrix product, each entry as a row-by-column dot product"),
+    "optimize": ("optimize", "run SGD, momentum, Adam, ... exactly as torch.optim does"),
+    "pca": ("linalg", "principal component analysis of a CSV table"),
+    "study": ("study", "a study guide for the whole syllabus, or a problem set (TOML)"),
+}
 
 EPILOG = """examples:
   gradwise diff "x^2 sin(x)"
@@ -23,32 +45,36 @@ EPILOG = """examples:
 Run `gradwise COMMAND --help` for the options of each command."""
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
+    """The parser; only the command named in argv (all of them when argv is None) is fully registered."""
     parser = argparse.ArgumentParser(
         prog="gradwise", formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EPILOG,
         description="The mathematics of deep learning, derived step by step; every step is checked.")
     parser.add_argument("--version", action="version", version=f"gradwise {__version__}")
     parser.add_argument("--debug", action="store_true", help="show the traceback of an error")
     subparsers = parser.add_subparsers(dest="command", metavar="COMMAND")
-    package = importlib.import_module(__name__)
-    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
-        if info.name.startswith("_"):
-            continue
-        module = importlib.import_module(f"{__name__}.{info.name}")
-        if hasattr(module, "register"):
-            module.register(subparsers)
+    wanted = sorted({m for m, _ in COMMANDS.values()}) if argv is None else \
+        [COMMANDS[a][0] for a in argv if a in COMMANDS][:1]
+    for name in wanted:
+        importlib.import_module(f"{__name__}.{name}").register(subparsers)
+    for name, (_, summary) in COMMANDS.items():
+        if name not in subparsers.choices:   # listed in --help; its module is imported only when it runs
+            subparsers.add_parser(name, help=summary)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    parser = build_parser()
+    parser = build_parser(argv)
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
         parser.print_help()
         return 2
+    # --timeout bounds the whole command, the explanation and rendering included; a batch bounds each item
+    bound = getattr(args, "timeout", None) if getattr(args, "whole_timeout", True) else None
     try:
-        return int(args.run(args) or 0)
+        with time_limit(bound):
+            return int(args.run(args) or 0)
     except GradwiseError as exc:
         if args.debug:
             traceback.print_exc()

@@ -40,7 +40,7 @@ def register(subparsers) -> None:
         if action.dest == "timeout":
             action.default = DEFAULT_TIMEOUT
             action.help = f"give up on a submission after this many seconds (default {DEFAULT_TIMEOUT:g})"
-    p.set_defaults(run=run)
+    p.set_defaults(run=run, whole_timeout=False)   # a verdict says "timed out" itself, per submission
 
 
 def run(args: argparse.Namespace) -> int:

@@ -268,3 +268,27 @@ def test_overflow_stops_at_the_step_and_keeps_the_trajectory():
 def test_start_where_the_function_is_undefined():
     with pytest.raises(GradwiseError, match="not finite at the start"):
         gradwise.optimize("log(x) + y^2", [-1, 1], steps=3)
+
+
+@pytest.mark.parametrize("keep", ["final", 4])
+def test_a_sweep_that_keeps_less_keeps_the_same_values(keep):
+    lrs = np.array([0.001, 0.01, 0.03, 0.2])   # the last one diverges
+    full = gradwise.optimize("x^2 + 10 y^2", [3, 1], method="adam", lr=lrs, steps=10)
+    thin = gradwise.optimize("x^2 + 10 y^2", [3, 1], method="adam", lr=lrs, steps=10, keep=keep)
+    rows = [0, 10] if keep == "final" else [0, 4, 8, 10]
+    assert thin.kept_steps.tolist() == rows
+    assert np.array_equal(thin.params, full.params[rows]) and np.array_equal(thin.loss, full.loss[rows])
+    assert np.array_equal(thin.grads, full.grads[[r - 1 for r in rows[1:]]])
+    assert np.array_equal(thin.final_loss, full.final_loss) and np.array_equal(thin.diverged, full.diverged)
+    again, one = thin.run(2), full.run(2)      # a run asked for is run again in full
+    assert np.array_equal(again.params, one.params) and np.array_equal(again.loss, one.loss)
+
+
+def test_keep_is_checked_and_makes_big_sweeps_fit():
+    with pytest.raises(GradwiseError, match="keep"):
+        gradwise.optimize("x^2", [1.0], lr=np.array([0.1, 0.2]), keep="some")
+    with pytest.raises(GradwiseError, match="too much to keep"):
+        gradwise.optimize("x^2 + y^2", [1, 1], lr=np.full(300_000, 0.1), steps=100)
+    sw = gradwise.optimize("x^2 + y^2", [1, 1], lr=np.linspace(0.01, 0.1, 300_000), steps=100, keep="final")
+    assert sw.params.shape == (2, 300_000, 2)
+    assert np.allclose(sw.params[-1, -1], [0.8 ** 100] * 2, rtol=1e-9, atol=0)   # x <- (1 - 2 lr) x, lr = 0.1

@@ -66,6 +66,9 @@ def register(subparsers) -> None:
     p.add_argument("--sweep", metavar="KEY=FROM:TO:COUNT",
                    help="run COUNT values of a hyperparameter at once (vectorised), e.g. lr=1e-3:0.2:40; "
                         "add 'log' for log spacing: lr=1e-4:1:50:log")
+    p.add_argument("--keep", default="all", metavar="WHAT",
+                   help="what a sweep stores: all (default), final, or K (every K-th step); "
+                        "final lets 10^5 runs of long sweeps fit in memory")
     p.add_argument("--matrix", metavar="[[a,b],[c,d]]", help="the matrix A of the quadratic bowl ½xᵀAx")
     p.add_argument("--data", metavar="FILE.csv", help="samples: feature columns, then y (optional header)")
     p.add_argument("--batch-size", type=int, dest="batch_size", help="mini-batch size (default: all samples)")
@@ -129,6 +132,11 @@ def _compare_specs(text: str) -> list[tuple[str, dict]]:
     if len(specs) > 8:
         raise GradwiseError("compare at most 8 methods")
     return specs
+
+
+def _keep(text: str):
+    """--keep: "all", "final" or a whole number of steps."""
+    return int(text) if text.isdigit() else text
 
 
 def _sweep_spec(text: str):
@@ -211,7 +219,7 @@ def _run(args) -> int:
         else:
             hp_lr = {**hp, "lr": args.lr} if args.lr is not None else hp
         sw = sweep(objective, start, key=key, values=values, method=args.method, steps=args.steps,
-                   batch_size=args.batch_size, seed=args.seed, **hp_lr)
+                   batch_size=args.batch_size, seed=args.seed, keep=_keep(args.keep), **hp_lr)
         sw.test_function = tf
     else:
         main = optimize(objective, start, method=args.method, lr=args.lr, batches=explicit, **shared, **hp)

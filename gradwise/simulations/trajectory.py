@@ -5,6 +5,9 @@ vectorised call, and the update is the optimizer's NumPy rule on the whole array
 gradient, parameters or loss stop being finite stops there, with the step and the reason: a single run
 keeps its trajectory up to the last finite point; in a sweep the run is frozen and marked diverged
 while the others go on.
+
+A sweep can keep less than every step (`keep="final"`, or `keep=k` for every k-th step): memory is
+then runs x kept steps, so 10^6 runs fit; `Sweep.run(r)` runs r again in full when it is asked for.
 """
 from __future__ import annotations
 
@@ -50,26 +53,45 @@ class RunArrays:
     grads: np.ndarray         # (k, R, n): the gradient each step used
     stopped_at: np.ndarray    # (R,) the step at which a run stopped (0: it did not)
     reasons: list             # (R,) why, or ""
+    kept_steps: np.ndarray | None = None   # the steps the rows of params are (None: every step)
+
+
+def kept_steps(keep, steps: int) -> np.ndarray | None:
+    """The step numbers a sweep keeps: None for every step ("all"), else 0, k, 2k, ... and the last."""
+    if keep is None or (isinstance(keep, str) and keep == "all"):
+        return None
+    if isinstance(keep, str) and keep == "final":
+        every = steps
+    elif isinstance(keep, (int, np.integer)) and not isinstance(keep, bool) and keep >= 1:
+        every = int(keep)
+    else:
+        raise GradwiseError(f'keep is "all", "final" or a whole number k >= 1 (every k-th step), not {keep!r}')
+    return np.unique(np.r_[np.arange(0, steps + 1, every), steps])
 
 
 def advance(objective, optimizer: Optimizer, starts: np.ndarray, steps: int,
-            batches: Sequence[np.ndarray] | None = None, stop_all: bool = False) -> RunArrays:
+            batches: Sequence[np.ndarray] | None = None, stop_all: bool = False,
+            keep: np.ndarray | None = None) -> RunArrays:
     """Advance R runs (rows of `starts`) by `steps` steps of the optimizer, as one array.
 
     With `stop_all` (a single run) the loop ends at the first non-finite step and the arrays are cut
-    there; otherwise a diverging run is frozen at its last finite point.
+    there; otherwise a diverging run is frozen at its last finite point. `keep` (from `kept_steps`)
+    stores only those steps; the gradient row of a kept step t is the one step t used.
     """
     P = np.array(starts, dtype=float)
     R, n = P.shape
-    params = np.empty((steps + 1, R, n))
-    loss = np.empty((steps + 1, R))
-    grads = np.empty((steps, R, n))
+    rows = steps + 1 if keep is None else len(keep)
+    row_of = None if keep is None else {int(t): i for i, t in enumerate(keep)}
+    params = np.empty((rows, R, n))
+    loss = np.empty((rows, R))
+    grads = np.empty((max(rows - 1, 0) if keep is not None else steps, R, n))
+    previous_loss = None
     stopped = np.zeros(R, dtype=int)
     reasons = [""] * R
     state = optimizer.init(P)
     with np.errstate(all="ignore"):
         params[0] = P
-        loss[0] = objective.value(P)
+        loss[0] = previous_loss = objective.value(P)
         bad0 = ~np.isfinite(loss[0])
         if bad0.any():
             raise GradwiseError(f"the function is not finite at the start ({_point(P[int(np.argmax(bad0))])})")
@@ -93,12 +115,16 @@ def advance(objective, optimizer: Optimizer, starts: np.ndarray, steps: int,
             frozen = stopped > 0
             if frozen.any():
                 new = np.where(frozen[:, None], P, new)
-                value = np.where(frozen, loss[t - 1], value)
+                value = np.where(frozen, previous_loss, value)
                 G = np.where(frozen[:, None], 0.0, G)
-            grads[t - 1] = G
-            params[t] = new
-            loss[t] = value
-            P = new
+            row = t if row_of is None else row_of.get(t)
+            if row is not None:
+                grads[row - 1] = G
+                params[row] = new
+                loss[row] = value
+            P, previous_loss = new, value
+    if keep is not None:
+        return RunArrays(params, loss, grads, stopped, reasons, keep)
     return RunArrays(params[:last + 1], loss[:last + 1], grads[:last], stopped, reasons)
 
 
@@ -186,6 +212,8 @@ class Sweep(Displayable):
     reasons: list
     steps: int
     test_function: object = None
+    kept_steps: np.ndarray | None = None   # the steps params/loss/grads hold (None: every step)
+    batches: object = None                  # the minibatches every run used (data problems)
 
     kind = "sweep"
 
@@ -205,10 +233,16 @@ class Sweep(Displayable):
         return (self.stopped_at > 0) | worse
 
     def run(self, r: int) -> Trajectory:
-        """Run r as a Trajectory of its own (cut where it diverged)."""
+        """Run r as a Trajectory of its own (cut where it diverged); run again in full when the sweep
+        kept only some steps."""
         k = self.stopped_at[r] - 1 if self.stopped_at[r] else self.steps
         opt = self.optimizer if self.key == "start" else with_hyperparameter(self.optimizer, self.key, [self.values[r]])
         label = f"from {_point(self.starts[r])}" if self.key == "start" else f"{self.key} = {self.values[r]:.4g}"
+        if self.kept_steps is not None:
+            a = advance(_target(self.function), opt, self.starts[r:r + 1], self.steps, self.batches, stop_all=True)
+            return Trajectory(self.function, self.method, opt, a.params[:, 0], a.loss[:, 0], a.grads[:, 0],
+                              self.steps, a.reasons[0] or None, int(a.stopped_at[0]) or None,
+                              label=label, test_function=self.test_function)
         return Trajectory(self.function, self.method, opt, self.params[:k + 1, r], self.loss[:k + 1, r],
                           self.grads[:k, r], self.steps,
                           self.reasons[r] or None, int(self.stopped_at[r]) or None,
@@ -293,15 +327,22 @@ def _starts(start, objective, tf) -> np.ndarray:
     return S
 
 
-def _check_steps(steps, runs: int, n: int) -> int:
+def _check_steps(steps, runs: int, n: int, keep=None) -> int:
     if isinstance(steps, bool) or not isinstance(steps, (int, np.integer)) or steps < 1:
         raise GradwiseError(f"steps must be a whole number >= 1, not {steps!r}")
     if steps > MAX_STEPS:
         raise GradwiseError(f"at most {MAX_STEPS:,} steps")
-    if (steps + 1) * runs * max(n, 1) > MAX_CELLS:
-        raise GradwiseError(f"{runs} runs x {steps} steps x {n} parameters is too much to keep; "
-                            "use fewer steps or runs")
+    kept = kept_steps(keep, int(steps))
+    rows = steps + 1 if kept is None else len(kept)
+    if rows * runs * max(n, 1) > MAX_CELLS:
+        raise GradwiseError(f"{runs:,} runs x {rows:,} kept steps x {n} parameters is too much to keep; "
+                            'keep fewer steps (keep="final" or every k-th: keep=k), or use fewer runs')
     return int(steps)
+
+
+def _target(objective):
+    """What advance() evaluates: a data problem itself, or a compiled function."""
+    return objective if isinstance(objective, data_module.DataProblem) else _FunctionObjective(objective)
 
 
 MAX_RUN_SAMPLES = 20_000_000  # runs x data rows evaluated at once (each needs a few float arrays)
@@ -325,13 +366,14 @@ def _batches(objective, steps, batch_size, seed, batches):
 
 def optimize(f, start=None, *, method: str = "sgd", lr=None, steps: int = 100, variables=None,
              data=None, batch_size: int | None = None, seed: int = 0, batches=None,
-             timeout: float | None = None, **hyperparameters) -> Trajectory | Sweep:
+             timeout: float | None = None, keep="all", **hyperparameters) -> Trajectory | Sweep:
     """Run a torch.optim method on f from `start`; returns the Trajectory.
 
     f: an expression (text or SymPy), a test function name ("rosenbrock"), a `compile` result, or with
     `data` (a CSV path or Dataset) a per-sample loss ("logistic", "least_squares", "softmax" or an
     expression in x_i, y_i and the parameters). `hyperparameters` use torch's names and defaults.
-    An array of learning rates, or several start rows, makes a vectorised `Sweep` instead.
+    An array of learning rates, or several start rows, makes a vectorised `Sweep` instead; its `keep`
+    ("all", "final" or k: every k-th step) says which steps it stores.
     """
     objective, tf = problem(f, variables, data=data, timeout=timeout)
     S = _starts(start, objective, tf)
@@ -341,15 +383,18 @@ def optimize(f, start=None, *, method: str = "sgd", lr=None, steps: int = 100, v
     runs = len(np.ravel(lr)) if lr_array else S.shape[0]
     if lr_array and S.shape[0] not in (1, runs):
         raise GradwiseError(f"{runs} learning rates but {S.shape[0]} starts")
-    steps = _check_steps(steps, runs, S.shape[1])
+    swept = lr_array or S.shape[0] > 1
+    steps = _check_steps(steps, runs, S.shape[1], keep if swept else None)
     _check_data_size(objective, runs)
     chosen = _batches(objective, steps, batch_size, seed, batches)
-    target = objective if isinstance(objective, data_module.DataProblem) else _FunctionObjective(objective)
+    target = _target(objective)
     if lr_array:
         optimizer = with_hyperparameter(optimizer, "lr", np.ravel(lr))
-        return _sweep(objective, target, optimizer, "lr", np.ravel(lr).astype(float), np.repeat(S, runs, axis=0) if S.shape[0] == 1 else S, steps, chosen, tf)
+        return _sweep(objective, target, optimizer, "lr", np.ravel(lr).astype(float),
+                      np.repeat(S, runs, axis=0) if S.shape[0] == 1 else S, steps, chosen, tf, keep)
     if S.shape[0] > 1:
-        return _sweep(objective, target, optimizer, "start", np.arange(S.shape[0], dtype=float), S, steps, chosen, tf)
+        return _sweep(objective, target, optimizer, "start", np.arange(S.shape[0], dtype=float), S, steps, chosen,
+                      tf, keep)
     arrays = advance(target, optimizer, S, steps, chosen, stop_all=True)
     return _trajectory(objective, optimizer, arrays, steps, chosen, tf, label=str(name))
 
@@ -363,15 +408,16 @@ def _trajectory(objective, optimizer, arrays: RunArrays, steps, chosen, tf, labe
                       label=label, test_function=tf)
 
 
-def _sweep(objective, target, optimizer, key, values, starts, steps, chosen, tf) -> Sweep:
-    arrays = advance(target, optimizer, starts, steps, chosen)
+def _sweep(objective, target, optimizer, key, values, starts, steps, chosen, tf, keep="all") -> Sweep:
+    arrays = advance(target, optimizer, starts, steps, chosen, keep=kept_steps(keep, steps))
     return Sweep(objective, optimizer.name, optimizer, key, values, starts, arrays.params, arrays.loss,
-                 arrays.grads, arrays.stopped_at, arrays.reasons, steps, tf)
+                 arrays.grads, arrays.stopped_at, arrays.reasons, steps, tf, arrays.kept_steps, chosen)
 
 
 def sweep(f, start=None, *, key: str = "lr", values, method: str = "sgd", steps: int = 100, variables=None,
-          data=None, batch_size=None, seed: int = 0, timeout=None, **hyperparameters) -> Sweep:
-    """Many runs at once, one for each value of hyperparameter `key` (all advanced as one array)."""
+          data=None, batch_size=None, seed: int = 0, timeout=None, keep="all", **hyperparameters) -> Sweep:
+    """Many runs at once, one for each value of hyperparameter `key` (all advanced as one array);
+    `keep` ("all", "final" or k) says which steps are stored."""
     objective, tf = problem(f, variables, data=data, timeout=timeout)
     S = _starts(start, objective, tf)
     values = np.asarray(values, dtype=float).ravel()
@@ -381,8 +427,8 @@ def sweep(f, start=None, *, key: str = "lr", values, method: str = "sgd", steps:
         raise GradwiseError("sweep a hyperparameter from one start")
     optimizer = make_optimizer(method, **hyperparameters)
     optimizer = with_hyperparameter(optimizer, key, values)
-    steps = _check_steps(steps, values.size, S.shape[1])
+    steps = _check_steps(steps, values.size, S.shape[1], keep)
     _check_data_size(objective, values.size)
     chosen = _batches(objective, steps, batch_size, seed, None)
-    target = objective if isinstance(objective, data_module.DataProblem) else _FunctionObjective(objective)
-    return _sweep(objective, target, optimizer, key, values, np.repeat(S, values.size, axis=0), steps, chosen, tf)
+    return _sweep(objective, _target(objective), optimizer, key, values, np.repeat(S, values.size, axis=0), steps,
+                  chosen, tf, keep)

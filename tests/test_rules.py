@@ -161,3 +161,20 @@ def test_a_wrong_rule_is_caught(monkeypatch):
     monkeypatch.setitem(rules.DERIVATIVES, sp.cos, ("trig", lambda u: sp.sin(u)))  # the classic sign slip
     with pytest.raises(EngineError):
         differentiate("cos(x)")
+
+
+def test_a_sum_too_large_to_simplify_is_shown_checked_and_says_so(capsys):
+    import json
+
+    import sympy as sp
+
+    from gradwise.cli import main
+    text = "log(1+exp(2*x+1)) + log(1+exp(3*x-1)) + log(1+exp(x/2)) + log(1+exp(5*x+2)) + x^2"
+    d = differentiate(text, "x")
+    assert d.orders[0].note and not d.orders[0].simplifications
+    x = symbol("x")
+    assert sp.simplify(d.result - sp.diff(parse(text), x)) == 0
+    assert main(["diff", text, "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["notes"] == [d.orders[0].note] and "budget" in data["notes"][0]
+    assert "notes" not in json.loads((main(["diff", "x^2", "--format", "json"]), capsys.readouterr().out)[1])

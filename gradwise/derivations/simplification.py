@@ -25,8 +25,8 @@ BUDGET = 1200           # operations the whole search may spend (deterministic, 
 WEIGHTS = {"rewrite_sigmoid": 2, "cancel": 3, "factor": 4, "expand": 1, "collect": 1, "trig_identity": 6}
 MAX_DENOMINATORS = 3    # over one denominator, the numerator of n fractions grows like their product
 MAX_TRIG_OPS = 40       # trigsimp's search is exponential in the number of trigonometric terms
-BUDGET_NOTE = ("the simplification search ran out of its budget: the result is shown as the rules "
-               "produced it (every step checked), not simplified further")
+BUDGET_NOTE = ("the simplification search ran out of its budget (the expression is too large to "
+               "simplify quickly): the result is shown as the rules produced it, every step checked")
 
 
 @dataclass
@@ -78,7 +78,10 @@ def simplify_within_budget(expr: sp.Expr, var: sp.Symbol, original: sp.Expr | No
         best = None
         size = sp.count_ops(current)
         for rule, transform in transforms:
-            if not _worth_trying(rule, current, size) or not account.pay(WEIGHTS.get(rule, 1) * (size + 1)):
+            if not _worth_trying(rule, current, size):
+                account.spent |= rule != "trig_identity"   # too costly to try here: the budget's verdict
+                continue
+            if not account.pay(WEIGHTS.get(rule, 1) * (size + 1)):
                 continue
             candidate = _attempt(transform, current)
             if candidate is None or candidate == current:

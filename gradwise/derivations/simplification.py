@@ -77,6 +77,7 @@ def simplify_within_budget(expr: sp.Expr, var: sp.Symbol, original: sp.Expr | No
     for _ in range(MAX_ROUNDS):
         best = None
         size = sp.count_ops(current)
+        now = complexity(current)
         for rule, transform in transforms:
             if not _worth_trying(rule, current, size):
                 account.spent |= rule != "trig_identity"   # too costly to try here: the budget's verdict
@@ -84,11 +85,11 @@ def simplify_within_budget(expr: sp.Expr, var: sp.Symbol, original: sp.Expr | No
             if not account.pay(WEIGHTS.get(rule, 1) * (size + 1)):
                 continue
             candidate = _attempt(transform, current)
-            if candidate is None or candidate == current:
-                continue
-            if complexity(candidate) < complexity(current) - 1e-9 and (
-                    best is None or complexity(candidate) < complexity(best[1])):
-                best = (rule, candidate)
+            if candidate is None or candidate == current or sp.count_ops(candidate) >= now:
+                continue  # complexity >= count_ops: a candidate with more operations cannot be simpler
+            score = complexity(candidate)
+            if score < now - 1e-9 and (best is None or score < best[2]):
+                best = (rule, candidate, score)
             if best is not None and rule == "rewrite_sigmoid":
                 break  # writing σ back is what a person wants first
         if best is None:

@@ -23,7 +23,7 @@ from gradwise.errors import GradwiseError, InputError, TimeLimitExceeded
 MARKERS = re.compile(r"\^\s*\{?\s*-?\s*(?:T(?![A-Za-z])|\\top|\\intercal|\\mathsf)|\\\||\\[lr]?Vert|‖|\\odot|"
                      r"\\operatorname\s*\{\s*(?:tr|Tr|softmax)\s*\}|\\mathrm\s*\{\s*tr\s*\}|\\tr(?![A-Za-z])|"
                      r"\\log\s*\\det|\\mathbf\s*\{|\\boldsymbol|\\bm\s*\{|"
-                     r"\\nabla\s*_\s*\{?\s*[A-Z]|\\partial\s*\{?\s*[A-Z](?![a-z])")
+                     r"\\nabla\s*_\s*\{?\s*[A-Z]|\\partial\s*[A-Z]\s*\}(?!\s*\{)")
 WRITTEN_OUT = re.compile(r"\\begin\s*\{\s*[pbBvV]?matrix|\\begin\s*\{\s*array")
 
 

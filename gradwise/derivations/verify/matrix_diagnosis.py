@@ -31,7 +31,11 @@ class Finding:
 
 def diagnose(problem) -> Finding | None:
     """The first mistake whose repair makes the step valid (`problem` is matrix_judging's _Problem)."""
-    for test in (_transposed, _single_transpose, _symmetric, _factor, _order, _dropped_term):
+    if problem.f is None and problem.shape_words:   # two sides of different shapes: nothing to repair
+        return Finding("shape_mismatch", problem.shape_words)
+    first = (_transposed, _single_transpose, _symmetric) if problem.f is not None else \
+        (_symmetric, _transposed, _single_transpose)
+    for test in (*first, _factor, _order, _dropped_term):
         try:
             found = test(problem)
         except (checking.NotDefined, ValueError, ArithmeticError, GradwiseError, EngineError):
@@ -69,7 +73,7 @@ def _symmetric(problem) -> Finding | None:
 
 
 def _transposed(problem) -> Finding | None:
-    if not _valid(problem, e.T(problem.answer)):
+    if (problem.f is None and problem.shape_words) or not _valid(problem, e.T(problem.answer)):
         return None
     a = problem.answer
     factors = [f for f in a.args if e.shape(f) != e.SCALAR] if isinstance(a, e.Mul) else []

@@ -214,10 +214,11 @@ class _Problem:
         got = self.concrete(self.answer)
         if got == want or (self.target is None and self.f is not None and got == self.concrete(self.X)):
             return ""
-        what = f"∇_{self.X.name} {matrix_text(self.f)} has the shape of {self.X.name}" if self.f is not None \
-            else f"the left side is {e.shape_text(e.shape(self.left.tree))}"
-        return (f"{what} ({e.shape_text(e.shape(self.target if self.target is not None else self.X))}), "
-                f"but the right side {matrix_text(self.answer)} is {e.shape_text(e.shape(self.answer))}")
+        right = f"the right side {matrix_text(self.answer)} is {e.shape_text(e.shape(self.answer))}"
+        if self.f is None:
+            return f"the left side {matrix_text(self.left.tree)} is {e.shape_text(e.shape(self.left.tree))}, but {right}"
+        return (f"∇_{self.X.name} {matrix_text(self.f)} has the shape of {self.X.name} "
+                f"({e.shape_text(self.X.shape)}), but {right}")
 
     def judge(self, samples: list, answer: e.Node | None = None):
         """The verdict on `answer` (default the right side) at `samples`: against finite differences of f

@@ -76,10 +76,15 @@ class MatrixGradient(Displayable):
 
 def matrix_gradient(expression: str, wrt: str | None = None, *, shapes: dict | str | None = None,
                     timeout: float | None = None, seed: int = 0) -> MatrixGradient:
-    """∂f/∂X for a scalar f written in matrix notation ("x^T A x", "log(det(X))"), checked numerically."""
+    """∂f/∂X for a scalar f written in matrix notation ("x^T A x", "log(det(X))", or LaTeX as
+    "\\|Xw - y\\|^2"), checked numerically."""
     with time_limit(timeout):
         declared = parse_shapes(shapes)
-        parsed = parse_matrix(expression, declared)
+        if "\\" in expression:   # LaTeX: the reader `check` uses, translated to this notation
+            from gradwise.derivations.matrix_calculus.latex_reading import to_plain
+            parsed = parse_matrix(to_plain(expression), declared)
+        else:
+            parsed = parse_matrix(expression, declared)
         f = parsed.tree
         if shape(f) != SCALAR:
             raise GradwiseError(f'matgrad differentiates a scalar function, but "{expression}" is '

@@ -14,7 +14,8 @@ OVERVIEW_WIDTH = 76
 
 METHOD_WORDS = {"structural": "the same expression", "symbolic": "checked symbolically",
                 "numeric": "checked numerically", "definition": "a definition",
-                "unreadable": "cannot be read", "undecided": "could not be decided"}
+                "unreadable": "cannot be read", "undecided": "could not be decided",
+                "shapes": "decided by the shapes"}
 
 
 def explain(v: Verdict, detail: str = "standard") -> Document:

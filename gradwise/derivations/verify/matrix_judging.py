@@ -43,6 +43,22 @@ class GradientOf:
     __repr__ = _sympystr
 
 
+class Written:
+    """A side that was not read (its shapes do not fit), shown as the user wrote it."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def _latex(self, printer=None) -> str:
+        return r"\text{" + re.sub(r"[\\{}$&#^_%~]", " ", self.text) + "}"
+
+    def _sympystr(self, printer=None) -> str:
+        return self.text
+
+    __str__ = _sympystr
+    __repr__ = _sympystr
+
+
 @dataclass
 class MatrixContext:
     """What the lines of a derivation have fixed so far: shapes and the names defined (f = ...)."""
@@ -127,7 +143,8 @@ def judge_matrix_step(index: int, a: tuple[str, int], b: tuple[str, int], ra: _R
     if bad is not None:
         read, (text, line) = bad
         if read.shape_error:
-            return StepVerdict(**base, valid=False, method="numeric", mistake="shape_mismatch",
+            base.update(lhs=base["lhs"] or Written(a[0]), rhs=base["rhs"] or Written(b[0]))
+            return StepVerdict(**base, valid=False, method="shapes", mistake="shape_mismatch",
                                diagnosis=read.error, reason=f"line {line}: {read.error}")
         return StepVerdict(**base, valid=False, method="unreadable", reason=f"line {line}: {read.error}: {text}")
     try:
@@ -136,7 +153,7 @@ def judge_matrix_step(index: int, a: tuple[str, int], b: tuple[str, int], ra: _R
         return StepVerdict(**base, valid=False, method="undecided", reason=str(exc))
     if problem.shape_words:
         finding = diagnose(problem)
-        return StepVerdict(**base, valid=False, method="structural", reason=problem.shape_words,
+        return StepVerdict(**base, valid=False, method="shapes", reason=problem.shape_words,
                            diagnosis=finding.words if finding else problem.shape_words,
                            mistake=finding.mistake if finding else "shape_mismatch",
                            correct=problem.correct)

@@ -147,3 +147,29 @@ def test_latex_reader_refuses_hostile_input():
         read_side(r"\input{/etc/passwd}")
     v = check(r"\nabla_x \write18{ls} = x")
     assert v.exit_code == 2
+
+
+def test_batch_takes_matrix_derivations():
+    from gradwise.batch import Submission, check_many
+    items = [Submission("right", r"\nabla_x (x^T A x) = (A + A^T) x"),
+             Submission("wrong", r"\nabla_x (x^T A x) = 2 A x"),
+             Submission("shaped", r"\nabla_W (y^T W x) = y x^T")]
+    verdicts = list(check_many(items, jobs=2, timeout=60, shapes="W=3x4,x=4"))
+    assert [v["valid"] for v in verdicts] == [True, False, True]
+    assert verdicts[1]["steps"][0]["mistake"] == "symmetric_assumption"
+
+
+def test_cli_shape_option(capsys, monkeypatch):
+    import io
+    import json
+    from gradwise.cli import main
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(rb"\nabla_W (y^T W x) = x y^T")))
+    code = main(["check", "-", "--shape", "W=3x4,x=4,y=3", "--format", "json"])
+    out = json.loads(capsys.readouterr().out)
+    assert code == 1 and out["steps"][0]["mistake"] == "product_order"
+
+
+def test_matgrad_reads_latex():
+    g = matrix_gradient(r"\|Xw - y\|_2^2 + \lambda \|w\|^2", "w")
+    assert g.result_check.valid
+    assert check(rf"\nabla_w \left({latex(g.expression)}\right) = {latex(g.result)}").valid

@@ -42,6 +42,10 @@ def uses_matrix_notation(text: str, shapes=None) -> bool:
     """Whether any chain of the derivation is matrix notation (then `check_matrix` judges it)."""
     if shapes:
         return True
+    if not MARKERS.search(text):
+        return False
+    if not WRITTEN_OUT.search(text):
+        return True
     try:
         return any(is_matrix_chain(chain, set(), set()) for chain in split_chains(text))
     except (GradwiseError, RecursionError):

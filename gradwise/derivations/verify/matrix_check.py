@@ -85,16 +85,15 @@ def _judge_all(chains: list, context: MatrixContext, assume_positive: bool, step
                                          "unreadable", reason=f"line {sides[0][1]}: a line without = : {sides[0][0]}",
                                          chain=number))
                 continue
+            limit = step_timeout * (len(sides) - 1) if step_timeout else None
             try:
-                with time_limit(step_timeout * (len(sides) - 1) if step_timeout else None):
+                with time_limit(limit):
                     found = judge_matrix_chain(sides, context, len(steps) + 1, number)
             except TimeLimitExceeded as exc:
-                if step_timeout is None or "gave up after" not in str(exc) or \
-                        not str(exc).startswith(f"gave up after {step_timeout * (len(sides) - 1):g} s"):
-                    raise
+                if limit is None or not str(exc).startswith(f"gave up after {limit:g} s"):
+                    raise  # the limit of the whole check, not of this chain
                 found = [StepVerdict(len(steps) + 1, sides[-1][1], sides[0][0], sides[-1][0], None, None, False,
-                                     "undecided", reason=f"gave up on this chain after "
-                                                         f"{step_timeout * (len(sides) - 1):g} s", chain=number)]
+                                     "undecided", reason=f"gave up on this chain after {limit:g} s", chain=number)]
             defined = set(context.names)
             steps += found
         else:

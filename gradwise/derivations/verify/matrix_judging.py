@@ -216,8 +216,7 @@ class _Problem:
             X = _differential_variable(left.tree, answer)
             trees = (left.tree, answer)
         sizes = _sizes(trees, context)
-        others = tuple(t for t in trees[1:])
-        samples = checking.samples(trees[0], X, sizes, others=others)
+        samples = checking.samples(trees[0], X, sizes, others=trees[1:])
         target = correct if left.is_gradient else left.tree
         problem = cls(left, right, X, f, answer, target, sizes, samples, correct)
         problem.shape_words = problem.shape_problem()
@@ -295,8 +294,6 @@ def _counterexample(problem: _Problem, result) -> dict:
         words += f", left ≠ right in {entry}: {left[i, j]:.6g} against {right[i, j]:.6g}"
     elif problem.f is not None:
         words += ": ⟨right side, V⟩ differs from the finite difference of f along V"
-    if problem.f is not None and "d" not in values:
-        values = dict(values)
     return {"values": values, "words": words,
             "left": np.round(left, 6).tolist() if left is not None else None,
             "right": np.round(right, 6).tolist() if right is not None else None}

@@ -17,7 +17,7 @@ import numpy as np
 from gradwise.derivations.matrix_calculus import checking, expressions as e
 from gradwise.derivations.matrix_calculus.derivation import gradient_of
 from gradwise.derivations.matrix_calculus.latex_reading import MatrixSide, read_side
-from gradwise.derivations.matrix_calculus.notation import latex as matrix_latex, text as matrix_text
+from gradwise.derivations.matrix_calculus.notation import GREEK, latex as matrix_latex, text as matrix_text
 from gradwise.derivations.verify.matrix_diagnosis import diagnose
 from gradwise.derivations.verify.verdict import StepVerdict
 from gradwise.errors import GradwiseError, InputError, TimeLimitExceeded
@@ -87,7 +87,8 @@ def judge_matrix_chain(sides: list[tuple[str, int]], context: MatrixContext, fir
         if read.side is not None and not read.side.is_gradient:
             context.names[name] = read.side.tree
             context.shapes.update(read.side.shapes or {})
-            verdicts.append(StepVerdict(first_index, sides[1][1], sides[0][0], sides[1][0], None, read.side.tree,
+            verdicts.append(StepVerdict(first_index, sides[1][1], sides[0][0], sides[1][0], Written(sides[0][0]),
+                                        read.side.tree,
                                         True, "definition", chain=chain))
             start = 1
     reads = {start: _read(sides[start][0], context, differentials)}
@@ -279,7 +280,8 @@ def _sizes(trees: tuple, context: MatrixContext) -> dict:
 def _counterexample(problem: _Problem, result) -> dict:
     """The small matrices where the sides differ, both values there and the entry that differs most."""
     sample = getattr(result, "worst", None) or problem.samples[0]
-    values = {name: np.round(np.asarray(v, dtype=float), 6).tolist() for name, v in sample.values.items()}
+    values = {GREEK.get(name, name): np.round(np.asarray(v, dtype=float), 6).tolist()
+              for name, v in sample.values.items()}
     try:
         left = problem.values(problem.target, sample) if problem.target is not None else None
         right = problem.values(problem.answer, sample)

@@ -173,3 +173,15 @@ def test_matgrad_reads_latex():
     g = matrix_gradient(r"\|Xw - y\|_2^2 + \lambda \|w\|^2", "w")
     assert g.result_check.valid
     assert check(rf"\nabla_w \left({latex(g.expression)}\right) = {latex(g.result)}").valid
+
+
+def test_transpose_or_power_undecidable_is_refused():
+    v = check(r"\nabla_x (x^T x) = 2x", shapes="T=1x1")
+    assert v.exit_code == 2 and "ambiguous" in v.steps[0].reason
+    assert check(r"\nabla_x (x^\top x) = 2x", shapes="T=1x1").valid
+
+
+def test_greek_vector_by_declaration():
+    assert check(r"\frac{\partial}{\partial W} (\delta^T W x) = \delta x^T", shapes="delta=3").valid
+    v = check(r"\frac{\partial}{\partial W} (\delta^T W x) = x \delta^T", shapes="delta=3")
+    assert v.steps[0].mistake == "product_order"

@@ -51,6 +51,9 @@ def read_side(latex: str, shapes: dict | None = None, *, differentials: bool = F
     """Read one side; `shapes` are the shapes known so far (declared, or read on earlier sides),
     `names` the defined names (f = ...) as trees, substituted where they are used."""
     wrt, body = split_derivative(latex)
+    if "T" in (shapes or {}) and re.search(r"\^\s*\{?\s*-?\s*T(?![A-Za-z])", body):
+        raise InputError("^T is ambiguous here: T is a declared variable, so x^T could be a power or the "
+                         "transpose; write x^\\top for the transpose", latex)
     plain = to_plain(body, differentials=differentials)
     known = dict(shapes or {})
     for name, tree in (names or {}).items():

@@ -102,8 +102,8 @@ def parse_matrix(text: str, shapes: dict[str, tuple] | None = None, *, different
     `like` is the shape the whole is expected to have, when known (it sizes a lone I)."""
     base.check_size(text)
     if "\\" in text:
-        raise InputError("LaTeX is not read by matgrad: write x^T A x, log(det(X)), norm(x)^2 "
-                         "(or use --latex)", text, text.index("\\") + 1)
+        raise InputError("LaTeX is read by latex_reading.read_side, not here: write x^T A x, "
+                         "log(det(X)), norm(x)^2", text, text.index("\\") + 1)
     parser = _Parser(text, shapes or {})
     parser.differentials = differentials
     parser.like = like

@@ -106,7 +106,7 @@ def _step(s: StepVerdict, detail: str) -> Step:
         parts.append(f"Cannot read {s.reason}")
     elif not s.valid:
         if s.counterexample and _is_matrix(s.counterexample):
-            parts.append(f"Counterexample {s.reason}; with {counterexample_words(s.counterexample)}. ")
+            parts.append(f"{s.reason[0].upper()}{s.reason[1:]}; with {counterexample_words(s.counterexample)}. ")
         elif s.counterexample is not None and s.left_value is not None:
             where = f"At {counterexample_words(s.counterexample)}: left" if s.counterexample else "Left"
             parts.append(f"{where} {_number(s.left_value)}, right {_number(s.right_value)}. ")

@@ -154,7 +154,9 @@ def judge_matrix_step(index: int, a: tuple[str, int], b: tuple[str, int], ra: _R
         return StepVerdict(**base, valid=False, method="undecided", reason=str(exc))
     if problem.shape_words:
         finding = diagnose(problem)
+        where = _counterexample(problem, None) if problem.samples else {"values": None, "left": None, "right": None}
         return StepVerdict(**base, valid=False, method="shapes", reason=problem.shape_words,
+                           counterexample=where["values"], left_value=where["left"], right_value=where["right"],
                            diagnosis=finding.words if finding else problem.shape_words,
                            mistake=finding.mistake if finding else "shape_mismatch",
                            correct=problem.correct)

@@ -185,3 +185,14 @@ def test_greek_vector_by_declaration():
     assert check(r"\frac{\partial}{\partial W} (\delta^T W x) = \delta x^T", shapes="delta=3").valid
     v = check(r"\frac{\partial}{\partial W} (\delta^T W x) = x \delta^T", shapes="delta=3")
     assert v.steps[0].mistake == "product_order"
+
+
+@pytest.mark.parametrize("equation, f, wrt, shapes, expected", IDENTITIES, ids=IDS)
+def test_matgrad_identities_doubled_are_refuted(equation, f, wrt, shapes, expected):
+    """Twice the right gradient is wrong for every identity, refuted with matrices and named."""
+    g = matrix_gradient(f, wrt, shapes=shapes)
+    text = rf"\nabla_{{{wrt}}} \left({latex(g.expression)}\right) = 2 \left({latex(g.result)}\right)"
+    s = check(text, shapes=shapes).steps[0]
+    assert not s.valid and s.mistake == "constant_factor", (text, s.mistake, s.reason)
+    left, right = np.array(s.left_value), np.array(s.right_value)
+    assert np.allclose(right, 2 * left, rtol=1e-4, atol=1e-6) and not np.allclose(left, right)

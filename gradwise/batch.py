@@ -65,7 +65,7 @@ def _read_file(path: str) -> str:
 
 
 def check_one(submission: Submission, timeout: float = DEFAULT_TIMEOUT, max_bytes: int = DEFAULT_MAX_BYTES,
-              assume_positive: bool = False) -> dict:
+              assume_positive: bool = False, shapes: str | None = None) -> dict:
     """The JSON verdict of one submission; any failure becomes an error verdict, never an exception."""
     from gradwise.derivations.verify import check
     from gradwise.explainer.check import contract
@@ -76,7 +76,7 @@ def check_one(submission: Submission, timeout: float = DEFAULT_TIMEOUT, max_byte
         return error_verdict(submission.name, f"the submission is too large ({size:,} bytes; the limit is "
                                               f"{max_bytes:,})")
     try:
-        verdict = check(submission.text, assume_positive=assume_positive, timeout=timeout,
+        verdict = check(submission.text, shapes=shapes, assume_positive=assume_positive, timeout=timeout,
                         step_timeout=5.0)
         verdict.name = submission.name
         return contract(verdict)
@@ -94,9 +94,10 @@ def _work(args) -> dict:
 
 
 def check_many(items: list[Submission], jobs: int = 1, timeout: float = DEFAULT_TIMEOUT,
-               max_bytes: int = DEFAULT_MAX_BYTES, assume_positive: bool = False) -> Iterator[dict]:
+               max_bytes: int = DEFAULT_MAX_BYTES, assume_positive: bool = False,
+               shapes: str | None = None) -> Iterator[dict]:
     """Verdicts in the order of `items`, computed by `jobs` processes (1: in this process)."""
-    work = [(s, timeout, max_bytes, assume_positive) for s in items]
+    work = [(s, timeout, max_bytes, assume_positive, shapes) for s in items]
     if jobs <= 1 or len(work) <= 1:
         for w in work:
             yield _work(w)

@@ -31,6 +31,9 @@ def register(subparsers) -> None:
     p.add_argument("source", help="a .tex file, - for standard input, a folder of .tex files or a .jsonl file")
     p.add_argument("--assume-positive", action="store_true",
                    help="judge for positive values of every variable (then sqrt(x^2) = x holds)")
+    p.add_argument("--shape", metavar="SHAPES", default=None,
+                   help="shapes for matrix notation, as in W=3x4,x=4 (else uppercase letters are matrices, "
+                        "lowercase vectors, Greek scalars)")
     p.add_argument("--jobs", "-j", type=int, default=1, metavar="N",
                    help="check a batch in N processes (default 1)")
     p.add_argument("--max-size", type=int, default=DEFAULT_MAX_BYTES, metavar="BYTES",
@@ -51,7 +54,7 @@ def run(args: argparse.Namespace) -> int:
     from gradwise.derivations.verify import check
     from gradwise.explainer import explain
     text = _read_source(args.source, args.max_size)
-    verdict = check(text, assume_positive=args.assume_positive, timeout=args.timeout)
+    verdict = check(text, shapes=args.shape, assume_positive=args.assume_positive, timeout=args.timeout)
     emit(explain(verdict, args.detail), args)
     return verdict.exit_code
 
@@ -96,7 +99,7 @@ def run_batch(args: argparse.Namespace) -> int:
     out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
     try:
         for v in check_many(items, jobs=args.jobs, timeout=args.timeout, max_bytes=args.max_size,
-                            assume_positive=args.assume_positive):
+                            assume_positive=args.assume_positive, shapes=args.shape):
             verdicts.append(v)
             code = max(code, v.get("exit_code", 2))
             if args.format == "json":

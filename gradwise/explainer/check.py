@@ -14,7 +14,8 @@ OVERVIEW_WIDTH = 76
 
 METHOD_WORDS = {"structural": "the same expression", "symbolic": "checked symbolically",
                 "numeric": "checked numerically", "definition": "a definition",
-                "unreadable": "cannot be read", "undecided": "could not be decided"}
+                "unreadable": "cannot be read", "undecided": "could not be decided",
+                "shapes": "decided by the shapes"}
 
 
 def explain(v: Verdict, detail: str = "standard") -> Document:
@@ -104,7 +105,9 @@ def _step(s: StepVerdict, detail: str) -> Step:
     if not s.readable:
         parts.append(f"Cannot read {s.reason}")
     elif not s.valid:
-        if s.counterexample is not None and s.left_value is not None:
+        if s.counterexample and _is_matrix(s.counterexample):
+            parts.append(f"{s.reason[0].upper()}{s.reason[1:]}; with {counterexample_words(s.counterexample)}. ")
+        elif s.counterexample is not None and s.left_value is not None:
             where = f"At {counterexample_words(s.counterexample)}: left" if s.counterexample else "Left"
             parts.append(f"{where} {_number(s.left_value)}, right {_number(s.right_value)}. ")
         if s.domain:
@@ -113,7 +116,7 @@ def _step(s: StepVerdict, detail: str) -> Step:
             parts.append(f"Likely mistake: {s.diagnosis}. ")
         elif s.diagnosis:
             parts.append(f"{s.diagnosis[0].upper()}{s.diagnosis[1:]}. ")
-        elif s.reason:
+        elif s.reason and not (s.counterexample and _is_matrix(s.counterexample)):
             parts.append(f"{s.reason[0].upper()}{s.reason[1:]}. ")
         if s.correct is not None:
             rule = f" (by the {s.correct_rule} rule)" if s.correct_rule and detail != "brief" else ""
@@ -128,7 +131,23 @@ def _step(s: StepVerdict, detail: str) -> Step:
 
 
 def counterexample_words(point: dict) -> str:
-    return ", ".join(f"{name} = {value:g}" for name, value in point.items())
+    return ", ".join(f"{name} = {_value_words(value)}" for name, value in point.items())
+
+
+def _is_matrix(point: dict) -> bool:
+    return any(isinstance(v, list) for v in point.values())
+
+
+def _value_words(value) -> str:
+    """A number as %g; a matrix (a list of rows, from the matrix checker) row by row, a column as a row."""
+    if not isinstance(value, list):
+        return f"{value:g}"
+    rows = [[f"{x:.3g}" for x in row] for row in value]
+    if len(rows) == 1 and len(rows[0]) == 1:
+        return rows[0][0]
+    if all(len(r) == 1 for r in rows):
+        return "(" + ", ".join(r[0] for r in rows) + ")ᵀ"
+    return "[" + "; ".join(" ".join(r) for r in rows) + "]"
 
 
 def _number(value) -> str:
@@ -173,7 +192,7 @@ def step_contract(s: StepVerdict) -> dict:
 
 
 def _json_number(value):
-    if value is None:
-        return None
+    if value is None or isinstance(value, list):   # a matrix from the matrix checker is a list of rows
+        return value
     c = complex(value)
     return c.real if abs(c.imag) < 1e-12 else str(sp.Float(c.real, 8) + sp.I * sp.Float(c.imag, 8))

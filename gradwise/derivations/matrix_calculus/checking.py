@@ -64,14 +64,15 @@ def concrete(s: e.Shape, sizes: dict) -> tuple[int, int]:
 
 
 def samples(f: e.Node, X: e.Var, sizes: dict, seed: int = 0, points: int = POINTS,
-            directions: int = DIRECTIONS) -> list[Sample]:
-    """Points where f is defined (tried in turn: positive entries with a strong diagonal, then normal
-    entries), with random directions."""
+            directions: int = DIRECTIONS, others: tuple = ()) -> list[Sample]:
+    """Points where f (and each tree of `others`) is defined (tried in turn: positive entries with a
+    strong diagonal, then normal entries), with random directions."""
     rng = np.random.default_rng(seed)
     found: list[Sample] = []
+    names = {v.name: v for tree in (f, *others) for v in e.variables(tree)}
     for attempt in range(40):
         values = {}
-        for v in e.variables(f):
+        for v in names.values():
             r, c = concrete(v.shape, sizes)
             if attempt % 2 == 0:
                 a = rng.uniform(0.5, 1.5, (r, c))
@@ -81,7 +82,10 @@ def samples(f: e.Node, X: e.Var, sizes: dict, seed: int = 0, points: int = POINT
                 a = a + r * np.eye(r)
             values[v.name] = a
         try:
-            value = evaluate(f, values, sizes=sizes)
+            probe = rng.standard_normal(concrete(X.shape, sizes))
+            value = evaluate(f, values, X, probe, sizes)
+            for tree in others:
+                evaluate(tree, values, X, probe, sizes)
         except NotDefined:
             continue
         if not np.all(np.isfinite(value)):
@@ -120,6 +124,40 @@ def check_equal(left: e.Node, right: e.Node, X: e.Var, sample_list: list[Sample]
         worst = max(worst, abs(a - b) / (1.0 + abs(a)))
         count += 1
     return FiniteDifferenceCheck(count > 0 and worst <= TOLERANCE, count, worst, "random directions")
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Two expressions compared entry by entry at each sample; `worst` is the sample where they differ
+    most, with both values there (when they differ)."""
+
+    valid: bool
+    samples: int
+    max_error: float
+    worst: Sample | None = None
+    left: np.ndarray | None = None
+    right: np.ndarray | None = None
+
+
+def compare(left: e.Node, right: e.Node, X: e.Var, sample_list: list[Sample], sizes: dict) -> Comparison:
+    """Entry by entry (not only ⟨·, V⟩): the values of `left` and `right` at each sample, dX = its direction."""
+    worst, count, where = 0.0, 0, None
+    for s in sample_list:
+        try:
+            a = np.asarray(evaluate(left, s.values, X, s.direction, sizes), dtype=float)
+            b = np.asarray(evaluate(right, s.values, X, s.direction, sizes), dtype=float)
+        except NotDefined:
+            continue
+        if a.shape != b.shape:
+            return Comparison(False, count + 1, float("inf"), s, a, b)
+        error = float(np.max(np.abs(a - b) / (1.0 + np.abs(a)))) if a.size else 0.0
+        count += 1
+        if error > worst or where is None:
+            worst, where = max(worst, error), (s, a, b)
+    if where is None:
+        return Comparison(False, 0, float("inf"))
+    valid = worst <= TOLERANCE
+    return Comparison(valid, count, worst, *(where if not valid else (None, None, None)))
 
 
 def check_gradient(G: e.Node, f: e.Node, X: e.Var, sample_list: list[Sample], sizes: dict) -> FiniteDifferenceCheck:

@@ -76,28 +76,38 @@ class MatrixGradient(Displayable):
 
 def matrix_gradient(expression: str, wrt: str | None = None, *, shapes: dict | str | None = None,
                     timeout: float | None = None, seed: int = 0) -> MatrixGradient:
-    """∂f/∂X for a scalar f written in matrix notation ("x^T A x", "log(det(X))"), checked numerically."""
+    """∂f/∂X for a scalar f written in matrix notation ("x^T A x", "log(det(X))", or LaTeX as
+    "\\|Xw - y\\|^2"), checked numerically."""
     with time_limit(timeout):
         declared = parse_shapes(shapes)
-        parsed = parse_matrix(expression, declared)
+        if "\\" in expression:   # LaTeX: the reader `check` uses, translated to this notation
+            from gradwise.derivations.matrix_calculus.latex_reading import to_plain
+            parsed = parse_matrix(to_plain(expression), declared)
+        else:
+            parsed = parse_matrix(expression, declared)
         f = parsed.tree
         if shape(f) != SCALAR:
             raise GradwiseError(f'matgrad differentiates a scalar function, but "{expression}" is '
                                 f"{e.shape_text(shape(f))}; for a vector function use gradwise jacobian")
         X = _variable(f, wrt, expression, parsed.shapes)
-        df, dsteps = differentiate_steps(f, X)
-        if isinstance(df, e.Zero):
-            raise GradwiseError(f'"{expression}" does not depend on {wrt}')
-        expanded = expand(df)
-        expand_step = EqualityStep("expand", df, expanded) if expanded != df else None
-        G, tsteps = gradient_form(expanded, X)
-        collected = e.add(*[t.gradient for t in tsteps])
-        sizes, checks, result_check = _check_all(f, X, dsteps + ([expand_step] if expand_step else []), tsteps, G,
-                                                 seed, expression)
-        out = MatrixGradient(expression, f, X, parsed.shapes, dsteps, df, tsteps, collected, G, sizes, checks,
-                             result_check, expand_step)
-        checks[out.collect_step] = result_check
-        return out
+        return gradient_of(f, X, parsed.shapes, expression, seed)
+
+
+def gradient_of(f: e.Node, X: e.Var, shapes: dict, expression: str, seed: int = 0) -> MatrixGradient:
+    """∂f/∂X of a tree already read (by `parse_matrix` or the LaTeX reader), derived and checked."""
+    df, dsteps = differentiate_steps(f, X)
+    if isinstance(df, e.Zero):
+        raise GradwiseError(f'"{expression}" does not depend on {X.name}')
+    expanded = expand(df)
+    expand_step = EqualityStep("expand", df, expanded) if expanded != df else None
+    G, tsteps = gradient_form(expanded, X)
+    collected = e.add(*[t.gradient for t in tsteps])
+    sizes, checks, result_check = _check_all(f, X, dsteps + ([expand_step] if expand_step else []), tsteps, G,
+                                             seed, expression)
+    out = MatrixGradient(expression, f, X, shapes, dsteps, df, tsteps, collected, G, sizes, checks,
+                         result_check, expand_step)
+    checks[out.collect_step] = result_check
+    return out
 
 
 def _check_all(f, X, dsteps, tsteps, G, seed: int, expression: str):

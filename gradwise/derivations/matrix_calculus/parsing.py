@@ -95,12 +95,19 @@ class ParsedExpression:
     shapes: dict[str, tuple] = field(default_factory=dict)
 
 
-def parse_matrix(text: str, shapes: dict[str, tuple] | None = None) -> ParsedExpression:
-    """Read a matrix expression; `shapes` fixes the shapes of some variables."""
+def parse_matrix(text: str, shapes: dict[str, tuple] | None = None, *, differentials: bool = False,
+                 like: tuple | None = None) -> ParsedExpression:
+    """Read a matrix expression; `shapes` fixes the shapes of some variables. With `differentials`,
+    `diff(U)` is the differential dU (the LaTeX reader writes d(U) and dX so); `shown` is the text
+    `like` is the shape the whole is expected to have, when known (it sizes a lone I)."""
     base.check_size(text)
     if "\\" in text:
-        raise InputError("LaTeX is not read by matgrad: write x^T A x, log(det(X)), norm(x)^2", text, text.index("\\") + 1)
-    return _Parser(text, shapes or {}).parse()
+        raise InputError("LaTeX is read by latex_reading.read_side, not here: write x^T A x, "
+                         "log(det(X)), norm(x)^2", text, text.index("\\") + 1)
+    parser = _Parser(text, shapes or {})
+    parser.differentials = differentials
+    parser.like = like
+    return parser.parse()
 
 
 class _Dims:
@@ -160,6 +167,8 @@ class _Parser:
         self.var_shapes: dict[str, tuple] = {}
         self.shape_of: dict[e.Node, tuple] = {}
         self.identity_columns: dict = {}   # the size of each I -> where it was written
+        self.differentials = False
+        self.like = None
 
     # -- helpers
     @property
@@ -213,6 +222,9 @@ class _Parser:
         tree = self.sum()
         if self.tok.kind != "end":
             raise self.error(f"unexpected '{self.tok.text}'")
+        if self.like is not None and self.shape(tree) != e.SCALAR:
+            for dim, want in zip(self.shape(tree), self.like):
+                self.dims.unify(dim, want)
         return self.finish(tree)
 
     def sum(self) -> e.Node:
@@ -341,10 +353,14 @@ class _Parser:
     def name(self) -> e.Node:
         t = self.advance()
         name = t.text
-        if name in FUNCTIONS:
+        if name in FUNCTIONS or (name == "diff" and self.differentials):
             return self.function(name, t)
         if self.at_op("(") and len(name) > 1 and name not in GREEK and not re.search(r"[\d_]", name):
             raise self.error(f"unknown function '{name}'", t)
+        if name == "ones":   # the ones vector 1 (the LaTeX reader's \\mathbf{1}); its size comes from use
+            n = self.dims.fresh()
+            self.identity_columns[n] = t.column
+            return self.made(e.Ones(rows=n, cols=1), (n, 1))
         if name == "I":
             n = self.dims.fresh()
             self.identity_columns[n] = t.column
@@ -416,6 +432,8 @@ class _Parser:
             return self.made(e.LogDet((a,)), e.SCALAR)
         if name == "inv":
             return self.inverse(a, t)
+        if name == "diff":
+            return self.made(e.d(a), self.shape(a))
         if name == "sum":
             return self.made(e.Sum((a,)), e.SCALAR)
         if name == "sqrt":
@@ -546,7 +564,7 @@ class _Parser:
         for name, (r, c) in self.var_shapes.items():
             shapes[name] = (resolve(r), resolve(c))
 
-        bound = {d for shape in shapes.values() for d in shape}
+        bound = {d for shape in shapes.values() for d in shape} | set(self.like or ())
 
         def fixed(dim):
             d = resolve(dim)

@@ -8,16 +8,29 @@ from __future__ import annotations
 from gradwise.practice.problems import Hint, Problem
 from gradwise.renderers import latex as latex_renderer
 from gradwise.renderers import text as text_renderer
-from gradwise.renderers.document import Document, Math, Section, Step
+from gradwise.renderers.document import DisplayMath, Document, Math, Section, Step
 
 
 def hint_steps(problem: Problem) -> list[tuple[str, Math | None]]:
     """(rule in words, the line it leads to) for every step of the worked solution, in order."""
     out: list[tuple[str, Math | None]] = []
-    for step in problem.solution:
-        if isinstance(step, Step):
-            _walk(step, out)
+    for block in problem.solution:
+        if isinstance(block, Step):
+            _walk(block, out)
+        elif isinstance(block, Section):
+            _section(block, out)
     return out
+
+
+def _section(section: Section, out: list) -> None:
+    """A section of a worked solution (backprop's passes): its title and first formula, then its steps."""
+    first = next((b.math for b in section.blocks if isinstance(b, DisplayMath) and isinstance(b.math, Math)), None)
+    out.append((section.title.split(". ", 1)[-1], first))
+    for block in section.blocks:
+        if isinstance(block, Step):
+            _walk(block, out)
+        elif isinstance(block, Section):
+            _section(block, out)
 
 
 def _walk(step: Step, out: list) -> None:

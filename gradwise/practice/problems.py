@@ -19,6 +19,7 @@ class Trap:
     mistake: str          # id: "sign", "transpose", "chain_inner_factor", ...
     words: str            # the mistake, explained
     value: Any            # SymPy value (or matrix-calculus node) of the wrong answer
+    text: str = ""        # the wrong answer as typed (when it is not simply the value printed)
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,9 @@ class Problem:
     derivative: tuple[sp.Expr, sp.Symbol] | None = None
     point: dict | None = None         # where a derivative is evaluated, for diagnosis
     tolerance: float | None = None    # relative error accepted for a decimal answer
-    shapes: dict = field(default_factory=dict)
+    shapes: dict = field(default_factory=dict)   # matrix calculus: the declared shapes
+    samples: tuple = ()               # matrix calculus: {name: array} points where answers are compared
+    sizes: dict = field(default_factory=dict)    # matrix calculus: the sizes of those points
     note: str = ""                    # how to type the answer, shown under the prompt
 
     @property

@@ -19,7 +19,7 @@ from gradwise.practice.problems import Problem
 
 MAX_DRAWS = 200
 LEVELS = (1, 2, 3)
-MODULES = ("linear_algebra", "calculus")
+MODULES = ("linear_algebra", "eigen", "calculus", "multivariable", "matrix_calculus", "training")
 
 
 @dataclass(frozen=True)

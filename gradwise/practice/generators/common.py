@@ -6,7 +6,7 @@ import random
 import sympy as sp
 
 from gradwise.printing import latex, unicode
-from gradwise.renderers.document import Step
+from gradwise.renderers.document import Section, Step
 
 
 class Redraw(Exception):
@@ -19,8 +19,9 @@ def typed(value) -> str:
         if value.cols == 1:
             return "[" + ", ".join(typed(v) for v in value) + "]"
         return "[" + ", ".join("[" + ", ".join(typed(v) for v in value.row(i)) + "]" for i in range(value.rows)) + "]"
-    text = sp.sstr(value).replace("**", "^")
-    return text
+    if isinstance(value, sp.Float):
+        return f"{float(value):.8g}"
+    return sp.sstr(value).replace("**", "^")
 
 
 def tex(value) -> str:
@@ -60,8 +61,8 @@ def integer_matrix(rng: random.Random, rows: int, cols: int, low: int = -4, high
 
 
 def steps(blocks, keep: int | None = None) -> tuple:
-    """The Step blocks of an explainer document (the first `keep` top-level ones), the worked solution."""
-    found = tuple(b for b in blocks if isinstance(b, Step))
+    """The Step (and Section) blocks of an explainer document (the first `keep` top-level ones), the worked solution."""
+    found = tuple(b for b in blocks if isinstance(b, (Step, Section)))
     return found[:keep] if keep else found
 
 

@@ -33,6 +33,10 @@ class Unreadable(GradwiseError):
     """The answer could not be read as what the problem asks for."""
 
 
+class WrongKind(Unreadable):
+    """A matrix where a number is asked for, or the other way round."""
+
+
 def grade(problem: Problem, answer_text: str) -> Response:
     """Grade one typed answer to `problem`."""
     text = answer_text.strip()
@@ -45,6 +49,11 @@ def grade(problem: Problem, answer_text: str) -> Response:
             if equal:
                 return _right(problem, text, value, method)
             mistake, words = name_mistake(problem, value)
+    except WrongKind as exc:
+        mistake, words = _trap_of(problem, value)
+        if mistake is None:
+            return Response(text, "unreadable", f"{exc}; type the answer again")
+        return Response(text, "wrong", f"wrong: {words}", "structural", mistake)
     except GradwiseError as exc:
         return Response(text, "unreadable", f"{exc}; type the answer again")
     except RecursionError:
@@ -124,7 +133,7 @@ def compare(problem: Problem, value, answer) -> tuple[bool | None, str, dict | N
     if isinstance(answer, sp.MatrixBase) != isinstance(value, sp.MatrixBase):
         want = f"a {answer.rows}×{answer.cols} " + ("vector" if answer.cols == 1 else "matrix") \
             if isinstance(answer, sp.MatrixBase) else "a single number or expression"
-        raise Unreadable(f"the answer should be {want}")
+        raise WrongKind(f"the answer should be {want}")
     if kind == "direction":
         return _compare_direction(value, answer)
     if isinstance(answer, sp.MatrixBase):
@@ -208,12 +217,9 @@ def _compare_nodes(problem: Problem, value, answer) -> tuple[bool, str, dict | N
 
 def name_mistake(problem: Problem, value) -> tuple[str | None, str]:
     """The named mistake (id, words) that explains the wrong answer, or (None, "") when none fits."""
-    for trap in problem.traps:
-        try:
-            if compare(problem, value, trap.value)[0]:
-                return trap.mistake, trap.words
-        except GradwiseError:
-            continue
+    mistake, words = _trap_of(problem, value)
+    if mistake:
+        return mistake, words
     if problem.derivative is not None and problem.answer_kind == "expression":
         f, var = problem.derivative
         diagnosis = diagnose_derivative(sp.Derivative(f, var), value)
@@ -231,6 +237,17 @@ def name_mistake(problem: Problem, value) -> tuple[str | None, str]:
         if isinstance(answer, sp.MatrixBase) and answer.rows == answer.cols and value.shape == answer.shape \
                 and answer != answer.T and compare(problem, value, answer.T)[0]:
             return "transpose", "this is the transpose of the answer"
+    return None, ""
+
+
+def _trap_of(problem: Problem, value) -> tuple[str | None, str]:
+    """The problem's classic wrong answer that `value` is, if any."""
+    for trap in problem.traps:
+        try:
+            if compare(problem, value, trap.value)[0]:
+                return trap.mistake, trap.words
+        except GradwiseError:
+            continue
     return None, ""
 
 

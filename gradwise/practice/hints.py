@@ -52,7 +52,7 @@ def next_hint(problem: Problem, revealed: int) -> Hint | None:
         return None
     rule, line = found[revealed]
     return Hint(revealed + 1, len(found), rule, text_renderer.inline(line) if line else "",
-                latex_renderer.inline(line) if line else "")
+                latex_renderer.math(line) if line else "")
 
 
 def solution_document(problem: Problem) -> Document:

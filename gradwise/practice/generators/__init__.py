@@ -47,7 +47,7 @@ def topic(key: str, title: str, description: str, family: str):
 
 
 def _generate(key: str, draw, seed: int, level: int) -> Problem:
-    from gradwise.practice.grading import grade
+    from gradwise.practice.grading import compare, grade
 
     if level not in LEVELS:
         raise GradwiseError(f"level {level} does not exist; choose 1, 2 or 3")
@@ -57,13 +57,21 @@ def _generate(key: str, draw, seed: int, level: int) -> Problem:
             problem = draw(rng, level)
         except Redraw:
             continue
-        problem = dataclasses.replace(problem, topic=key, level=level, seed=seed)
+        traps = tuple(t for t in problem.traps if not _same(compare, problem, t.value))  # a "mistake" that is right
+        problem = dataclasses.replace(problem, topic=key, level=level, seed=seed, traps=traps)
         verdict = grade(problem, problem.answer_text)
         if verdict.verdict != "right":
             raise EngineError(f"{key} (seed {seed}, level {level}): the stated answer {problem.answer_text!r} "
                               f"was judged {verdict.verdict}: {verdict.message}")
         return problem
     raise EngineError(f"{key} (seed {seed}, level {level}): no acceptable problem in {MAX_DRAWS} draws")
+
+
+def _same(compare, problem: Problem, value) -> bool:
+    try:
+        return bool(compare(problem, value, problem.answer)[0])
+    except GradwiseError:
+        return False
 
 
 def load_all() -> dict[str, Topic]:

@@ -19,7 +19,21 @@ def hint_steps(problem: Problem) -> list[tuple[str, Math | None]]:
             _walk(block, out)
         elif isinstance(block, Section):
             _section(block, out)
-    return out
+    return _merge_headings(out)
+
+
+def _merge_headings(found: list) -> list:
+    """A heading without a line of its own ("∂f/∂x") is said with the hint that follows it."""
+    merged, pending = [], []
+    for rule, line in found:
+        if line is None:
+            pending.append(rule)
+            continue
+        merged.append((" — ".join(pending + [rule]), line))
+        pending = []
+    if pending:
+        merged.append((" — ".join(pending), None))
+    return merged
 
 
 def _section(section: Section, out: list) -> None:

@@ -14,7 +14,7 @@ from gradwise.renderers.document import DisplayMath, Document, Math, Section, St
 def hint_steps(problem: Problem) -> list[tuple[str, Math | None]]:
     """(rule in words, the line it leads to) for every step of the worked solution, in order."""
     out: list[tuple[str, Math | None]] = []
-    for block in problem.solution:
+    for block in problem.worked:
         if isinstance(block, Step):
             _walk(block, out)
         elif isinstance(block, Section):
@@ -71,12 +71,12 @@ def next_hint(problem: Problem, revealed: int) -> Hint | None:
 
 def solution_document(problem: Problem) -> Document:
     """The whole worked solution, as a document any renderer prints."""
-    return Document(f"Solution: {problem.prompt}", (Section("Worked solution", problem.solution),))
+    return Document(f"Solution: {problem.prompt}", (Section("Worked solution", problem.worked),))
 
 
 def solution_text(problem: Problem) -> str:
     """The worked solution as plain text (the steps, then the answer)."""
-    body = text_renderer.render(Document("", problem.solution)).strip("\n")
+    body = text_renderer.render(Document("", problem.worked)).strip("\n")
     shown = problem.answer_text if problem.answer_kind == "matrix_expression" else text_renderer.inline(
         Math((problem.answer,)))
     return f"{body}\nAnswer: {shown}"

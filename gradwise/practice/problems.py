@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 import sympy as sp
 
@@ -28,7 +28,7 @@ class Problem:
 
     `answer` is a SymPy object (expression, number or Matrix); for `matrix_expression` problems it is
     the matrix-calculus node and `shapes` the declared shapes. `solution` holds the blocks of the
-    worked solution (its Steps are the hints); `derivative` is (f, x) when the answer is df/dx, which
+    worked solution, or a function that writes them (`worked` gives them; its Steps are the hints); `derivative` is (f, x) when the answer is df/dx, which
     lets the grader name the classic differentiation mistakes."""
 
     topic: str
@@ -40,7 +40,7 @@ class Problem:
     answer_text: str                  # the answer as a person types it
     answer_latex: str
     answer_kind: str = "expression"
-    solution: tuple[Block, ...] = ()
+    solution: tuple[Block, ...] | Callable[[], tuple] = field(default=(), compare=False, repr=False)
     variables: tuple[str, ...] = ()
     traps: tuple[Trap, ...] = ()
     derivative: tuple[sp.Expr, sp.Symbol] | None = None
@@ -50,6 +50,13 @@ class Problem:
     samples: tuple = ()               # matrix calculus: {name: array} points where answers are compared
     sizes: dict = field(default_factory=dict)    # matrix calculus: the sizes of those points
     note: str = ""                    # how to type the answer, shown under the prompt
+
+    @property
+    def worked(self) -> tuple[Block, ...]:
+        """The worked solution's blocks (written on first use: most problems are answered without it)."""
+        if callable(self.solution):
+            object.__setattr__(self, "solution", tuple(self.solution()))
+        return self.solution
 
     @property
     def key(self) -> str:

@@ -26,7 +26,7 @@ def sheet_document(problems: list[Problem], title: str = "Practice") -> Document
     for i, p in enumerate(problems, start=1):
         answer = Paragraph.of("Answer: ", p.answer_text) if p.answer_kind == "matrix_expression" else \
             Paragraph.of("Answer: ", Math((p.answer,)))
-        key.append(Section(f"Problem {i}: {p.prompt}", (answer,) + tuple(p.solution)))
+        key.append(Section(f"Problem {i}: {p.prompt}", (answer,) + tuple(p.worked)))
     blocks.append(Section("Answer key", tuple(key)))
     return Document(title, tuple(blocks), data={"kind": "practice_sheet", "problems": [p.key for p in problems]})
 

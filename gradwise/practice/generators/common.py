@@ -66,8 +66,8 @@ def steps(blocks, keep: int | None = None) -> tuple:
     return found[:keep] if keep else found
 
 
-def worked(result, keep: int | None = None) -> tuple:
-    """The engine result's worked solution, at full detail (every sub-step is a hint)."""
+def worked(result, keep: int | None = None):
+    """The engine result's worked solution, at full detail (every sub-step is a hint), written when asked."""
     from gradwise.explainer import explain
 
-    return steps(explain(result, "full").blocks, keep)
+    return lambda: steps(explain(result, "full").blocks, keep)

@@ -86,14 +86,15 @@ def pca_problem(rng: random.Random, level: int) -> Problem:
     require(np.allclose(np.array(cov, dtype=float), np.cov(x.T)))
     values = sorted(cov.eigenvals(multiple=True), key=lambda v: float(v), reverse=True)
     require(level == 1 or all(v.is_rational for v in values))
-    result = pca(x, 1)
-    require(np.allclose([float(v) for v in values], result.eigenvalues))
+    require(np.allclose(sorted((float(v) for v in values), reverse=True),
+                        sorted(np.linalg.eigvalsh(np.cov(x.T)), reverse=True)))
+    result = pca(x, 1) if level > 1 else None
     points = "; ".join(f"({int(a)}, {int(b)})" for a, b in x)
     biased = sp.ImmutableMatrix(centred.T * centred / n)
     if level == 1:
         prompt = f"The data points are {points}. Compute their covariance matrix (divide by n − 1)."
         return Problem("", 0, 0, prompt, rf"\operatorname{{cov}}\ \text{{of}}\ {points}", cov, typed(cov), tex(cov),
-                       "matrix", worked(result, 3),
+                       "matrix", lambda: worked(pca(x, 1), 3)(),
                        traps=(Trap("divide_by_n", "the sample covariance divides by n − 1, not n", biased),),
                        note="type a matrix as [[1, 2], [3, 4]]; fractions like 5/3 are fine")
     top = sp.nsimplify(sp.radsimp(values[0]))
@@ -132,7 +133,10 @@ def learning_rate(rng: random.Random, level: int) -> Problem:
     require(derived.result == h)
     analysis = stable_learning_rates(np.array(h, dtype=float))
     lam_min, lam_max = values[0], values[-1]
-    blocks = worked(derived)[-1:] + worked(analysis, 2 if level < 3 else 3)
+    hessian_steps, rate_steps = worked(derived), worked(analysis, 2 if level < 3 else 3)
+
+    def blocks() -> tuple:
+        return hessian_steps()[-1:] + rate_steps()
     if level == 3:
         answer = sp.Rational(2) / (lam_min + lam_max)
         require(abs(float(answer) - analysis.optimal_lr) < 1e-12)

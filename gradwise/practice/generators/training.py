@@ -119,11 +119,13 @@ def backprop(rng: random.Random, level: int) -> Problem:
                    note="an exact value (e.g. 1 - sigmoid(2)) or a decimal to 4 figures" if level == 3 else "")
 
 
-def _graph_steps(graph, leaf: str) -> tuple:
-    """The graph engine's worked solution, with a last step on the requested input."""
-    blocks = worked(graph)
-    return blocks + (_step(len(blocks) + 1, f"Read off ∂f/∂{leaf}", sp.Symbol(f"∂f/∂{leaf}"),
-                           sp.Float(graph.gradients[leaf], 6)),)
+def _graph_steps(graph, leaf: str):
+    """The graph engine's worked solution, with a last step on the requested input (written when asked)."""
+    def write() -> tuple:
+        blocks = worked(graph)()
+        return blocks + (_step(len(blocks) + 1, f"Read off ∂f/∂{leaf}", sp.Symbol(f"∂f/∂{leaf}"),
+                               sp.Float(graph.gradients[leaf], 6)),)
+    return write
 
 
 @topic("vanishing_gradients", "Vanishing gradients", "bounds on products of σ′ through a deep sigmoid chain",

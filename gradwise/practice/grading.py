@@ -20,7 +20,7 @@ from gradwise.errors import GradwiseError
 from gradwise.practice.problems import Problem, Response
 from gradwise.printing import unicode
 
-GRADE_SECONDS = 8.0
+GRADE_SECONDS = 20.0   # the first LaTeX answer also loads the LaTeX parser (seconds)
 MAX_ANSWER = 2_000
 NUMERIC_POINTS = 8
 METHODS = {"structural": "the same expression", "symbolic": "proved equal by simplification",

@@ -121,7 +121,7 @@ def learning_rate(rng: random.Random, level: int) -> Problem:
     """Level 1: a diagonal Hessian; 2: f with a cross term (integer eigenvalues); 3: the best constant rate."""
     x, y = symbol("x"), symbol("y")
     if level == 1:
-        a, c = rng.randint(1, 9), rng.randint(1, 9)
+        a, c = rng.randint(1, 20), rng.randint(1, 20)
         require(a != c)
         f, h = sp.Rational(a, 2) * x**2 + sp.Rational(c, 2) * y**2, sp.ImmutableMatrix([[a, 0], [0, c]])
     else:

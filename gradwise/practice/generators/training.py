@@ -137,12 +137,12 @@ def vanishing_gradients(rng: random.Random, level: int) -> Problem:
     d = differentiate(fn.sigmoid(z), z)
     peak = d.result.subs(z, 0)
     require(peak == sp.Rational(1, 4))
-    n = rng.randint(2, 8)
+    n = rng.randint(2, 12)
     blocks = [Step("1", "Derivative of the sigmoid", "sigmoid", None,
                    lines=(Math.chain(sp.Derivative(fn.sigmoid(z), z), d.result),)),
               _step(2, "Its largest value, at z = 0", sp.Symbol("σ′(0)"), peak)]
     if level == 1:
-        wv = rng.choice([1, 2, 3, sp.Rational(1, 2)])
+        wv = rng.choice([sp.Rational(1, 2), 1, sp.Rational(3, 2), 2, sp.Rational(5, 2), 3, sp.Rational(7, 2)])
         weights = [wv] * n
         about = f"each with weight w = {text(wv)}"
     else:
@@ -154,19 +154,19 @@ def vanishing_gradients(rng: random.Random, level: int) -> Problem:
     blocks.append(_step(3, "Chain rule through the layers", sp.Symbol("|∂aₙ/∂a₀| = Π|wₗ σ′(zₗ)|"),
                         sp.Symbol("≤ Π |wₗ|/4"), bound, relation="≤"))
     if level == 3:
-        k = rng.randint(2, 6)
-        wv = rng.choice([1, 2, 3])
+        k = rng.randint(2, 9)
+        wv = rng.choice([sp.Rational(1, 2), 1, sp.Rational(3, 2), 2, sp.Rational(5, 2), 3])
         answer = next(m for m in range(1, 200) if (sp.Rational(wv, 4))**m < sp.Rational(1, 10**k))
         measured = sigmoid_chain(answer, float(wv))["measured"][0] * wv     # (w/4)^n, run through a network
         require(measured < 10**-k <= (wv / 4) ** (answer - 1))
-        prompt = (f"A chain of sigmoid units, each with weight w = {wv}: after how many layers does the bound "
+        prompt = (f"A chain of sigmoid units, each with weight w = {text(wv)}: after how many layers does the bound "
                   f"(|w|/4)ⁿ on |∂aₙ/∂a₀| first fall below 10^-{k}?")
         blocks = blocks[:2] + [_step(3, "Solve (|w|/4)ⁿ < 10^-k", sp.Symbol("n"), answer)]
         traps = ()
         if wv == 1:
             half = next(m for m in range(1, 400) if sp.Rational(1, 2)**m < sp.Rational(1, 10**k))
             traps = (Trap("half", "σ′(0) = σ(0)(1 − σ(0)) = 1/4, not 1/2", sp.Integer(half)),)
-        return Problem("", 0, 0, prompt, rf"\min n:\ ({wv}/4)^n < 10^{{-{k}}}", sp.Integer(answer), str(answer),
+        return Problem("", 0, 0, prompt, rf"\min n:\ ({tex(wv)}/4)^n < 10^{{-{k}}}", sp.Integer(answer), str(answer),
                        str(answer), "number", tuple(blocks), traps=traps)
     prompt = (f"Backpropagating through {n} sigmoid layers {about}: what is the upper bound on |∂aₙ/∂a₀| "
               "(the product of |w|·max σ′)?")

@@ -221,3 +221,12 @@ def test_an_anki_deck_is_an_sqlite_collection_with_one_card_a_note(tmp_path):
     assert cards == len(fields) > len(problems)
     assert any("\\(" in f and "Answer" in f for f in fields)
     assert any("sigmoid" in f.lower() or "σ" in f for f in fields)
+
+
+def test_problems_do_not_depend_on_the_process_hash_seed():
+    code = ("from gradwise.practice import generate\n"
+            "for t in ('partial_derivatives', 'backprop', 'matrix_calculus', 'eigen'):\n"
+            "    p = generate(t, 5, 2); print(p.prompt, p.answer_text)\n")
+    outs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
+                           env=dict(os.environ, PYTHONPATH=ROOT, PYTHONHASHSEED=h)).stdout for h in ("1", "2")}
+    assert len(outs) == 1 and outs.pop().count("\n") == 4

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import secrets
 import sys
@@ -33,7 +32,7 @@ def register(subparsers) -> None:
     p.add_argument("topic", nargs="?", help="a topic (see --list); leave out for a mixed drill")
     p.add_argument("--count", "-n", type=int, default=None, metavar="N", help="how many problems (default 10)")
     p.add_argument("--seed", type=int, default=None, help="the same seed gives the same problems (default: random)")
-    p.add_argument("--level", type=int, choices=(1, 2, 3), default=None, help="1 (default), 2 or 3")
+    p.add_argument("--level", type=int, choices=(1, 2, 3), default=None, help="1, 2 or 3 (default 1; a mixed drill mixes 1 and 2)")
     p.add_argument("--list", action="store_true", help="list the topics with their levels")
     p.add_argument("--review", action="store_true", help="ask again what was missed in earlier sessions")
     p.add_argument("--format", "-f", choices=("text", "json"), default="text", help="text (default) or json")

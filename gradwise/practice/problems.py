@@ -50,6 +50,7 @@ class Problem:
     samples: tuple = ()               # matrix calculus: {name: array} points where answers are compared
     sizes: dict = field(default_factory=dict)    # matrix calculus: the sizes of those points
     note: str = ""                    # how to type the answer, shown under the prompt
+    given: dict = field(default_factory=dict, compare=False)   # the problem's data (matrices, w, lr, ...)
 
     @property
     def worked(self) -> tuple[Block, ...]:

@@ -62,7 +62,7 @@ def eigen_problem(rng: random.Random, level: int) -> Problem:
     prompt = f"Find the eigenvalues of A = {text(a)}."
     return Problem("", 0, 0, prompt, rf"\text{{eigenvalues of }} {tex(a)}", answer, ", ".join(typed(v) for v in values),
                    ", ".join(tex(v) for v in values), "values", worked(result, 4), traps=_eigen_traps(a, values),
-                   note=VALUES_NOTE)
+                   note=VALUES_NOTE, given={"A": a})
 
 
 def _data(rng: random.Random, n: int) -> np.ndarray:

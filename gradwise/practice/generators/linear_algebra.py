@@ -41,7 +41,7 @@ def dot_product(rng: random.Random, level: int) -> Problem:
              Trap("sum_not_products", "the dot product multiplies matching entries before adding",
                   sum(u) + sum(v)))
     return Problem("", 0, 0, prompt, latex, answer, typed(answer), tex(answer), "number", worked(result, 1),
-                   traps=traps)
+                   traps=traps, given={"u": u, "v": v})
 
 
 @topic("matrix_product", "Matrix product", "A·B row by column, 2×2 to 2×3 by 3×2", "linear algebra")
@@ -68,7 +68,7 @@ def matrix_product(rng: random.Random, level: int) -> Problem:
     prompt = f"Compute A·B for A = {text(a)} and B = {text(b)} (rows separated by ;)."
     latex = rf"AB,\ A = {tex(a)},\ B = {tex(b)}"
     return Problem("", 0, 0, prompt, latex, answer, typed(answer), tex(answer), "matrix", worked(result, 1),
-                   traps=tuple(traps), note="type a matrix as [[1, 2], [3, 4]]")
+                   traps=tuple(traps), note="type a matrix as [[1, 2], [3, 4]]", given={"A": a, "B": b})
 
 
 @topic("determinant", "Determinant", "det A of a 2×2 or 3×3 integer matrix", "linear algebra")
@@ -91,4 +91,4 @@ def determinant_problem(rng: random.Random, level: int) -> Problem:
                           a[0, 0] * a[1, 1]))
     prompt = f"Compute det A for A = {text(a)}."
     return Problem("", 0, 0, prompt, rf"\det {tex(a)}", answer, typed(answer), tex(answer), "number",
-                   worked(result), traps=tuple(traps))
+                   worked(result), traps=tuple(traps), given={"A": a})

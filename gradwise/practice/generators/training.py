@@ -45,6 +45,7 @@ def optimizer_step(rng: random.Random, level: int) -> Problem:
     params = np.array([[float(v) for v in w]])
     g = np.array([[float(v) for v in grad]])
     blocks = [_step(1, "Gradient at w", sp.Symbol("∇f(w)"), grad)]
+    given = {"f": f, "w": w, "lr": lr, "method": ("sgd", "momentum", "adam")[level - 1]}
     where = f"f(w1, w2) = {text(f)} at w = {text(w.T)}ᵀ, learning rate {text(lr)}"
     if level == 1:
         answer = _vec(w - lr * grad)
@@ -57,6 +58,7 @@ def optimizer_step(rng: random.Random, level: int) -> Problem:
         mu = sp.Rational(9, 10)
         buf = _vec([nonzero(rng, -2, 2), nonzero(rng, -2, 2)])
         new_buf = _vec(mu * buf + grad)
+        given.update(momentum=mu, buffer=buf)
         answer = _vec(w - lr * new_buf)
         opt = SGD(lr=float(lr), momentum=0.9)
         reference = opt.step(params, g, {"momentum_buffer": np.array([[float(v) for v in buf]])}, 2)
@@ -86,7 +88,7 @@ def optimizer_step(rng: random.Random, level: int) -> Problem:
     shown = answer if tolerance is None else _vec([sp.Float(v, 10) for v in answer])
     return Problem("", 0, 0, prompt, rf"f = {tex(f)},\ w = {tex(w)},\ \eta = {tex(lr)}", answer, typed(shown),
                    tex(shown), "vector", tuple(blocks), traps=traps, tolerance=tolerance,
-                   note="type the vector as [1.2, -0.4]")
+                   note="type the vector as [1.2, -0.4]", given=given)
 
 
 @topic("backprop", "Backpropagation", "∂f/∂w through a small computational graph at a point", "training")
@@ -116,6 +118,7 @@ def backprop(rng: random.Random, level: int) -> Problem:
     return Problem("", 0, 0, prompt, rf"\frac{{\partial f}}{{\partial {wrt.name}}},\ f = {tex(f)}", exact,
                    typed(exact), tex(exact), "number", _graph_steps(graph, wrt.name), traps=traps,
                    derivative=(f, wrt), point=point, tolerance=1e-4 if level == 3 else None,
+                   given={"f": f, "wrt": wrt, "at": point},
                    note="an exact value (e.g. 1 - sigmoid(2)) or a decimal to 4 figures" if level == 3 else "")
 
 

@@ -1,8 +1,9 @@
 """Practice: generated problems across the syllabus, graded by gradwise's checker, with step hints.
 
-    problem = generate("chain_rule", seed=7, level=2)
-    grade(problem, "cos(x^2) 2x")          # Response(verdict="right", ...)
-    next_hint(problem, revealed=0)          # Hint(rule="Chain rule with u = x²", line=...)
+    problem = generate("chain_rule", seed=7, level=2)     # d/dx [-sin(5x² + 2x)]
+    grade(problem, "-cos(5x^2+2x)")         # Response(verdict="wrong", mistake="chain_inner_factor", ...)
+    grade(problem, "-(10x+2) cos(5x^2+2x)") # Response(verdict="right", ...)
+    next_hint(problem, revealed=0)          # Hint(rule="Constant multiple", line=...)
 
 The same (topic, seed, level) gives the same problem on every machine; every problem is derived by the
 engines and its stated answer graded right before it is returned.

@@ -79,7 +79,7 @@ def _is_plain(value, problem: Problem) -> bool:
     if value == problem.answer or problem.tolerance:
         return True
     try:
-        return sp.count_ops(value) <= sp.count_ops(problem.answer)
+        return sp.count_ops(value) <= 1.3 * sp.count_ops(problem.answer) + 1   # clearly longer: unsimplified
     except (TypeError, AttributeError):
         return True
 

@@ -282,3 +282,12 @@ def test_problems_do_not_depend_on_the_process_hash_seed():
     outs = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=300,
                            env=dict(os.environ, PYTHONPATH=ROOT, PYTHONHASHSEED=h)).stdout for h in ("1", "2")}
     assert len(outs) == 1 and outs.pop().count("\n") == 4
+
+
+def test_the_typed_form_of_an_answer_reads_back():
+    from gradwise import parse
+    for value in (sp.E, 2 * sp.E**3 - sp.exp(x), sp.ImmutableMatrix([-sp.E, 2 * sp.E]), sp.Rational(-3, 4)):
+        assert sp.simplify(parse(typed(value)) - value) == sp.zeros(*value.shape) if hasattr(value, "shape") \
+            else sp.simplify(parse(typed(value)) - value) == 0
+    p = generate("gradients", 4, 3)      # its answer has e in it
+    assert grade(p, p.answer_text).verdict == "right"

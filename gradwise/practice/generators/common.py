@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import random
+import re
 
 import sympy as sp
 
@@ -21,7 +22,8 @@ def typed(value) -> str:
         return "[" + ", ".join("[" + ", ".join(typed(v) for v in value.row(i)) + "]" for i in range(value.rows)) + "]"
     if isinstance(value, sp.Float):
         return f"{float(value):.8g}"
-    return sp.sstr(value).replace("**", "^")
+    # SymPy spells Euler's number E, which the reader takes for a variable
+    return re.sub(r"\bE\b", "exp(1)", sp.sstr(value)).replace("**", "^")
 
 
 def tex(value) -> str:

@@ -33,6 +33,7 @@ COMMANDS = {
     "matmul": ("linalg", "a matrix product, each entry as a row-by-column dot product"),
     "optimize": ("optimize", "run SGD, momentum, Adam, ... exactly as torch.optim does"),
     "pca": ("linalg", "principal component analysis of a CSV table"),
+    "practice": ("practice", "practise: generated problems, graded answers, step hints"),
     "study": ("study", "a study guide for the whole syllabus, or a problem set (TOML)"),
 }
 

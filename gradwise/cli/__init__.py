@@ -23,8 +23,9 @@ EPILOG = """examples:
 Run `gradwise COMMAND --help` for the options of each command."""
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+def build_parser(parser_class: type = argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """Every subcommand's options; the web API passes a parser class that raises instead of exiting."""
+    parser = parser_class(
         prog="gradwise", formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EPILOG,
         description="The mathematics of deep learning, derived step by step; every step is checked.")
     parser.add_argument("--version", action="version", version=f"gradwise {__version__}")

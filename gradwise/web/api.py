@@ -110,7 +110,8 @@ def answer(name: str, request: dict, limit: float) -> Reply:
         if argv[-1] == "-" and name != "check":
             raise GradwiseError(f"send the {ENDPOINTS[name].field} itself, not -")
         args = _parser().parse_args(argv)
-        args.timeout = min(args.timeout, limit)
+        # the server's limit is the default and the ceiling of the engines' own --timeout
+        args.timeout = min(args.timeout, limit) if "timeout" in request else limit
         options = {"fragment": True} if args.format == "html" else {}
         out = _output(name, args, request, options)
         return Reply(200, out, MEDIA.get(args.format, "text/plain; charset=utf-8"))

@@ -143,8 +143,8 @@ function showVerdict(text, verdict) {
       body.append(d);
     };
     if (step.valid === false) {
-      why("why mistake", step.mistake ? `Mistake: ${step.mistake}` : "");
-      why("why", step.domain || step.diagnosis || step.reason);
+      const words = step.domain || step.diagnosis || step.reason || "the two sides differ";
+      why("why mistake", step.mistake ? `Mistake (${step.mistake.replaceAll("_", " ")}): ${words}` : words);
       if (step.counterexample) {
         const at = Object.entries(step.counterexample).map(([k, v]) => `${k} = ${v}`).join(", ");
         const values = step.left_value !== null && step.right_value !== null

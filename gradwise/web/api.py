@@ -156,8 +156,14 @@ def read(request: dict) -> Reply:
         return error_reply("the input is nested too deeply to read")
 
 
-def warm() -> None:
-    """Import the engines once per worker, so the first request is as fast as the next."""
-    _parser()
+def warm_reader() -> None:
+    """Import the readers once per preview worker, so the first keystroke is as fast as the next."""
     from gradwise.web.reading import reading
     reading("x^2 sin(x)", "diff")
+
+
+def warm() -> None:
+    """Import the engines and load Typst once per worker, so the first request is as fast as the next."""
+    _parser()
+    warm_reader()
+    answer("diff", {"expression": "x^2", "format": "html"}, 10.0)

@@ -22,7 +22,7 @@ class Workers:
         self.limit = limit
         context = multiprocessing.get_context("spawn")  # no fork of the server's threads
         self.work = ProcessPool(max_workers=jobs, context=context, initializer=api.warm)
-        self.reads = ProcessPool(max_workers=1, context=context, initializer=api.warm)
+        self.reads = ProcessPool(max_workers=1, context=context, initializer=api.warm_reader)
 
     async def answer(self, name: str, request: dict) -> api.Reply:
         """The reply to POST /api/<name>, computed in a worker."""

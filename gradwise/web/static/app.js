@@ -25,8 +25,13 @@ async function post(name, body) {
   return response;
 }
 
-async function errorOf(response) {
-  try { const e = await response.json(); return e; } catch (_) { return { error: `HTTP ${response.status}` }; }
+const FIELDS = { "--wrt": "“with respect to”", "--shape": "“shapes”", "--order": "“order”", "--timeout": "the server's --timeout" };
+
+async function errorOf(response) {  // the CLI's words, with its options named as this page's fields
+  let e;
+  try { e = await response.json(); } catch (_) { e = { error: `HTTP ${response.status}` }; }
+  e.error = String(e.error).replace(/--(wrt|shape|order|timeout)\b/g, (m) => FIELDS[m]);
+  return e;
 }
 
 // ---- the request the page stands for ------------------------------------------------------------
@@ -151,7 +156,10 @@ function showVerdict(text, verdict) {
           ? `: the left side is ${Number(step.left_value).toPrecision(6)}, the right side ${Number(step.right_value).toPrecision(6)}` : "";
         why("why", `Counterexample at ${at}${values}`);
       }
-      if (step.correct) why("fix", `Correct: ${step.correct}` + (step.correct_rule ? ` (${step.correct_rule})` : ""));
+      if (step.correct) {
+        const correct = step.correct.replaceAll("**", "^").replaceAll("*", "·");
+        why("fix", `Correct: ${correct}` + (step.correct_rule ? ` (${step.correct_rule} rule)` : ""));
+      }
     } else if (step.valid !== true) {
       why("fix", step.reason || "could not be decided");
     }

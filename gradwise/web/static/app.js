@@ -109,7 +109,10 @@ async function derive() {
   $("numpy").hidden = state.mode !== "matgrad";
 }
 
-const liveDerive = debounce(async () => { if (await readNow()) derive(); }, 250);
+const liveDerive = debounce(async () => {
+  if (await readNow()) derive();
+  else $("solution").classList.add("stale");  // the solution shown is for an earlier text
+}, 250);
 
 // ---- the checker --------------------------------------------------------------------------------
 function mark(step) { return step.valid === true ? "✓" : step.valid === false ? "✗" : "?"; }

@@ -25,7 +25,7 @@ from web_server import running_server  # noqa: E402
 
 @pytest.fixture(scope="module")
 def client():
-    with TestClient(create_app(jobs=2, limit=120.0)) as c:  # generous: the machine may be busy
+    with TestClient(create_app(jobs=2, limit=120.0), base_url="http://127.0.0.1") as c:  # generous: the machine may be busy
         yield c
 
 
@@ -140,8 +140,10 @@ def test_hostile_bodies_get_400_or_413_and_one_line_error(client, body, status):
     {"expression": "x^2", "detail": "everything"},
     {"expression": "-"},
     {"expression": "\x00\x01"},
+    {"expression": "x^2", "timeout": "nan"},
+    {"expression": "x^2", "timeout": -1},
 ], ids=["deep brackets", "huge number", "not a string", "output file", "engine", "object field",
-        "bad choice", "stdin", "control characters"])
+        "bad choice", "stdin", "control characters", "timeout nan", "negative timeout"])
 def test_hostile_fields_get_400_and_write_nothing(client, request_):
     r = client.post("/api/diff", json=request_)
     assert r.status_code == 400

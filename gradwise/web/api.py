@@ -112,6 +112,8 @@ def answer(name: str, request: dict, limit: float) -> Reply:
         args = _parser().parse_args(argv)
         # the server's limit is the default and the ceiling of the engines' own --timeout
         args.timeout = min(args.timeout, limit) if "timeout" in request else limit
+        if not args.timeout > 0:  # also refuses nan
+            raise GradwiseError("field 'timeout' is a positive number of seconds")
         options = {"fragment": True} if args.format == "html" else {}
         out = _output(name, args, request, options)
         return Reply(200, out, MEDIA.get(args.format, "text/plain; charset=utf-8"))

@@ -107,6 +107,6 @@ def create_app(jobs: int = 2, limit: float = 20.0, allowed_hosts: list[str] | No
         Route("/api/{name}", endpoint, methods=["POST"]),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
-    hosts = allowed_hosts or LOCAL_HOSTS + ["testserver"]
+    hosts = allowed_hosts or LOCAL_HOSTS
     return Starlette(routes=routes, lifespan=lifespan,
                      middleware=[Middleware(TrustedHostMiddleware, allowed_hosts=hosts)])

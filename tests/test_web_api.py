@@ -198,3 +198,9 @@ def test_serve_says_when_the_port_is_taken(capsys):
     finally:
         sock.close()
     assert code == 2 and "cannot listen on 127.0.0.1" in capsys.readouterr().err
+
+
+def test_serve_without_the_web_extra_says_how_to_install_it(capsys, monkeypatch):
+    monkeypatch.setitem(__import__("sys").modules, "uvicorn", None)
+    assert main(["serve", "--no-browser"]) == 2
+    assert "pip install 'gradwise[web]'" in capsys.readouterr().err

@@ -15,8 +15,8 @@ LOCAL = ("127.0.0.1", "localhost", "::1")
 
 def register(subparsers) -> None:
     p = subparsers.add_parser("serve", help="a local web page: type mathematics, see it read, derived and checked",
-                              description="Serve the gradwise page on this machine (offline: nothing is loaded "
-                                          "from the network). Ctrl-C stops it.",
+                              description="Serve the gradwise page on this machine (offline: nothing is loaded\n"
+                                          "from the network) and its JSON API. Ctrl-C stops it.",
                               epilog="examples:\n  gradwise serve\n  gradwise serve --port 9000 --no-browser",
                               formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--host", default="127.0.0.1",

@@ -160,10 +160,10 @@ def test_unknown_endpoints_practice_and_foreign_hosts(client):
 
 
 def test_a_request_over_the_limit_is_killed_and_its_worker_replaced():
+    import asyncio
     import time
 
     from gradwise.web.workers import Workers
-    import asyncio
 
     workers = Workers(jobs=1, limit=5.0)
     try:

@@ -34,6 +34,7 @@ COMMANDS = {
     "optimize": ("optimize", "run SGD, momentum, Adam, ... exactly as torch.optim does"),
     "pca": ("linalg", "principal component analysis of a CSV table"),
     "practice": ("practice", "practise: generated problems, graded answers, step hints"),
+    "serve": ("serve", "a local web page: type mathematics, see it read, derived and checked"),
     "study": ("study", "a study guide for the whole syllabus, or a problem set (TOML)"),
 }
 
@@ -46,9 +47,12 @@ EPILOG = """examples:
 Run `gradwise COMMAND --help` for the options of each command."""
 
 
-def build_parser(argv: list[str] | None = None) -> argparse.ArgumentParser:
-    """The parser; only the command named in argv (all of them when argv is None) is fully registered."""
-    parser = argparse.ArgumentParser(
+def build_parser(argv: list[str] | None = None,
+                 parser_class: type = argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """The parser; only the command named in argv (all of them when argv is None) is fully registered.
+
+    The web API passes a parser class that raises instead of exiting."""
+    parser = parser_class(
         prog="gradwise", formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EPILOG,
         description="The mathematics of deep learning, derived step by step; every step is checked.")
     parser.add_argument("--version", action="version", version=f"gradwise {__version__}")

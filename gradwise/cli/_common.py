@@ -29,16 +29,19 @@ def add_output_options(parser: argparse.ArgumentParser, formats=tuple(FORMATS)) 
 
 def emit(document, args: argparse.Namespace, **options) -> None:
     """Render the document in the chosen format and write it to -o or standard output."""
-    fmt = args.format
-    if fmt in BINARY_FORMATS and not args.output:
-        raise GradwiseError(f"--format {fmt} writes a file: add -o FILE")
+    if args.format in BINARY_FORMATS and not args.output:
+        raise GradwiseError(f"--format {args.format} writes a file: add -o FILE")
+    write(rendered(document, args, **options), args.output)
+
+
+def rendered(document, args: argparse.Namespace, **options) -> str | bytes:
+    """The document in the format and with the options the command line (or a web request) chose."""
     if getattr(args, "standalone", False):
         options["standalone"] = True
     for key in ("engine",):
         if getattr(args, key, None):
             options[key] = getattr(args, key)
-    out = render(document, fmt, **options)
-    write(out, args.output)
+    return render(document, args.format, **options)
 
 
 def write(out: str | bytes, path: str | None) -> None:

@@ -51,12 +51,17 @@ def run(args: argparse.Namespace) -> int:
         raise GradwiseError("--jobs must be at least 1")
     if args.source != "-" and (os.path.isdir(args.source) or args.source.endswith(".jsonl")):
         return run_batch(args)
+    document, code = verdict_document(_read_source(args.source, args.max_size), args)
+    emit(document, args)
+    return code
+
+
+def verdict_document(text: str, args: argparse.Namespace):
+    """The explained verdict on one derivation and its exit code (command line and web API)."""
     from gradwise.derivations.verify import check
     from gradwise.explainer import explain
-    text = _read_source(args.source, args.max_size)
     verdict = check(text, shapes=args.shape, assume_positive=args.assume_positive, timeout=args.timeout)
-    emit(explain(verdict, args.detail), args)
-    return verdict.exit_code
+    return explain(verdict, args.detail), verdict.exit_code
 
 
 def _read_source(source: str, max_size: int) -> str:

@@ -6,6 +6,7 @@ import argparse
 from gradwise.cli._common import add_output_options, emit, read_argument
 from gradwise.derivations.derivation import differentiate
 from gradwise.explainer import explain
+from gradwise.renderers.document import Document
 
 EXAMPLES = """examples:
   gradwise diff "x^2 sin(x)"
@@ -29,7 +30,12 @@ def register(subparsers) -> None:
     p.set_defaults(run=run)
 
 
-def run(args: argparse.Namespace) -> int:
+def document(args: argparse.Namespace) -> Document:
+    """The explained derivative the options ask for (shared by the command line and the web API)."""
     d = differentiate(read_argument(args.expression), args.wrt, order=args.order, timeout=args.timeout)
-    emit(explain(d, args.detail), args)
+    return explain(d, args.detail)
+
+
+def run(args: argparse.Namespace) -> int:
+    emit(document(args), args)
     return 0

@@ -74,6 +74,12 @@ def run_pca(args) -> int:
 
 
 def run_eig(args) -> int:
+    emit(eig_document(args), args)
+    return 0
+
+
+def eig_document(args: argparse.Namespace):
+    """The explained eigen-decomposition the options ask for (command line and web API)."""
     from gradwise.derivations.linalg.eigen import eigen
     e = eigen(read_argument(args.matrix), timeout=args.timeout)
     document = explain(e, args.detail)
@@ -85,8 +91,7 @@ def run_eig(args) -> int:
         extra = explain(stable_learning_rates(e.matrix), args.detail)
         document = replace(document, blocks=document.blocks + (Section(extra.title, extra.blocks),),
                            data={**document.data, "stability": extra.data})
-    emit(document, args)
-    return 0
+    return document
 
 
 def run_det(args) -> int:

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 import argparse
 
-from gradwise.cli._common import add_output_options, emit, read_argument, write
+from gradwise.cli._common import add_output_options, read_argument, rendered, write
 from gradwise.derivations.matrix_calculus.derivation import matrix_gradient
 from gradwise.explainer import explain
-from gradwise.renderers import FORMATS
+from gradwise.errors import GradwiseError
+from gradwise.renderers import BINARY_FORMATS, FORMATS
 
 EXAMPLES = """examples:
   gradwise matgrad "x^T A x" --wrt x                  # (A + Aᵀ) x
@@ -36,11 +37,18 @@ def register(subparsers) -> None:
     p.set_defaults(run=run)
 
 
-def run(args: argparse.Namespace) -> int:
+def output(args: argparse.Namespace, **options) -> str | bytes:
+    """What `gradwise matgrad` prints for these options: NumPy code or the rendered document
+    (shared by the command line and the web API)."""
     shapes = ",".join(args.shape) if args.shape else None
     g = matrix_gradient(read_argument(args.expression), args.wrt, shapes=shapes, timeout=args.timeout)
     if args.format == "numpy":
-        write(g.numpy_code(), args.output)
-        return 0
-    emit(explain(g, args.detail), args)
+        return g.numpy_code()
+    return rendered(explain(g, args.detail), args, **options)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.format in BINARY_FORMATS and not args.output:
+        raise GradwiseError(f"--format {args.format} writes a file: add -o FILE")
+    write(output(args), args.output)
     return 0

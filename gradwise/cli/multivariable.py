@@ -7,6 +7,7 @@ from gradwise.cli._common import add_output_options, emit, read_argument
 from gradwise.derivations.multivariable import chain_rule, gradient, hessian, jacobian
 from gradwise.errors import GradwiseError
 from gradwise.explainer import explain
+from gradwise.renderers.document import Document
 
 COMMANDS = {
     "grad": ("gradient of a function of several variables, step by step", """examples:
@@ -37,7 +38,8 @@ def register(subparsers) -> None:
         p.set_defaults(run=run, which=name)
 
 
-def run(args: argparse.Namespace) -> int:
+def document(args: argparse.Namespace) -> Document:
+    """The explained gradient, Jacobian or Hessian the options ask for (command line and web API)."""
     text = read_argument(args.expression)
     if getattr(args, "chain", None):
         if args.wrt or getattr(args, "direction", None):
@@ -49,5 +51,9 @@ def run(args: argparse.Namespace) -> int:
         result = jacobian(text, args.wrt, at=args.at, timeout=args.timeout)
     else:
         result = hessian(text, args.wrt, at=args.at, timeout=args.timeout)
-    emit(explain(result, args.detail), args)
+    return explain(result, args.detail)
+
+
+def run(args: argparse.Namespace) -> int:
+    emit(document(args), args)
     return 0

@@ -1,0 +1,286 @@
+// The gradwise page: a live reading of the input, the worked solution from the HTML renderer, and the
+// checker judging a derivation line by line. Everything is fetched from this server only.
+"use strict";
+
+const $ = (id) => document.getElementById(id);
+const state = { mode: "diff", readSeq: 0, workSeq: 0, lastRequest: null };
+const PLACEHOLDERS = {
+  diff: ["Expression (plain math or LaTeX)", "x^2 sin(x)"],
+  grad: ["Function of several variables", "x^2 y + sin(x y)"],
+  hessian: ["Function of several variables", "x^3 + x y^2"],
+  matgrad: ["Scalar function of vectors and matrices (x^T A x, log(det(X)), ...)", "x^T A x"],
+  eig: ["Matrix", "[[2,1],[1,2]]"],
+};
+const EXAMPLE_CHECK = "\\frac{d}{dx} x^2 \\sin(x) = 2x \\sin(x) + x^2 \\cos(x)\n= 2x \\cos(x)";
+
+function debounce(fn, ms) {
+  let timer = null;
+  return (...args) => { clearTimeout(timer); timer = setTimeout(() => fn(...args), ms); };
+}
+
+async function post(name, body) {
+  const response = await fetch(`/api/${name}`, {
+    method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body),
+  });
+  return response;
+}
+
+const FIELDS = { "--wrt": "“with respect to”", "--shape": "“shapes”", "--order": "“order”", "--timeout": "the server's --timeout" };
+
+async function errorOf(response) {  // the CLI's words, with its options named as this page's fields
+  let e;
+  try { e = await response.json(); } catch (_) { e = { error: `HTTP ${response.status}` }; }
+  e.error = String(e.error).replace(/--(wrt|shape|order|timeout)\b/g, (m) => FIELDS[m]);
+  return e;
+}
+
+// ---- the request the page stands for ------------------------------------------------------------
+function request(format) {
+  const mode = state.mode;
+  const body = { detail: $("detail").value, format };
+  if (mode === "check") { body.text = $("derivation").value; return body; }
+  const text = $("expression").value;
+  if (mode === "eig") body.matrix = text; else body.expression = text;
+  const wrt = $("wrt").value.trim();
+  if (wrt && mode !== "eig") body.wrt = wrt;
+  if (mode === "diff" && $("order").value && $("order").value !== "1") body.order = $("order").value;
+  if (mode === "matgrad" && $("shape").value.trim()) body.shape = [$("shape").value.trim()];
+  return body;
+}
+
+// ---- live reading -------------------------------------------------------------------------------
+function showReading(el, text, answer, ok) {
+  el.replaceChildren();
+  if (ok) {
+    const span = document.createElement("span");
+    span.className = "read-as";
+    span.append("Read as ");
+    const b = document.createElement("b");
+    b.textContent = answer.read_as;
+    span.append(b);
+    el.append(span);
+    return;
+  }
+  const problem = document.createElement("div");
+  problem.className = "problem";
+  problem.textContent = answer.error;
+  el.append(problem);
+  if (answer.column) {  // the text with a caret under the column where reading stopped
+    const pre = document.createElement("pre");
+    pre.textContent = text + "\n" + " ".repeat(Math.max(0, answer.column - 1)) + "^";
+    el.append(pre);
+  }
+}
+
+async function readNow() {
+  const text = $("expression").value;
+  const seq = ++state.readSeq;
+  if (!text.trim()) { $("reading").replaceChildren(); return false; }
+  const response = await post("read", { expression: text, mode: state.mode });
+  const answer = await response.json();
+  if (seq !== state.readSeq) return false;  // a newer keystroke has its own answer
+  showReading($("reading"), text, answer, response.ok);
+  return response.ok;
+}
+
+// ---- the worked solution ------------------------------------------------------------------------
+async function derive() {
+  const seq = ++state.workSeq;
+  const body = request("html");
+  state.lastRequest = body;
+  $("solution").classList.add("stale");
+  $("status").textContent = "working…";
+  let response;
+  try { response = await post(state.mode, body); } catch (e) { response = null; }
+  if (seq !== state.workSeq) return;
+  $("status").textContent = "";
+  $("solution").classList.remove("stale");
+  if (!response || !response.ok) {
+    const e = response ? await errorOf(response) : { error: "the server does not answer" };
+    $("error").textContent = e.error;
+    $("error").hidden = false;
+    $("solution").replaceChildren();
+    $("toolbar").hidden = true;
+    return;
+  }
+  $("error").hidden = true;
+  $("solution").innerHTML = await response.text();  // the HTML renderer's fragment (it escapes the input)
+  $("toolbar").hidden = false;
+  $("numpy").hidden = state.mode !== "matgrad";
+}
+
+const liveDerive = debounce(async () => {
+  if (await readNow()) derive();
+  else $("solution").classList.add("stale");  // the solution shown is for an earlier text
+}, 250);
+
+// ---- the checker --------------------------------------------------------------------------------
+function mark(step) { return step.valid === true ? "✓" : step.valid === false ? "✗" : "?"; }
+
+function showVerdict(text, verdict) {
+  const lines = text.split("\n");
+  const marks = lines.map(() => "");
+  const box = $("judgement");
+  box.replaceChildren();
+  const summary = document.createElement("div");
+  summary.className = "summary";
+  if (!verdict.readable) summary.textContent = `Cannot read it: ${verdict.error}`;
+  else if (verdict.valid) summary.textContent = "Every step is valid.";
+  else if (verdict.first_error) summary.textContent = `Step ${verdict.first_error} is wrong.`;
+  else summary.textContent = "Some steps could not be decided.";
+  box.append(summary);
+  for (const step of verdict.steps || []) {
+    const i = step.line - 1;
+    const m = mark(step);
+    if (i >= 0 && i < marks.length) marks[i] = m === "✓" && marks[i] === "✗" ? "✗" : m;
+    const row = document.createElement("div");
+    row.className = "verdict-line " + (step.valid === true ? "ok" : step.valid === false ? "bad" : "unknown");
+    row.dataset.line = step.line;
+    const markEl = document.createElement("span");
+    markEl.className = "mark";
+    markEl.textContent = m;
+    const body = document.createElement("div");
+    const code = document.createElement("code");
+    code.textContent = `line ${step.line}: ${lines[i] !== undefined ? lines[i].trim() : ""}`;
+    body.append(code);
+    const why = (cls, words) => {
+      if (!words) return;
+      const d = document.createElement("div");
+      d.className = cls;
+      d.textContent = words;
+      body.append(d);
+    };
+    if (step.valid === false) {
+      const words = step.domain || step.diagnosis || step.reason || "the two sides differ";
+      why("why mistake", step.mistake ? `Mistake (${step.mistake.replaceAll("_", " ")}): ${words}` : words);
+      if (step.counterexample) {
+        const at = Object.entries(step.counterexample).map(([k, v]) => `${k} = ${v}`).join(", ");
+        const values = step.left_value !== null && step.right_value !== null
+          ? `: the left side is ${Number(step.left_value).toPrecision(6)}, the right side ${Number(step.right_value).toPrecision(6)}` : "";
+        why("why", `Counterexample at ${at}${values}`);
+      }
+      if (step.correct) {
+        const correct = step.correct.replaceAll("**", "^").replaceAll("*", "·");
+        why("fix", `Correct: ${correct}` + (step.correct_rule ? ` (${step.correct_rule} rule)` : ""));
+      }
+    } else if (step.valid !== true) {
+      why("fix", step.reason || "could not be decided");
+    }
+    row.append(markEl, body);
+    box.append(row);
+  }
+  if (!verdict.readable && verdict.error) {
+    const m = /line (\d+)/.exec(verdict.error);
+    if (m && marks[m[1] - 1] !== undefined) marks[m[1] - 1] = "✗";
+  }
+  const gutter = $("gutter");
+  gutter.replaceChildren();
+  marks.forEach((m, i) => {
+    const s = document.createElement("span");
+    s.className = m === "✓" ? "ok" : m === "✗" ? "bad" : "";
+    s.textContent = (m || " ") + (i < marks.length - 1 ? "\n" : "");
+    gutter.append(s);
+  });
+  box.hidden = false;
+}
+
+async function checkNow() {
+  const text = $("derivation").value;
+  const seq = ++state.workSeq;
+  if (!text.trim()) { $("judgement").hidden = true; $("gutter").replaceChildren(); return; }
+  $("status").textContent = "checking…";
+  const response = await post("check", request("json"));
+  if (seq !== state.workSeq) return;
+  $("status").textContent = "";
+  if (!response.ok) {
+    const e = await errorOf(response);
+    $("error").textContent = e.error;
+    $("error").hidden = false;
+    return;
+  }
+  $("error").hidden = true;
+  showVerdict(text, await response.json());
+  derive();  // the verdict as the HTML renderer explains it, below
+}
+
+const liveCheck = debounce(checkNow, 500);
+
+// ---- buttons ------------------------------------------------------------------------------------
+async function download(format, filename, type) {
+  const response = await post(state.mode, request(format));
+  if (!response.ok) { $("status").textContent = (await errorOf(response)).error; return; }
+  const blob = new Blob([await response.arrayBuffer()], { type });
+  const a = document.createElement("a");
+  a.href = URL.createObjectURL(blob);
+  a.download = filename;
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 1000);
+}
+
+async function copyLatex() {
+  const response = await post(state.mode, request("latex"));
+  const text = await response.text();
+  try {
+    await navigator.clipboard.writeText(text);
+  } catch (_) {  // http://127.0.0.1 may lack the clipboard API: copy from a hidden text area
+    const area = document.createElement("textarea");
+    area.value = text;
+    document.body.append(area);
+    area.select();
+    document.execCommand("copy");
+    area.remove();
+  }
+  $("status").textContent = "LaTeX copied";
+  setTimeout(() => { $("status").textContent = ""; }, 2000);
+}
+
+function setMode(mode) {
+  state.mode = mode;
+  for (const b of document.querySelectorAll("#modes button")) b.classList.toggle("active", b.dataset.mode === mode);
+  const checking = mode === "check";
+  $("single").hidden = checking;
+  $("multi").hidden = !checking;
+  $("wrt-box").hidden = checking || mode === "eig";
+  $("order-box").hidden = mode !== "diff";
+  $("shape-box").hidden = mode !== "matgrad";
+  $("go").textContent = checking ? "Check" : "Derive";
+  $("error").hidden = true;
+  $("judgement").hidden = true;
+  $("solution").replaceChildren();
+  $("toolbar").hidden = true;
+  if (checking) {
+    if (!$("derivation").value) $("derivation").value = EXAMPLE_CHECK;
+    checkNow();
+  } else {
+    const [label, example] = PLACEHOLDERS[mode];
+    $("expression-label").textContent = label;
+    $("expression").placeholder = example;
+    $("expression").value = example;
+    $("wrt").value = mode === "matgrad" ? "x" : "";
+    liveDerive();
+  }
+}
+
+function expandAll(open) {
+  for (const d of $("solution").querySelectorAll("details")) d.open = open;
+}
+
+window.addEventListener("DOMContentLoaded", () => {
+  for (const b of document.querySelectorAll("#modes button")) b.addEventListener("click", () => setMode(b.dataset.mode));
+  $("expression").addEventListener("input", liveDerive);
+  $("expression").addEventListener("keydown", (e) => { if (e.key === "Enter") derive(); });
+  for (const id of ["wrt", "order", "shape"]) $(id).addEventListener("input", debounce(derive, 400));
+  $("detail").addEventListener("change", () => (state.mode === "check" ? checkNow() : derive()));
+  $("derivation").addEventListener("input", liveCheck);
+  $("derivation").addEventListener("scroll", () => { $("gutter").scrollTop = $("derivation").scrollTop; });
+  $("go").addEventListener("click", () => (state.mode === "check" ? checkNow() : derive()));
+  $("expand").addEventListener("click", () => expandAll(true));
+  $("collapse").addEventListener("click", () => expandAll(false));
+  $("copy-latex").addEventListener("click", copyLatex);
+  $("pdf").addEventListener("click", () => download("pdf", `gradwise-${state.mode}.pdf`, "application/pdf"));
+  $("json").addEventListener("click", () => download("json", `gradwise-${state.mode}.json`, "application/json"));
+  $("numpy").addEventListener("click", () => download("numpy", "gradient.py", "text/x-python"));
+  setMode("diff");
+});

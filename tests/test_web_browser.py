@@ -1,0 +1,82 @@
+"""The page in a real browser (Debian's chromium + chromium-driver through Selenium): typing shows the
+reading and the steps, a wrong line of a derivation gets ✗ and its mistake, nothing comes from outside."""
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+pytest.importorskip("starlette", reason="the web extra is not installed: pip install 'gradwise[web]'")
+webdriver = pytest.importorskip("selenium.webdriver", reason="selenium is not installed (the dev extra has it)")
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+DRIVER = shutil.which("chromedriver")
+if not (CHROMIUM and DRIVER):
+    pytest.skip("no chromium/chromedriver: apt-get install chromium chromium-driver", allow_module_level=True)
+
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+from web_server import running_server  # noqa: E402
+
+WAIT = 120  # seconds: the machine may be busy
+
+
+@pytest.fixture(scope="module")
+def page():
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1100,900",
+                "--disable-background-networking", "--disable-component-update", "--no-first-run"):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
+    with running_server(jobs=2, limit=120.0) as url:
+        driver = webdriver.Chrome(service=Service(DRIVER), options=options)
+        try:
+            driver.get(url + "/")
+            yield driver, url
+        finally:
+            driver.quit()
+
+
+def _type(driver, element_id: str, text: str) -> None:
+    box = driver.find_element(By.ID, element_id)
+    box.clear()
+    box.send_keys(text)
+
+
+def test_typing_an_expression_shows_its_reading_and_its_steps(page):
+    driver, _ = page
+    _type(driver, "expression", "x^3 cos(x)")
+    wait = WebDriverWait(driver, WAIT)
+    wait.until(lambda d: "x³·cos(x)" in d.find_element(By.ID, "reading").text)
+    wait.until(lambda d: "Product rule" in d.find_element(By.ID, "solution").text)
+    assert driver.find_elements(By.CSS_SELECTOR, "#solution .step")
+    _type(driver, "expression", "x^3 cos(x")
+    wait.until(lambda d: "expected ')'" in d.find_element(By.ID, "reading").text)
+    assert "^" in driver.find_element(By.CSS_SELECTOR, "#reading pre").text
+
+
+def test_a_wrong_line_of_a_derivation_gets_a_cross_and_its_mistake(page):
+    driver, _ = page
+    driver.find_element(By.CSS_SELECTOR, '#modes button[data-mode="check"]').click()
+    _type(driver, "derivation", "\\frac{d}{dx} x^2 = 2x\n\\frac{d}{dx} \\sin(x^2) = \\cos(x^2)")
+    wait = WebDriverWait(driver, WAIT)
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, '.verdict-line.bad[data-line="2"]'))
+    assert driver.find_element(By.ID, "gutter").text.split("\n") == ["✓", "✗"]
+    wrong = driver.find_element(By.CSS_SELECTOR, '.verdict-line.bad[data-line="2"]').text
+    assert "Mistake (chain inner factor)" in wrong and "inner factor 2x is missing" in wrong
+    assert driver.find_elements(By.CSS_SELECTOR, '.verdict-line.ok[data-line="1"]')
+
+
+def test_nothing_is_requested_from_outside_127_0_0_1(page):
+    driver, url = page
+    urls = []
+    for entry in driver.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message["method"] == "Network.requestWillBeSent":
+            urls.append(message["params"]["request"]["url"])
+    assert any(u.startswith(url + "/api/") for u in urls)
+    assert [u for u in urls if not (u.startswith(url + "/") or u.startswith(("data:", "blob:")))] == []

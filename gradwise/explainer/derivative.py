@@ -15,7 +15,7 @@ from gradwise.derivations.steps import EqualityStep
 from gradwise.explainer.json_steps import step_json
 from gradwise.explainer.wording import SIMPLIFICATIONS, describe
 from gradwise.printing import latex, unicode
-from gradwise.renderers.document import AsWritten, Document, Math, Paragraph, Step
+from gradwise.renderers.document import AsWritten, Document, Math, Notation, Paragraph, Step
 
 DETAILS = ("brief", "standard", "full")
 _TRIVIAL = (ConstantRule, VariableRule)
@@ -69,7 +69,9 @@ def _rule_step(d: Derivation, step: Rule, number: str, detail: str, top: bool = 
     intermediate = step.intermediate
     children: list[Step] = []
     if detail != "brief" or top:
-        kids = [k for k in step.substeps if detail == "full" or not isinstance(k, _TRIVIAL)]
+        # a zero term (d/dx 7 = 0, ∂/∂x sin y = 0) is the step a student most needs: shown at standard
+        folded = _TRIVIAL if detail == "brief" else (VariableRule,)
+        kids = [k for k in step.substeps if detail == "full" or not isinstance(k, folded)]
         if detail != "brief":
             children = [_rule_step(d, k, f"{number}.{i}", detail) for i, k in enumerate(kids, start=1)]
     if intermediate is not None:
@@ -90,7 +92,7 @@ def _rule_step(d: Derivation, step: Rule, number: str, detail: str, top: bool = 
 
 def _simplification_step(d: Derivation, s: EqualityStep, number: str, detail: str) -> Step:
     title, why = SIMPLIFICATIONS.get(s.rule, (s.rule.capitalize(), ""))
-    return Step(number, title, s.rule, None, explanation=Paragraph.of(why) if why else None,
+    return Step(number, title, s.rule, None, explanation=(Paragraph.of(*why) if isinstance(why, tuple) else Paragraph.of(why)) if why else None,
                 lines=(Math.chain(s.before, s.after),),
                 check=_check_words(d.check_of(s)) if detail == "full" else "")
 
@@ -132,11 +134,14 @@ def contract(d: Derivation, detail: str = "standard") -> dict:
 
 def _note(step) -> str:
     if isinstance(step, EqualityStep):
-        return SIMPLIFICATIONS.get(step.rule, (step.rule, ""))[1]
+        why = SIMPLIFICATIONS.get(step.rule, (step.rule, ""))[1]
+        return "".join(p if isinstance(p, str) else p.text for p in why) if isinstance(why, tuple) else why
     desc = describe(step)
     if desc.explanation is None:
         return desc.title
     text = "".join(p if isinstance(p, str) else " = ".join(unicode(e) if not isinstance(e, str) else e
                                                            for e in p.expressions) for p in desc.explanation.parts
-                   if isinstance(p, (str, Math)))
+                   if isinstance(p, (str, Math))) if not any(isinstance(p, Notation) for p in desc.explanation.parts) \
+        else "".join(p if isinstance(p, str) else p.text if isinstance(p, Notation) else
+                     " = ".join(unicode(e) for e in p.expressions) for p in desc.explanation.parts)
     return f"{desc.title}: {text}"

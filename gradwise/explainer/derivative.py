@@ -43,9 +43,37 @@ def explain(d: Derivation, detail: str = "standard") -> Document:
                                conclusion=Math.chain(sp.Derivative(d.expr, (d.var, o.order)), o.result)))
         else:
             blocks.extend(steps)
-    answer = Math.chain(target, d.result)
+    answer = Math.chain(target, *textbook_forms(d))
     blocks.append(Paragraph.of("Answer: ", answer))
     return Document(title, tuple(blocks), data=contract(d, detail), answer=answer)
+
+
+def textbook_forms(d: Derivation) -> tuple:
+    """The answer as a textbook writes it: when the last move factored a short sum (x(x cos x + 2 sin x)),
+    the expanded sum first (2x sin x + x² cos x), then the factored form; else the result alone."""
+    last = d.orders[-1].simplifications[-1] if d.orders[-1].simplifications else None
+    if last is None or last.rule != "factor" or not isinstance(last.before, sp.Add) or len(last.before.args) > 4:
+        return (d.result,)
+    if last.after != d.result or any(isinstance(f, sp.Add) or (f.is_Pow and isinstance(f.base, sp.Add))
+                                     for t in last.before.args for f in sp.Mul.make_args(t)):
+        return (d.result,)            # a sum of products of sums is not what a textbook writes out
+    from gradwise.derivations.linalg.steps import Label
+    from gradwise.printing import latex, unicode
+
+    text, tex = [], []
+    for k, term in enumerate(sorted(last.before.args, key=_textbook_key)):
+        negative = term.could_extract_minus_sign()
+        body = -term if negative else term
+        text.append((" − " if negative else " + ") * bool(k) + ("−" if negative and not k else "") + unicode(body))
+        tex.append((" - " if negative else " + ") * bool(k) + ("-" if negative and not k else "") + latex(body))
+    return (Label("".join(text), "".join(tex)), d.result)
+
+
+def _textbook_key(term: sp.Expr):
+    """Terms in the order a textbook writes a product rule's result: lower powers of the variable first."""
+    from gradwise.printing import unicode
+    degree = sp.sympify(max((p.exp for p in term.atoms(sp.Pow) if p.exp.is_number), default=1))
+    return (float(degree) if degree.is_real else 0.0, len(unicode(term)))
 
 
 def order_steps(d: Derivation, o: OrderDerivation, detail: str) -> list[Step]:

@@ -593,7 +593,7 @@ def _convert(tokens: list[str], i: int, stop: str | None) -> tuple[str, int]:
                 raise NotationError(f"unknown environment {env}")
             body, j = _convert(tokens, i, stop="\\end")
             _, i = _raw_group(tokens, j + 1)
-            out.append(f"cases({body})")
+            out.append(f"cases({body.replace('&', '& quad')})")   # a gap between value and condition
         elif t == "\\\\":
             out.append(",")
         elif t == "&":

@@ -68,7 +68,7 @@ def checked(*exprs, relation: str = "=") -> DisplayMath:
     return DisplayMath(Math.chain(*exprs, relation=relation))
 
 
-def picture(ctx: GuideContext, stem: str, caption: str, draw) -> tuple:
+def picture(ctx: GuideContext, stem: str, caption: str, draw, width: float = 0.66) -> tuple:
     """A figure drawn by `draw(path)` (an engine's own plotting function): PNG when the guide has a figure
     folder (LaTeX, Markdown), else SVG embedded in the document (PDF, HTML)."""
     if not ctx.figures:
@@ -81,11 +81,11 @@ def picture(ctx: GuideContext, stem: str, caption: str, draw) -> tuple:
         path = draw(os.path.join(ctx.png_dir, f"figure-{n}-{stem}.png")) or ""
         if path and ctx.link_base:
             path = os.path.relpath(os.path.abspath(path), ctx.link_base)
-        return (Figure(caption, png_path=path),)
+        return (Figure(caption, png_path=path, width=width),)
     with tempfile.TemporaryDirectory(prefix="gradwise-guide-") as scratch:
         path = draw(os.path.join(scratch, f"{stem}.svg"))
         with open(path, encoding="utf-8") as f:
-            return (Figure(caption, svg=f.read()),)
+            return (Figure(caption, svg=f.read(), width=width),)
 
 
 def given(*pairs, words: str = "Given:") -> tuple:

@@ -12,7 +12,8 @@ def _graph_figure(ctx: GuideContext, graph, stem: str, caption: str) -> tuple:
     from gradwise.renderers.graph_plot import draw_graph
 
     nodes, edges, title = graph_picture(graph)
-    return picture(ctx, stem, caption, lambda path: draw_graph(nodes, edges, path, title=title))
+    return picture(ctx, stem, caption, lambda path: draw_graph(nodes, edges, path, title=title),
+                   width=0.95)
 
 
 @register("backpropagation", "Backpropagation", 75, requires=(NEEDS,), kinds=("backprop",))

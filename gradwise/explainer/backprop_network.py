@@ -170,7 +170,7 @@ def explain_flow(flow, detail: str = "standard") -> Document:
     inits = len({r.init for r in flow.runs})
     L = flow.depth
     blocks: list = [Paragraph.of(
-        f"{L} layers of {flow.width} units, a batch of {flow.batch} standard normal inputs, mean squared error "
+        f"Given: {L} layers of {flow.width} units, a batch of {flow.batch} standard normal inputs, mean squared error "
         f"against standard normal targets, seed {flow.seed}. One backward pass per network; ", _GRAD_NORM,
         " is the Frobenius norm of layer l's weight gradient. Going back one layer multiplies δ by ",
         N(r"W_l^{\mathsf T}", "W_lᵀ"), " and, elementwise, by the activation's derivative ",

@@ -221,8 +221,8 @@ def render(document: Document, standalone: bool = False, contents: bool | None =
     """A LaTeX fragment (amsmath), or with `standalone=True` a complete document for pdflatex."""
     if contents is None:
         contents = sum(isinstance(b, Section) for b in document.blocks) >= 3
-    if not standalone:
-        return body(document)
+    if not standalone:   # amsmath alone: amssymb's \checkmark becomes the plain-TeX \surd
+        return body(document).replace(r"\checkmark", r"\surd")
     sub = rf"{{\small {escape_text(subtitle)}}}\par\smallskip" + "\n" if subtitle else ""
     return (PREAMBLE + "\\begin{document}\n"
             + rf"{{\LARGE\bfseries\color{{gwaccent}} {title_latex(document)}}}\par\medskip" + "\n" + sub

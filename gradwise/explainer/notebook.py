@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from gradwise import renderers
 from gradwise.explainer import explain
-from gradwise.renderers.document import DisplayMath, Math, Notation, Paragraph, Section, Step
+from gradwise.renderers.document import DisplayMath, Math, Notation, Paragraph, Section, Step, Table
 from gradwise.renderers.latex import aligned, math
 
 SUMMARY_WIDTH = 160
@@ -32,8 +32,8 @@ def worked_latex(document) -> str:
         rows.append(r"\textbf{Answer:}\quad & " + math(document.answer))
     else:   # a check or an optimizer run: its opening sentence says how it came out
         first = next((b for b in document.blocks if isinstance(b, Paragraph)), None)
-        if first is not None and all(isinstance(p, str) for p in first.parts):
-            rows.insert(0, "& " + r"\textbf{" + _text("".join(first.parts))[len(r"\text{"):])
+        if first is not None:
+            rows.insert(0, "& " + _inline(first))
     if not rows:
         return ""
     return "$$\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}$$"
@@ -69,7 +69,18 @@ def _rows(blocks, rows: list[str]) -> None:
             _rows(b.blocks, rows)
         elif isinstance(b, Paragraph) and b.parts and isinstance(b.parts[0], str) \
                 and (b.parts[0].startswith("Given") or b.parts[0].startswith("Find")) and len(b.parts) <= 6:
-            rows.append("& " + "".join(_text(p) if isinstance(p, str) else math(p) for p in b.parts))
+            rows.append("& " + _inline(b))
+        elif isinstance(b, Table):
+            rows.append("& " + r"\quad ".join(_cell(c) for c in b.header))
+            rows += ["& " + r"\quad ".join(_cell(c) for c in row) for row in b.rows[:12]]
+
+
+def _inline(p: Paragraph) -> str:
+    return "".join(_text(x) if isinstance(x, str) else math(x) for x in p.parts)
+
+
+def _cell(c) -> str:
+    return _text(c) if isinstance(c, str) else math(c)
 
 
 def _aligned_rows(m: Math) -> list[str]:

@@ -6,8 +6,7 @@ from gradwise.cli import main
 from gradwise.renderers.document import Paragraph, Section, Step
 from gradwise.study.handouts import handout
 from gradwise.study.problems import build_problem_set
-from test_documents_kinds import BUILDERS, KINDS, SAMPLES
-from gradwise.study.registry import resolve
+from test_documents_kinds import BUILDERS, KINDS, SAMPLES, make_result
 
 SET = """title = "Week 3"
 [[problem]]
@@ -75,14 +74,7 @@ def test_guide_handouts_keep_each_example_statement_or_answer():
 
 @pytest.mark.parametrize("kind", [k for k in KINDS if k in SAMPLES or k in BUILDERS])
 def test_notebook_views_carry_the_worked_solution(kind):
-    if kind in BUILDERS:
-        need, make = BUILDERS[kind]
-    else:
-        need, args, kwargs = SAMPLES[kind]
-        make = lambda: resolve(need)(*args, **kwargs)  # noqa: E731
-    if resolve(need) is None:
-        pytest.skip(f"{need} is not in this checkout")
-    result = make()
+    result = make_result(kind)
     latex = result._repr_latex_()
     assert latex.startswith("$$\\begin{aligned}") and latex.count("\\\\") >= 1, kind
     assert "<math" in result._repr_html_()

@@ -40,7 +40,7 @@ def table(rows: list[list[str]]) -> str:
     align = " ".join("right" if k % 2 == 0 else "left" for k in range(width))
     cells = "".join("<mtr>" + "".join(f"<mtd>{_inner(c) if c.strip() else ''}</mtd>" for c in row) + "</mtr>"
                     for row in rows)
-    return f'<mtable columnalign="{align}" displaystyle="true">{cells}</mtable>'
+    return f'<mtable columnalign="{align}" columnspacing="0.25em" displaystyle="true">{cells}</mtable>'
 
 
 def chain(exprs: list[str], relations: list[str], text: str) -> str:

@@ -46,8 +46,20 @@ def test_html_is_self_contained(document):
     assert page.startswith("<!DOCTYPE html>")
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", page), "the page must not load anything"
     assert "<script" not in page
-    assert page.count("<svg") >= 3 and 'aria-label="' in page
+    # mathematics is MathML text (selectable, copyable), each formula with its Unicode text as alttext
+    assert page.count("<math ") >= 3 and 'alttext="' in page and "<svg" not in page
+    assert 'class="math-text"' not in page.split("</style>", 1)[1], "every formula converts to MathML"
     assert "<details" in page
+
+
+def test_html_ids_are_unique_and_mathml_is_well_formed(document):
+    from xml.etree import ElementTree
+
+    page = render(document, "html")
+    ids = re.findall(r'\bid="([^"]+)"', page)
+    assert len(ids) == len(set(ids))
+    for m in re.findall(r"<math .*?</math>", page, re.S):
+        ElementTree.fromstring(m.replace("&", "&amp;").replace("&amp;#", "&#"))
 
 
 def test_html_folds_collapsed_steps():
@@ -157,13 +169,14 @@ def test_html_screenshot_in_chromium(tmp_path):
     assert accent.sum() > 50
 
 
-def test_html_inline_formulas_sit_on_the_baseline():
+def test_html_inline_formulas_are_inline_mathml_in_the_sentence():
     import sympy as sp
     from gradwise.renderers.document import Math
     x = sp.Symbol("x")
     doc = Document("t", (Paragraph.of("a ", Math.chain(x), " b ", Math.chain(sp.Derivative(x**2, x) / 7), " c"),))
-    depths = [float(d) for d in re.findall(r'vertical-align: -([\d.]+)em', render(doc, "html"))]
-    assert len(depths) == 2 and 0 < depths[0] < depths[1] < 1.5   # a fraction reaches further down than x
+    p = re.search(r"<p>(.*?)</p>", render(doc, "html"), re.S).group(1)
+    assert p.startswith("a <math") and p.count('display="inline"') == 2 and p.endswith(" c")
+    assert "<mfrac>" in p                                  # the fraction is a fraction, not "d/dx"
 
 
 def test_markdown_of_a_sectioned_document_has_linked_contents():

@@ -63,6 +63,15 @@ def _document(kind: str, detail: str = "full"):
         pytest.skip(f"no explainer for {kind!r} results in this checkout")
     if kind not in SAMPLES and kind not in BUILDERS:
         pytest.skip(f"add a sample {kind!r} result to SAMPLES in {__file__}")
+    if (kind, detail) not in _cache:
+        result = make_result(kind)
+        assert result.kind == kind
+        _cache[kind, detail] = explain(result, detail)
+    return _cache[kind, detail]
+
+
+def make_result(kind: str):
+    """A fresh sample result of `kind` (skips when its engine is not in this checkout)."""
     if kind in BUILDERS:
         need, make = BUILDERS[kind]
     else:
@@ -70,11 +79,7 @@ def _document(kind: str, detail: str = "full"):
         make = lambda: resolve(need)(*args, **kwargs)  # noqa: E731
     if resolve(need) is None:
         pytest.skip(f"the engine {need} is not in this checkout")
-    if (kind, detail) not in _cache:
-        result = make()
-        assert result.kind == kind
-        _cache[kind, detail] = explain(result, detail)
-    return _cache[kind, detail]
+    return make()
 
 
 KINDS = sorted(set(SAMPLES) | set(EXPLAINERS))

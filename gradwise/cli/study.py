@@ -16,6 +16,9 @@ EXAMPLES = """examples:
   gradwise study -o guide.html                 # the same, one offline page
   gradwise study problems.toml -o week3.pdf    # a problem set, answers appendix
   gradwise study problems.toml -f latex -o week3.tex
+  gradwise study problems.toml --no-solutions -o sheet.pdf   # problems only
+  gradwise study problems.toml --answers-only -o key.pdf     # the answer key
+  gradwise study --no-solutions -o exercises.pdf             # the guide's examples as exercises
   gradwise study -o guide.pdf --figures figs/  # also every figure as PNG
 
 a problem-set file (TOML):
@@ -43,6 +46,10 @@ def register(subparsers) -> None:
                    help="with PDF: typst (default, built in) or latex (needs pdflatex)")
     p.add_argument("--figures", metavar="DIR", help="also write every figure as PNG into DIR")
     p.add_argument("--no-figures", action="store_true", help="leave the figures out")
+    handout = p.add_mutually_exclusive_group()
+    handout.add_argument("--no-solutions", action="store_true",
+                         help="a problem sheet: each example's givens and question, no steps, no answers")
+    handout.add_argument("--answers-only", action="store_true", help="the answer key: each example's answer alone")
     p.add_argument("--detail", choices=DETAILS, default="standard", help="detail of the worked examples")
     p.add_argument("--topic", action="append", metavar="KEY", help="only this topic of the guide (repeatable)")
     p.add_argument("--timeout", type=float, default=DEFAULT_TIMEOUT * 4, metavar="SECONDS",
@@ -60,6 +67,10 @@ def output_format(args: argparse.Namespace) -> str:
         raise GradwiseError(f"cannot tell the format from '{args.output}': add --format "
                             f"({', '.join(FORMATS)})")
     return "text"
+
+
+def _mode(args: argparse.Namespace) -> str:
+    return "problems" if args.no_solutions else "answers" if args.answers_only else "full"
 
 
 def run(args: argparse.Namespace) -> int:
@@ -96,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
         with time_limit(args.timeout):
             if args.file:
                 from gradwise.study.problems import build_problem_set
-                document = build_problem_set(args.file, ctx, timeout=args.timeout)
+                document = build_problem_set(args.file, ctx, timeout=args.timeout, mode=_mode(args))
                 options = {"contents": True}
             else:
                 from gradwise.study.guide import SUBTITLE, build_guide
@@ -105,6 +116,13 @@ def run(args: argparse.Namespace) -> int:
                     names = ", ".join(note.split(" (needs")[0] for note in skipped)
                     print(f"note: not in this edition yet (engine not built): {names}", file=sys.stderr)
                 options = {"contents": True, "section_pages": True, "subtitle": SUBTITLE}
+        if not args.file:
+            from gradwise.study.handouts import handout
+            document = handout(document, _mode(args))
+        if args.no_solutions or args.answers_only:
+            options.pop("section_pages", None)       # a handout runs on, one topic after another
+        if args.answers_only and args.file:
+            options["contents"] = False              # the key is one list
         if fmt == "pdf":
             options["engine"] = args.engine
         if fmt == "latex":

@@ -10,7 +10,19 @@ import importlib
 
 
 class Displayable:
-    """Mixin: `_repr_latex_`, `_repr_markdown_` and `_repr_html_` through the explainer."""
+    """Mixin: `_repr_latex_`, `_repr_markdown_` and `_repr_html_` through the explainer, and a short
+    `repr` (the answer and how to see the steps) instead of a dataclass's dump of every field."""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        # @dataclass adds __repr__ only when the class's own namespace has none, so placing ours there
+        # first keeps the summary (a class that writes its own __repr__ keeps that)
+        if "__repr__" not in cls.__dict__:
+            cls.__repr__ = Displayable.__repr__
+
+    def __repr__(self) -> str:
+        notebook = importlib.import_module("gradwise.explainer.notebook")
+        return notebook.summary(self)
 
     def _render(self, fmt: str) -> str:
         notebook = importlib.import_module("gradwise.explainer.notebook")

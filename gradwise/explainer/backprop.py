@@ -27,6 +27,14 @@ def explain(result, detail: str = "standard") -> Document:
     return explain_flow(result, detail)
 
 
+def op_cell(op: str):
+    """An operation for a table cell: a power typeset (u², not ^2), any other name as it is."""
+    if op.startswith("^"):
+        from gradwise.renderers.document import Notation
+        return Notation(f"u^{{{op[1:]}}}", f"u^{op[1:]}" if op[1:] not in "23" else "u" + "²³"[int(op[1:]) - 2])
+    return op
+
+
 def num(v: float) -> str:
     """A number as a person reads it: 6 significant digits."""
     if v == 0:
@@ -66,7 +74,7 @@ def explain_graph(g, detail: str = "standard") -> Document:
     blocks.append(Section("1. Forward pass: the graph and its values", (
         Table(("node", "computes", "operation", "value"),
               tuple((n.name.name, "input" if n.is_input else Math.chain(n.name, n.definition),
-                     n.op, num(n.value)) for n in g.nodes)),
+                     op_cell(n.op), num(n.value)) for n in g.nodes)),
         Paragraph.of(f"The output {g.output.name.name} = {num(g.value)} is f at the point."))))
     if detail != "brief":
         blocks.append(Section("2. Local derivatives, one per edge", tuple(_edge_step(g, e, i, detail)
@@ -114,7 +122,7 @@ def _backward_blocks(g, detail: str) -> tuple:
             names = " + ".join(f"∂f/∂{g.nodes[e.target].name}·∂{g.nodes[e.target].name}/∂{n.name}" for e in users)
             out.append(Paragraph.of(f"∂f/∂{n.name} = {names} = {terms} = {num(n.grad)}"))
     out.append(Table(("node", "op", "value", "grad"),
-                     tuple((n.name.name, n.op, num(n.value), num(n.grad)) for n in g.nodes),
+                     tuple((n.name.name, op_cell(n.op), num(n.value), num(n.grad)) for n in g.nodes),
                      caption="The trace, as micrograd prints it: grad is ∂f/∂node."))
     return tuple(out)
 

@@ -8,6 +8,7 @@ import sympy as sp
 
 from gradwise.explainer.backprop import _figure, num
 from gradwise.printing import latex, unicode
+from gradwise.explainer.givens import N
 from gradwise.renderers.document import DisplayMath, Document, Math, Paragraph, Section, Step, Table
 
 
@@ -169,45 +170,62 @@ def explain_flow(flow, detail: str = "standard") -> Document:
     inits = len({r.init for r in flow.runs})
     L = flow.depth
     blocks: list = [Paragraph.of(
-        f"{L} layers of {flow.width} units, a batch of {flow.batch} standard normal inputs, mse against standard "
-        f"normal targets, seed {flow.seed}. One backward pass per network; ‖∂L/∂W_l‖ is the Frobenius norm of "
-        "layer l's weight gradient. Going back one layer multiplies δ by W^T and by act'(z), elementwise.")]
+        f"Given: {L} layers of {flow.width} units, a batch of {flow.batch} standard normal inputs, mean squared error "
+        f"against standard normal targets, seed {flow.seed}. One backward pass per network; ", _GRAD_NORM,
+        " is the Frobenius norm of layer l's weight gradient. Going back one layer multiplies δ by ",
+        N(r"W_l^{\mathsf T}", "W_lᵀ"), " and, elementwise, by the activation's derivative ",
+        N(r"f'(z_l)", "f′(z_l)"), ".")]
     step = 1 if L <= 30 or detail == "full" else max(1, L // 20)
     layers = sorted(set(range(1, L + 1, step)) | {L})
     blocks.append(Table(("layer",) + tuple(_label(r, inits) for r in flow.runs),
                         tuple((str(l),) + tuple(f"{r.layer_norms[l - 1]:.3g}" for r in flow.runs) for l in layers),
-                        caption="‖∂L/∂W_l‖ per layer (layer 1 is the farthest from the loss)"))
+                        caption="The norm of each layer's weight gradient (layer 1 is the farthest from the loss)"))
     for r in flow.runs:
-        blocks.append(Paragraph.of(_run_words(r, L)))
+        blocks.append(Paragraph.of(*_run_words(r, L, detail)))
     cf = flow.closed_form
     if cf:
         worst = max(abs(m - c) / abs(c) for m, c in zip(cf["measured"], cf["closed_form"]))
         blocks.append(Section("The closed form: every pre-activation zero", (Paragraph.of(
             f"A chain of {L} sigmoid units with weight w = {num(cf['w'])}, input 0 and biases −w/2 keeps every "
-            f"z at 0 (the largest |z| in the run is {num(cf['max_abs_pre_activation'])}), where σ'(0) = 1/4; "
-            f"each layer back multiplies the gradient by w·σ'(0) = w/4, so ∂L/∂b_l = (1/4)(w/4)^(L−l). "
-            f"Measured ∂L/∂b_1 = {cf['measured'][0]:.6g}, closed form (1/4)(w/4)^{L - 1} = "
-            f"{cf['closed_form'][0]:.6g}; the largest relative difference over the layers is {worst:.1e}."),)))
+            f"z at 0 (the largest |z| in the run is {num(cf['max_abs_pre_activation'])}), where ",
+            N(r"\sigma'(0) = \tfrac{1}{4}", "σ′(0) = 1/4"), "; each layer back multiplies the gradient by ",
+            N(r"w\,\sigma'(0) = \tfrac{w}{4}", "w·σ′(0) = w/4"), ", so ",
+            N(r"\frac{\partial L}{\partial b_l} = \frac{1}{4} \left(\frac{w}{4}\right)^{L - l}", "∂L/∂b_l = (1/4)(w/4)^(L−l)"),
+            ". Measured ", N(r"\frac{\partial L}{\partial b_1}", "∂L/∂b₁"), f" = {cf['measured'][0]:.6g}, closed form ",
+            N(rf"\frac{{1}}{{4}} \left(\frac{{w}}{{4}}\right)^{{{L - 1}}}", f"(1/4)(w/4)^{L - 1}"),
+            f" = {cf['closed_form'][0]:.6g}"
+            + (f"; the largest relative difference over the layers is {worst:.1e}." if detail == "full" else
+               " (the same at every layer)." if worst < 1e-9 else f"; they agree to {worst:.0e}.")),)))
     if flow.plot_file:
         blocks.append(_figure(flow.plot_file, "Gradient norm per layer, log scale"))
     return Document(f"Gradient norms through {L} layers", tuple(blocks), data=flow_contract(flow))
 
 
-def _run_words(r, L: int) -> str:
+_GRAD_NORM = N(r"\left\| \frac{\partial L}{\partial W_l} \right\|", "‖∂L/∂W_l‖")
+
+
+def _run_words(r, L: int, detail: str = "standard") -> tuple:
+    """What one run shows, as paragraph parts (formulas typeset)."""
     ratio = r.ratio
     verdict = ("vanished" if ratio < 1e-2 else "exploded" if ratio > 1e2 else "stayed within a factor of 100")
     bound = float(r.bound)
     lo, hi = min(r.mean_derivative), max(r.mean_derivative)
-    words = (f"{r.activation} ({r.init} init): ‖∂L/∂W_1‖/‖∂L/∂W_{L}‖ = {ratio:.3g}, so the gradient {verdict} "
-             f"on the way back. Its derivative is at most {unicode(r.bound)} (reached at {r.bound_at})")
+    act = r"\operatorname{" + r.activation + "}"
+    parts: list = [f"{r.activation} ({r.init} init): ",
+                   N(rf"\left\|\frac{{\partial L}}{{\partial W_1}}\right\| \big/ "
+                     rf"\left\|\frac{{\partial L}}{{\partial W_{{{L}}}}}\right\|", f"‖∂L/∂W₁‖/‖∂L/∂W_{L}‖"),
+                   f" = {ratio:.3g}, so the gradient {verdict} on the way back. Its derivative is at most ",
+                   Math.chain(r.bound), f" (reached at {r.bound_at})"]
     if bound < 1 and L > 1:
-        words += (f", so the activations alone multiply the gradient by at most ({unicode(r.bound)})^{L - 1} = "
-                  f"{bound ** (L - 1):.3g} over {L - 1} layers")
-    words += (f". In this run the mean of {r.activation}'(z) per layer was between {lo:.3g} and {hi:.3g}, "
-              f"‖W_l‖₂ between {min(r.weight_gain):.3g} and {max(r.weight_gain):.3g}, and going back one layer "
-              f"{'shrank' if r.factor_per_layer < 1 else 'grew'} ‖δ‖ by a factor of {r.factor_per_layer:.3g} on "
-              "average.")
-    return words
+        parts += [", so the activations alone multiply the gradient by at most ",
+                  N(rf"\left({latex(r.bound)}\right)^{{{L - 1}}}", f"({unicode(r.bound)})^{L - 1}"),
+                  f" = {bound ** (L - 1):.3g} over {L - 1} layers"]
+    parts += [". In this run the mean of ", N(rf"{act}'(z)", f"{r.activation}′(z)"),
+              f" per layer was between {lo:.3g} and {hi:.3g}, ", N(r"\|W_l\|_2", "‖W_l‖₂"),
+              f" between {min(r.weight_gain):.3g} and {max(r.weight_gain):.3g}, and going back one layer "
+              f"{'shrank' if r.factor_per_layer < 1 else 'grew'} ", N(r"\|\delta\|", "‖δ‖"),
+              f" by a factor of {r.factor_per_layer:.3g} on average."]
+    return tuple(parts)
 
 
 def flow_contract(flow) -> dict:

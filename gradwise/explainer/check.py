@@ -32,8 +32,9 @@ def explain(v: Verdict, detail: str = "standard") -> Document:
     return Document(f"Check of {v.name}" if v.name else "Check of a derivation", tuple(blocks), data=contract(v))
 
 
-def annotated(v: Verdict) -> Notation:
-    """The derivation as it was read, one step a row, with ✓ or ✗ and the step number in the margin."""
+def annotated(v: Verdict, marks: bool = True) -> Notation:
+    """The derivation as it was read, one step a row, with ✓ or ✗ and the step number in the margin
+    (`marks=False`: as the student wrote it, for a problem sheet)."""
     latex_rows, text_rows, typst_rows = [], [], []
     for k, s in enumerate(v.steps):
         mark = "✓" if s.valid else "✗"
@@ -41,13 +42,15 @@ def annotated(v: Verdict) -> Notation:
         lhs_l, rhs_l = (_side_latex(s.lhs, s.lhs_text), _side_latex(s.rhs, s.rhs_text))
         lhs_t, rhs_t = (_side_text(s.lhs, s.lhs_text), _side_text(s.rhs, s.rhs_text))
         margin = (r"\checkmark" if s.valid else r"\times") + rf"\ \text{{{s.index}}}"
+        if not marks:
+            mark, margin = "", rf"\text{{{s.index}}}"
         lone = s.rhs is None and not s.rhs_text  # a row without '=' that cannot be read
         relation = "&" if lone else "&="
         latex_rows.append(f"{lhs_l if new_chain else ''} {relation} {'' if lone else rhs_l} & \\qquad & {margin}")
-        text_rows.append((lhs_t if new_chain else "", None if lone else rhs_t, f"{mark} {s.index}"))
+        text_rows.append((lhs_t if new_chain else "", None if lone else rhs_t, f"{mark} {s.index}".strip()))
         lhs_y = _side_typst(s.lhs, s.lhs_text) if new_chain else ""
         typst_rows.append(f"{lhs_y} {relation} {'' if lone else _side_typst(s.rhs, s.rhs_text)} & wide & "
-                          f"{quote(f'{mark} {s.index}')}")
+                          f"{quote(f'{mark} {s.index}'.strip())}")
     body = r" \\ ".join(latex_rows)
     return Notation(latex=rf"\begin{{alignedat}}{{2}} {body} \end{{alignedat}}", text=_text_rows(text_rows),
                     typst=r" \ ".join(typst_rows))

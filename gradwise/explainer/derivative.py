@@ -15,7 +15,7 @@ from gradwise.derivations.steps import EqualityStep
 from gradwise.explainer.json_steps import step_json
 from gradwise.explainer.wording import SIMPLIFICATIONS, describe
 from gradwise.printing import latex, unicode
-from gradwise.renderers.document import AsWritten, Document, Math, Paragraph, Step
+from gradwise.renderers.document import AsWritten, Document, Math, Notation, Paragraph, Step
 
 DETAILS = ("brief", "standard", "full")
 _TRIVIAL = (ConstantRule, VariableRule)
@@ -45,9 +45,37 @@ def explain(d: Derivation, detail: str = "standard") -> Document:
             blocks.extend(steps)
         if o.note:
             blocks.append(Paragraph.of(f"Note: {o.note}."))
-    answer = Math.chain(target, d.result)
+    answer = Math.chain(target, *textbook_forms(d))
     blocks.append(Paragraph.of("Answer: ", answer))
     return Document(title, tuple(blocks), data=contract(d, detail), answer=answer)
+
+
+def textbook_forms(d: Derivation) -> tuple:
+    """The answer as a textbook writes it: when the last move factored a short sum (x(x cos x + 2 sin x)),
+    the expanded sum first (2x sin x + x² cos x), then the factored form; else the result alone."""
+    last = d.orders[-1].simplifications[-1] if d.orders[-1].simplifications else None
+    if last is None or last.rule != "factor" or not isinstance(last.before, sp.Add) or len(last.before.args) > 4:
+        return (d.result,)
+    if last.after != d.result or any(isinstance(f, sp.Add) or (f.is_Pow and isinstance(f.base, sp.Add))
+                                     for t in last.before.args for f in sp.Mul.make_args(t)):
+        return (d.result,)            # a sum of products of sums is not what a textbook writes out
+    from gradwise.derivations.linalg.steps import Label
+    from gradwise.printing import latex, unicode
+
+    text, tex = [], []
+    for k, term in enumerate(sorted(last.before.args, key=_textbook_key)):
+        negative = term.could_extract_minus_sign()
+        body = -term if negative else term
+        text.append((" − " if negative else " + ") * bool(k) + ("−" if negative and not k else "") + unicode(body))
+        tex.append((" - " if negative else " + ") * bool(k) + ("-" if negative and not k else "") + latex(body))
+    return (Label("".join(text), "".join(tex)), d.result)
+
+
+def _textbook_key(term: sp.Expr):
+    """Terms in the order a textbook writes a product rule's result: lower powers of the variable first."""
+    from gradwise.printing import unicode
+    degree = sp.sympify(max((p.exp for p in term.atoms(sp.Pow) if p.exp.is_number), default=1))
+    return (float(degree) if degree.is_real else 0.0, len(unicode(term)))
 
 
 def order_steps(d: Derivation, o: OrderDerivation, detail: str) -> list[Step]:
@@ -71,7 +99,9 @@ def _rule_step(d: Derivation, step: Rule, number: str, detail: str, top: bool = 
     intermediate = step.intermediate
     children: list[Step] = []
     if detail != "brief" or top:
-        kids = [k for k in step.substeps if detail == "full" or not isinstance(k, _TRIVIAL)]
+        # a zero term (d/dx 7 = 0, ∂/∂x sin y = 0) is the step a student most needs: shown at standard
+        folded = _TRIVIAL if detail == "brief" else (VariableRule,)
+        kids = [k for k in step.substeps if detail == "full" or not isinstance(k, folded)]
         if detail != "brief":
             children = [_rule_step(d, k, f"{number}.{i}", detail) for i, k in enumerate(kids, start=1)]
     if intermediate is not None:
@@ -92,7 +122,7 @@ def _rule_step(d: Derivation, step: Rule, number: str, detail: str, top: bool = 
 
 def _simplification_step(d: Derivation, s: EqualityStep, number: str, detail: str) -> Step:
     title, why = SIMPLIFICATIONS.get(s.rule, (s.rule.capitalize(), ""))
-    return Step(number, title, s.rule, None, explanation=Paragraph.of(why) if why else None,
+    return Step(number, title, s.rule, None, explanation=(Paragraph.of(*why) if isinstance(why, tuple) else Paragraph.of(why)) if why else None,
                 lines=(Math.chain(s.before, s.after),),
                 check=_check_words(d.check_of(s)) if detail == "full" else "")
 
@@ -136,11 +166,14 @@ def contract(d: Derivation, detail: str = "standard") -> dict:
 
 def _note(step) -> str:
     if isinstance(step, EqualityStep):
-        return SIMPLIFICATIONS.get(step.rule, (step.rule, ""))[1]
+        why = SIMPLIFICATIONS.get(step.rule, (step.rule, ""))[1]
+        return "".join(p if isinstance(p, str) else p.text for p in why) if isinstance(why, tuple) else why
     desc = describe(step)
     if desc.explanation is None:
         return desc.title
     text = "".join(p if isinstance(p, str) else " = ".join(unicode(e) if not isinstance(e, str) else e
                                                            for e in p.expressions) for p in desc.explanation.parts
-                   if isinstance(p, (str, Math)))
+                   if isinstance(p, (str, Math))) if not any(isinstance(p, Notation) for p in desc.explanation.parts) \
+        else "".join(p if isinstance(p, str) else p.text if isinstance(p, Notation) else
+                     " = ".join(unicode(e) for e in p.expressions) for p in desc.explanation.parts)
     return f"{desc.title}: {text}"

@@ -13,13 +13,14 @@ from gradwise.derivations.linalg.rowreduce import RowOp
 from gradwise.derivations.linalg.steps import Label, matrix_str
 from gradwise.derivations.steps import EqualityStep
 from gradwise.printing import latex, unicode
+from gradwise.explainer.givens import N, givens
 from gradwise.renderers.document import Document, Math, Notation, Paragraph, Step
 
 _SUB = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 
 NOTES = {
-    "det_1x1": "the determinant of a 1x1 matrix is its entry",
-    "det_2x2": "det[a, b; c, d] = ad − bc",
+    "det_1x1": "the determinant of a 1×1 matrix is its entry",
+    "det_2x2": "det(A) = ad − bc for a 2×2 matrix with rows (a, b) and (c, d)",
     "cofactor_expansion": "Laplace (cofactor) expansion along the row or column with the most zeros",
     "det_direct": "a minor's determinant, computed directly",
     "row_reduction_det": "row reduce to a triangular matrix; the determinant is ± the product of the diagonal",
@@ -297,8 +298,8 @@ def determinant_step(step: EqualityStep, number: str, detail: str, checks, top: 
                                   check=check_words(checks.get(s)) if detail == "full" else "")
                              for k, s in enumerate(step.substeps, start=1))
     elif step.rule == "det_2x2":
-        explanation = para("For a 2x2 matrix, ", written(("det[a, b; c, d] = ad − bc", r"\det\begin{bmatrix}a&b\\c&d\end{bmatrix} = ad - bc")), ".") if top else None
-    title = {"det_2x2": "2x2 determinant", "cofactor_expansion": "Cofactor expansion", "det_1x1": "1x1 determinant",
+        explanation = para("For a 2×2 matrix, ", written(("det[a, b; c, d] = ad − bc", r"\det\begin{bmatrix}a&b\\c&d\end{bmatrix} = ad - bc")), ".") if top else None
+    title = {"det_2x2": "2×2 determinant", "cofactor_expansion": "Cofactor expansion", "det_1x1": "1×1 determinant",
              "det_direct": "Determinant of a minor", "row_reduction_det": "Row reduction"}[step.rule]
     lines = determinant_lines(step, var)
     conclusion = None
@@ -337,7 +338,7 @@ def products_label(pairs) -> Label:
 def explain_dot(d, detail: str) -> Document:
     u, v = Label("u", r"\mathbf{u}"), Label("v", r"\mathbf{v}")
     title = short_title(f"Dot product of u = {unicode(d.u)} and v = {unicode(d.v)}", "Dot product of u and v")
-    blocks: list = [] if title.endswith("ᵀ") else [para(Math.chain(u, d.u), ", ", Math.chain(v, d.v), ".")]
+    blocks: list = givens((u, d.u), (v, d.v))
     blocks += [para("Multiply the vectors entry by entry and add the products: ",
                          Notation(r"\mathbf{u} \cdot \mathbf{v} = \sum_i u_i v_i", "u·v = Σ uᵢvᵢ"), ".")]
     chk = (lambda s: check_words(d.check_of(s)) if detail == "full" else "")
@@ -388,8 +389,9 @@ def explain_dot(d, detail: str) -> Document:
         blocks.append(Step(str(number), "Projection of u on v", proj.rule,
                            Notation(r"\operatorname{proj}_{\mathbf{v}} \mathbf{u} = \frac{\mathbf{u} \cdot \mathbf{v}}"
                                     r"{\mathbf{v} \cdot \mathbf{v}} \mathbf{v}", "proj_v u = (u·v / v·v)·v"),
-                           explanation=para("The part of u that points along v; what is left, u − proj_v u, is "
-                                            "perpendicular to v (its dot product with v is 0)."),
+                           explanation=para("The part of u that points along v; what is left, ",
+                                            N(r"\mathbf{u} - \operatorname{proj}_{\mathbf{v}} \mathbf{u}", "u − projᵥ u"),
+                                            ", is perpendicular to v (its dot product with v is 0)."),
                            lines=(Math.chain(written("proj_v u"), written(factor_piece(proj.info["coefficient"]), ("·", r" \cdot "), d.v),
                                              proj.after),
                                   Math.chain(written("(u − proj_v u)·v"), products_label(zip(rest.info["remainder"], d.v)), rest.after)),
@@ -415,8 +417,7 @@ def explain_matmul(m, detail: str) -> Document:
     title = short_title(f"Matrix product {unicode(a)}·{unicode(b)}", "Matrix product A·B")
     chk = (lambda s: check_words(m.check_of(s)) if detail == "full" else "")
     shp = m.step("shape_check").info
-    blocks: list = [] if title != "Matrix product A·B" else [para(Math.chain(Label("A", "A"), a), ", ",
-                                                                   Math.chain(Label("B", "B"), b), ".")]
+    blocks: list = givens((Label("A", "A"), a), (Label("B", "B"), b))
     blocks += [para(f"A is {a.rows}×{a.cols} and B is {b.rows}×{b.cols}: the columns of A ({a.cols}) match the "
                          f"rows of B ({b.rows}), so A·B exists and is {shp['result'][0]}×{shp['result'][1]}. "
                          "Entry (i, j) of A·B is the dot product of row i of A with column j of B.")]

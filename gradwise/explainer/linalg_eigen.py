@@ -11,6 +11,7 @@ import sympy as sp
 from gradwise.derivations.linalg.eigen import LAMBDA, Eigen, EigenValue
 from gradwise.derivations.linalg.steps import Label
 from gradwise.derivations.steps import EqualityStep
+from gradwise.explainer.givens import givens
 from gradwise.explainer.linalg import (check_words, poly_label, short_title, determinant_step, factor_piece,
                                        matrix_json, op_label, step_json, sub, written)
 from gradwise.printing import latex, unicode
@@ -32,12 +33,14 @@ def shown(e):
 def explain(e: Eigen, detail: str = "standard") -> Document:
     """The document for an eigen-derivation."""
     title = short_title("Eigenvalues and eigenvectors of A = " + unicode(e.matrix), "Eigenvalues and eigenvectors of A")
-    blocks: list = [] if title.endswith("]") else [Paragraph.of(Math.chain(A, e.matrix), ".")]
+    blocks: list = givens((A, e.matrix))
     blocks += [Paragraph.of(
         "Find every number λ and non-zero vector v with ", Notation(r"A v = \lambda v", "A·v = λ·v"),
         ": the directions that A only stretches, and by how much. ",
-        "Since A·v = λ·v means (A − λI)·v = 0 with v ≠ 0, the matrix A − λI must be singular, so "
-        "det(A − λI) = 0.")]
+        "Since ", Notation(r"A v = \lambda v", "A·v = λ·v"), " means ",
+        Notation(r"(A - \lambda I) v = 0", "(A − λI)·v = 0"), " with ", Notation(r"v \neq 0", "v ≠ 0"),
+        ", the matrix ", Notation(r"A - \lambda I", "A − λI"), " must be singular, so ",
+        Notation(r"\det(A - \lambda I) = 0", "det(A − λI) = 0"), ".")]
     number = 0
 
     def nxt() -> str:

@@ -6,6 +6,7 @@ import numpy as np
 import sympy as sp
 
 from gradwise.derivations.linalg.pca import PCA
+from gradwise.explainer.givens import N, givens
 from gradwise.explainer.linalg import written
 from gradwise.renderers.document import Document, Figure, Math, Paragraph, Section, Step, Table
 
@@ -39,13 +40,14 @@ def _matrix(a: np.ndarray) -> sp.ImmutableMatrix:
 def explain(p: PCA, detail: str = "standard") -> Document:
     n, d = p.data.shape
     chk = (lambda s: f"checked against {s.check} (largest difference {s.error:.1e})" if detail == "full" else "")
-    blocks: list = [Paragraph.of(
+    blocks: list = _given(p) + [Paragraph.of(
         f"{n} samples (rows) of {d} features (columns). PCA finds the orthogonal directions along which the "
         "data varies most: the eigenvectors of its covariance matrix, ordered by their eigenvalues (the "
         "variance along each).")]
     mean, centre, cov, eig, ratio_step, project = p.steps
     blocks.append(Step("1", "Column means", "mean", None,
-                       explanation=Paragraph.of("The mean of each column, x̄ⱼ = (1/n) Σᵢ xᵢⱼ.") if detail != "brief" else None,
+                       explanation=Paragraph.of(
+                           "The mean of each column, ", N(r"\bar{x}_j = \frac{1}{n} \sum_i x_{ij}", "x̄ⱼ = (1/n) Σᵢ xᵢⱼ"), ".") if detail != "brief" else None,
                        lines=(Math.chain(written("x̄"), _matrix(p.mean[None, :]).T),) if d <= 4 else (), check=chk(mean)))
     if d > 4:
         fit = _fitting_columns(p.columns, 0)
@@ -61,7 +63,8 @@ def explain(p: PCA, detail: str = "standard") -> Document:
         blocks.append(Table(tuple(p.columns[:fit]), rows,
                             caption=f"first {fit} of {d} columns" if d > fit else ""))
     blocks.append(Step("3", "Covariance matrix", "covariance", None,
-                       explanation=Paragraph.of(f"C = XcᵀXc / (n − 1) with n = {n}: the unbiased sample covariance, "
+                       explanation=Paragraph.of(
+                           N(r"C = \frac{X_c^{\mathsf T} X_c}{n - 1}", "C = XcᵀXc / (n − 1)"), f" with n = {n}: the unbiased sample covariance, "
                                                 "the same convention as numpy.cov (divide by n − 1, not n).")
                        if detail != "brief" else None,
                        lines=(Math.chain(written("C"), _matrix(p.covariance)),) if d <= 3 else (), check=chk(cov)))
@@ -102,8 +105,8 @@ def explain(p: PCA, detail: str = "standard") -> Document:
     if detail != "brief":
         rows = tuple(tuple(_num(v) for v in r) for r in p.projected[:SHOWN_ROWS])
         blocks.append(Step("6", f"Project onto the first {p.k} component{'s' if p.k > 1 else ''}", "project", None,
-                           explanation=Paragraph.of("Z = Xc·Wₖᵀ, where the rows of Wₖ are the first k components: "
-                                                    "each sample's coordinates along the principal axes"
+                           explanation=Paragraph.of(N(r"Z = X_c W_k^{\mathsf T}", "Z = Xc·Wₖᵀ"), ", where the rows of ",
+                                                    N("W_k", "Wₖ"), " are the first k components: each sample's coordinates along the principal axes"
                                                     + (f"; the first {SHOWN_ROWS} of {n} rows:" if n > SHOWN_ROWS else ":")),
                            check=chk(project)))
         blocks.append(Table(tuple(f"PC{k + 1}" for k in range(p.k)), rows))
@@ -132,6 +135,18 @@ def explain(p: PCA, detail: str = "standard") -> Document:
     answer = Math((written((said, r"\text{" + said.replace("%", r"\%") + "}")),))
     return Document(f"PCA of {p.source} ({n}×{d}), {p.k} component{'s' if p.k > 1 else ''}", tuple(blocks),
                     data=data, answer=answer)
+
+
+def _given(p: PCA) -> list:
+    """The data as given: a matrix when it is small, else its first rows as a table."""
+    n, d = p.data.shape
+    if n <= SHOWN_ROWS and d <= 6:
+        return givens((written("X"), sp.ImmutableMatrix([[sp.Integer(int(v)) if float(v).is_integer()
+                                                          else sp.Float(float(v), 6) for v in row] for row in p.data])),
+                      words=f"Given: the data matrix X, one row per sample, columns {', '.join(p.columns)}:")
+    return [Paragraph.of(f"Given: the data X ({p.source}, {n} rows); its first {SHOWN_ROWS} rows:"),
+            Table(tuple(p.columns[:_fitting_columns(p.columns, 0)]),
+                  tuple(tuple(_num(v) for v in r[:_fitting_columns(p.columns, 0)]) for r in p.data[:SHOWN_ROWS]))]
 
 
 def _sub(k: int) -> str:

@@ -137,7 +137,8 @@ def explain(g: MatrixGradient, detail: str = "standard") -> Document:
     sizes = ", ".join(f"{k} = {v}" for k, v in g.sizes.items())
     blocks.append(P(f"Checked: every line above agrees with central finite differences of f along random "
                     f"directions at random {'matrices' if len(g.sizes) else 'values'} ({c.samples} samples"
-                    f"{'; sizes ' + sizes if sizes else ''}; largest relative error {c.max_error:.1e})."))
+                    f"{'; sizes ' + sizes if sizes else ''}"
+                    f"{f'; largest relative error {c.max_error:.1e}' if detail == 'full' else ''})."))
     return Document(f"{target} for f = {text(g.expression)}", tuple(blocks), data=contract(g), answer=answer)
 
 

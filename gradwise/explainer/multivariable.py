@@ -88,8 +88,9 @@ def _shown(p: Partial, detail: str):
 def _check_words(c: NumericCheck, detail: str) -> str:
     point = ", ".join(f"{k} = {v:g}" for k, v in c.point.items())
     steps = " Each entry's own steps were checked by the derivative engine." if detail != "brief" else ""
+    error = f"; largest relative error {c.max_error:.1e}" if detail == "full" else ""
     return (f"Checked: every entry agrees with central finite differences of the function at a random point "
-            f"({point}); largest relative error {c.max_error:.1e}.{steps}")
+            f"({point}){error}.{steps}")
 
 
 def _evaluation_step(number: str, name: str, ev: Evaluation, symbolic) -> Step:

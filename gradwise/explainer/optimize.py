@@ -208,6 +208,23 @@ def quadratic_analysis(study: Study) -> dict | None:
     return out
 
 
+def run_name(run) -> str:
+    """A run's name in a legend or a heading: its label, else its configuration (`sgd, momentum 0.9`)."""
+    if run.label and run.label != run.method:
+        return run.label
+    h = run.hyperparameters
+    parts = [run.method]
+    if h.get("momentum"):
+        parts.append(f"momentum {h['momentum']:g}" + (", nesterov" if h.get("nesterov") else ""))
+    if h.get("weight_decay"):
+        parts.append(f"weight decay {h['weight_decay']:g}")
+    if run.batches:
+        size = len(run.batches[0])
+        rows = getattr(run.function, "rows", None)
+        parts.append("full batch" if size == rows else "stochastic" if size == 1 else f"mini-batch {size}")
+    return ", ".join(parts)
+
+
 def heavy_ball_rate(eigenvalues, lr: float, momentum: float) -> float:
     """The spectral radius of torch SGD-with-momentum's iteration on a quadratic (the heavy ball:
     θ_t = θ_{t-1} − γ∇f + μ(θ_{t-1} − θ_{t-2})), the worst over the eigenvalues."""
@@ -234,8 +251,8 @@ def _divergence_demo(study: Study, s: StabilityAnalysis, steps: int) -> list[tup
     """Plain gradient descent at telling learning rates, run together: (label, lr, predicted rate, final loss)."""
     fn = study.function
     start = study.runs[0].params[0] if study.runs else study.sweep.starts[0]
-    picks = [("optimal 2/(λmin+λmax)", s.optimal_lr), ("0.5·(2/λmax)", 0.5 * s.lr_max),
-             ("0.99·(2/λmax)", 0.99 * s.lr_max), ("1.05·(2/λmax)", 1.05 * s.lr_max)]
+    picks = [("the optimal rate", s.optimal_lr), ("half the limit", 0.5 * s.lr_max),
+             ("0.99 × the limit", 0.99 * s.lr_max), ("1.05 × the limit", 1.05 * s.lr_max)]
     lrs = np.array([lr for _, lr in picks])
     arrays = advance(_FunctionObjective(fn), SGD(lr=lrs.reshape(-1, 1)), np.repeat(start[None], len(lrs), 0), steps)
     final = arrays.loss[-1]
@@ -254,8 +271,8 @@ def _analysis_blocks(study: Study, analysis: dict, detail: str) -> tuple[list, d
         "f is quadratic, so its Hessian is the same everywhere: ",
         Math.chain(symbol("H"), sp.Matrix(study.function.hessian_exprs)),
         f", with eigenvalues {', '.join(_num(v) for v in s.eigenvalues)}. Near the stationary point, gradient descent "
-        "multiplies the error along each eigenvector by (1 − lr·λ) every step, so it converges exactly when "
-        "|1 − lr·λ| < 1 for every λ: ", Notation(r"0 < \mathrm{lr} < 2/\lambda_{\max}", "0 < lr < 2/λ_max"),
+        "multiplies the error along each eigenvector by ", _N(r"1 - \mathrm{lr}\,\lambda", "1 − lr·λ"), " every step, so it converges exactly when "
+        "", _N(r"|1 - \mathrm{lr}\,\lambda| < 1", "|1 − lr·λ| < 1"), " for every λ: ", Notation(r"0 < \mathrm{lr} < 2/\lambda_{\max}", "0 < lr < 2/λ_max"),
         f" = {_num(s.lr_max)}."))
     if not s.positive_definite:
         blocks.append(Paragraph.of(
@@ -283,7 +300,7 @@ def _analysis_blocks(study: Study, analysis: dict, detail: str) -> tuple[list, d
             continue
         observed = _observed_rate(run, analysis["minimum"])
         verdict = "converges" if predicted < 1 else "diverges"
-        rows.append((run.label or run.method, what, _num(lr), _num(predicted), _num(observed) if observed else "—",
+        rows.append((run_name(run), what, _num(lr), _num(predicted), _num(observed) if observed else "—",
                      verdict))
         data.setdefault("runs", []).append({"label": run.label or run.method, "lr": lr,
                                             "momentum": float(opt.momentum), "predicted_rate": _finite(predicted),
@@ -297,7 +314,7 @@ def _analysis_blocks(study: Study, analysis: dict, detail: str) -> tuple[list, d
     blocks.append(Table(("gradient descent at", "lr", _N(r"\max|1 - \mathrm{lr}\,\lambda|", "max|1 − lr·λ|"),
                          f"loss after {min(steps, 1000)} steps"),
                         tuple((label, _num(lr), _num(rate), _num(final)) for label, lr, rate, final in demo),
-                        caption="Plain gradient descent from the same start (the last lr is past 2/lambda_max)"))
+                        caption="Plain gradient descent from the same start (the last learning rate is past the stable limit)"))
     data["gradient_descent_at"] = [{"label": label, "lr": lr, "rate": rate, "final_loss": _finite(final)}
                                    for label, lr, rate, final in demo]
     mb, mlr = analysis["momentum_best"], analysis["momentum_best_lr"]
@@ -400,7 +417,7 @@ def explain(result, detail: str = "standard") -> Document:
     if isinstance(fn, DataProblem):
         blocks.append(Paragraph.of(
             f"Minimise the mean {'' if fn.name == 'expression' else fn.name.replace('_', ' ') + ' '}loss over {fn.rows} samples"
-            + (f" of {fn.dataset.source}" if fn.dataset and fn.dataset.source else "")
+            + (f" of {fn.dataset.source}" if fn.dataset and fn.dataset.source and not fn.dataset.source.startswith("<") else "")
             + "; the loss of sample i is ", Math.chain(symbol("L_i"), fn.loss), "."))
     else:
         what = f" (the {study.test_function.name} function: {study.test_function.note})" if study.test_function else ""
@@ -422,7 +439,7 @@ def explain(result, detail: str = "standard") -> Document:
     if analysis is not None:
         ablocks, analysis_data = _analysis_blocks(study, analysis, detail)
         blocks.append(Section("Which learning rates work: the Hessian's eigenvalues", tuple(ablocks)))
-    title = "Optimization: " + ", ".join(r.label or r.method for r in study.runs) if study.runs else \
+    title = "Optimization: " + ", ".join(run_name(r) for r in study.runs) if study.runs else \
         f"Sweep of {study.sweep.key} ({study.sweep.method})"
     return Document(title, tuple(blocks), data=contract(study, analysis_data))
 
@@ -462,7 +479,7 @@ def _run_section(run: Trajectory, study: Study, detail: str) -> Section:
                                    f"{len(run.params) - 1} is kept."))
     blocks.append(Paragraph.of(f"After {len(run.params) - 1} steps: ({names}) = {_point(run.params[-1])}, "
                                f"loss {_num(run.loss[-1])}."))
-    return Section(f"{run.label or run.method}", tuple(blocks))
+    return Section(f"{run_name(run)}", tuple(blocks))
 
 
 def _starts_section(sw: Sweep) -> Section:
@@ -535,7 +552,7 @@ def figure(study: Study, kind: str = "contour", path: str | None = None, fmt: st
     elif kind == "loss":
         if not runs:
             runs = [study.sweep.run(i) for i in range(min(len(study.sweep.values), 8))]
-        out = plots.loss_curves([(r.label or r.method, r.loss) for r in runs], title="loss against step", fmt=fmt)
+        out = plots.loss_curves([(run_name(r), r.loss) for r in runs], title="loss against step", fmt=fmt)
     else:
         if len(names) != 2:
             raise GradwiseError(f"a contour plot needs 2 parameters; this function has {len(names)}: "
@@ -544,7 +561,7 @@ def figure(study: Study, kind: str = "contour", path: str | None = None, fmt: st
             runs = [study.sweep.run(i) for i in range(min(len(study.sweep.values), 8))]
         xs, ys, zs = _grid(study, runs)
         tf = study.test_function
-        out = plots.contour(xs, ys, zs, [(r.label or r.method, r.params) for r in runs],
+        out = plots.contour(xs, ys, zs, [(run_name(r), r.params) for r in runs],
                             minima=tf.minima if tf else (), xlabel=names[0], ylabel=names[1],
                             title=_plot_title(fn, compiled, names), fmt=fmt)
     if path is None:

@@ -5,7 +5,7 @@ step of a derivative's rule tree.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import sympy as sp
 
@@ -89,12 +89,14 @@ FUNCTION_RULES: dict[type, tuple[str, Notation, str]] = {
              "erf is defined as an integral of the Gaussian, so its derivative is that Gaussian (this is how "
              "GELU, x·(1 + erf(x/√2))/2, is differentiated)."),
     fn.sigmoid: ("Sigmoid", N(r"\sigma'(x) = \sigma(x)\,\bigl(1 - \sigma(x)\bigr)", "σ′(x) = σ(x)·(1 − σ(x))"),
-                 "with σ(x) = 1/(1 + e^(−x)), the quotient rule gives e^(−x)/(1 + e^(−x))², which is "
-                 "σ(x)·(1 − σ(x)). It is at most 1/4, at x = 0: one reason deep sigmoid networks have "
-                 "vanishing gradients."),
+                 ("with ", N(r"\sigma(x) = \frac{1}{1 + e^{-x}}", "σ(x) = 1/(1 + e⁻ˣ)"), ", the chain rule gives ",
+                  N(r"\frac{e^{-x}}{(1 + e^{-x})^{2}}", "e⁻ˣ/(1 + e⁻ˣ)²"), ", which is ",
+                  N(r"\sigma(x)\,(1 - \sigma(x))", "σ(x)·(1 − σ(x))"), ". It is at most ", N(r"\tfrac{1}{4}", "1/4"),
+                  ", at x = 0: one reason deep sigmoid networks have vanishing gradients.")),
     fn.softplus: ("Softplus", N(r"\frac{\mathrm{d}}{\mathrm{d}x} \ln(1 + e^{x}) = \sigma(x)",
                                 "d/dx[softplus x] = σ(x)"),
-                  "softplus(x) = ln(1 + eˣ) is a smooth ReLU, and its derivative is the sigmoid."),
+                  (N(r"\operatorname{softplus}(x) = \ln(1 + e^{x})", "softplus(x) = ln(1 + eˣ)"),
+                   " is a smooth ReLU, and its derivative is the sigmoid.")),
     fn.relu: ("ReLU", N(r"\operatorname{ReLU}'(x) = H(x) = \begin{cases}1 & x > 0\\ 0 & x \le 0\end{cases}",
                         "ReLU′(x) = H(x): 1 for x > 0, 0 for x ≤ 0"),
               "ReLU(x) = max(0, x) has slope 1 for x > 0 and 0 for x < 0. At 0 it has a corner; gradwise uses "
@@ -107,7 +109,32 @@ def describe(step: r.Rule) -> Description:
     handler = _HANDLERS.get(type(step))
     if handler is None:
         return Description(step.rule.replace("_", " ").capitalize(), None, None)
-    return handler(step)
+    desc = handler(step)
+    var = getattr(step, "var", None)
+    if isinstance(desc.statement, Notation) and isinstance(var, sp.Symbol) and var.name != "x":
+        desc = replace(desc, statement=in_variable(desc.statement, var))
+    return desc
+
+
+_SUPERSCRIPT = dict(zip("abcdefghijklmnoprstuvwxyz", "ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻ"))
+
+
+def in_variable(n: Notation, var: sp.Symbol) -> Notation:
+    """A rule statement written in x, restated in the variable the step uses (d/dw, not d/dx)."""
+    import re
+
+    from gradwise.printing import latex
+
+    name, tex = var.name, latex(var)
+    if not re.fullmatch(r"[A-Za-z]\w*", name):
+        return n
+    new_tex = re.sub(r"(?<![\\A-Za-z])x(?![A-Za-z])", lambda _: tex if len(tex) == 1 else "{" + tex + "}", n.latex)
+    text = re.sub(r"(?<![A-Za-z])x(?![A-Za-z])", name, n.text.replace("d/dx", "d/d\0"))
+    text = text.replace("d/d\0", f"d/d{name}")
+    text = text.replace("ˣ", _SUPERSCRIPT.get(name, "ˣ") if len(name) == 1 else "ˣ")
+    if "ˣ" in text:     # no superscript letter for this name: keep the rule in x rather than half-renamed
+        return n
+    return Notation(new_tex, text)
 
 
 def _constant(step: r.ConstantRule) -> Description:
@@ -226,6 +253,9 @@ def _multivariable(step: r.MultivariableChainRule) -> Description:
 
 def _elementary(step: r.ElementaryRule) -> Description:
     title, statement, why = FUNCTION_RULES.get(type(step.expr), (step.function_name, None, ""))
+    if isinstance(why, tuple):
+        first = why[0][0].upper() + why[0][1:] if isinstance(why[0], str) else why[0]
+        return Description(title, statement, P(first, *why[1:]))
     return Description(title, statement, P(why[0].upper() + why[1:]) if why else None)
 
 
@@ -242,7 +272,9 @@ _HANDLERS = {
 }
 
 SIMPLIFICATIONS = {
-    "rewrite_sigmoid": ("Write it with σ", "Since σ(a) = 1/(1 + e^(−a)), e^(−a) = (1 − σ(a))/σ(a); substitute and cancel."),
+    "rewrite_sigmoid": ("Write it with σ", ("Since ", N(r"\sigma(a) = \frac{1}{1 + e^{-a}}", "σ(a) = 1/(1 + e⁻ᵃ)"), ", ",
+                                            N(r"e^{-a} = \frac{1 - \sigma(a)}{\sigma(a)}", "e⁻ᵃ = (1 − σ(a))/σ(a)"),
+                                            "; substitute and cancel.")),
     "cancel": ("Cancel", "Put everything over one denominator and cancel common factors."),
     "factor": ("Factor", "Take out the common factors."),
     "expand": ("Expand", "Multiply out the brackets."),

@@ -1,6 +1,8 @@
 """LaTeX for SymPy objects, the way gradwise writes it: ln, H(x), σ(x), d/dx with the variable in roman d."""
 from __future__ import annotations
 
+import re
+
 import sympy as sp
 from sympy.printing.latex import LatexPrinter
 
@@ -51,4 +53,57 @@ class _LiteralLatexPrinter(GradwiseLatexPrinter):
 def latex(expr, literal: bool = False) -> str:
     """LaTeX math (no surrounding $) for a SymPy object; `literal` keeps the order of construction."""
     printer = _LiteralLatexPrinter(_SETTINGS) if literal else GradwiseLatexPrinter(_SETTINGS)
-    return printer.doprint(expr)
+    return tidy(printer.doprint(expr))
+
+
+_TALL = re.compile(r"\\(frac|dfrac|begin|sum|prod|int|sqrt|left\[|left\\\{|binom|over|substack)")
+_FUNCTION_BRACES = re.compile(r"(\\[A-Za-z]+|\\operatorname\{[^{}]*\})\{\\left\(")
+
+
+def tidy(tex: str) -> str:
+    """SymPy's LaTeX as a person writes it: `\\sin(x)` for `\\sin{\\left(x \\right)}`, plain brackets
+    around anything that is not tall (a fraction, a root, a matrix keeps its growing brackets)."""
+    # 1. a function's argument: \sin{\left(...\right)} -> \sin\left(...\right)
+    while True:
+        m = _FUNCTION_BRACES.search(tex)
+        if not m:
+            break
+        start = m.end() - len("\\left(")
+        end = _matching_right(tex, start)
+        if end is None or not tex.startswith("\\right)}", end):
+            break
+        tex = tex[:m.end(1)] + tex[start:end + len("\\right)")] + tex[end + len("\\right)}"):]
+    # 2. \left( ... \right) around short content -> ( ... )
+    out, i = [], 0
+    while True:
+        j = tex.find("\\left(", i)
+        if j < 0:
+            out.append(tex[i:])
+            break
+        end = _matching_right(tex, j)
+        if end is None:
+            out.append(tex[i:])
+            break
+        inner = tex[j + len("\\left("):end]
+        inner = tidy(inner).rstrip()
+        out.append(tex[i:j])
+        out.append(f"\\left({inner}\\right)" if _TALL.search(inner) else f"({inner})")
+        i = end + len("\\right)")
+    return "".join(out)
+
+
+def _matching_right(tex: str, start: int) -> int | None:
+    """The index of the `\\right)` (or other \\right delimiter) that closes the `\\left(` at `start`."""
+    depth, i = 0, start
+    while i < len(tex):
+        if tex.startswith("\\left", i):
+            depth += 1
+            i += 5
+        elif tex.startswith("\\right", i):
+            depth -= 1
+            if depth == 0:
+                return i if tex.startswith("\\right)", i) else None
+            i += 6
+        else:
+            i += 1
+    return None

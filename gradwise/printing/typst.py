@@ -488,7 +488,7 @@ def typst(expr, literal: bool = False) -> str:
 # Hand-written LaTeX rule statements -> Typst
 
 _COMMANDS = {
-    "partial": "partial", "cdot": "dot", "times": "times", "le": "<=", "leq": "<=", "ge": ">=", "geq": ">=",
+    "partial": "partial", "lim": "lim", "cdot": "dot", "times": "times", "le": "<=", "leq": "<=", "ge": ">=", "geq": ">=",
     "ne": "!=", "neq": "!=", "approx": "approx", "to": "->", "Rightarrow": "=>", "rightarrow": "->",
     "infty": "infinity", "dots": "dots", "ldots": "dots", "cdots": "dots.c", "sum": "sum", "prod": "product",
     "in": "in", "odot": "dot.o", "top": "top", "nabla": "nabla", "mid": "|", "quad": "quad", "qquad": "wide",
@@ -559,7 +559,7 @@ def _convert(tokens: list[str], i: int, stop: str | None) -> tuple[str, int]:
                 out[-1] = out[-1] + f"{t}({arg})"
             else:
                 out.append(f'""{t}({arg})')
-        elif t == "\\frac":
+        elif t in ("\\frac", "\\tfrac", "\\dfrac"):
             a, i = _group(tokens, i)
             b, i = _group(tokens, i)
             out.append(f"frac({a}, {b})")
@@ -579,11 +579,21 @@ def _convert(tokens: list[str], i: int, stop: str | None) -> tuple[str, int]:
                 out.append(quote(raw))
         elif t == "\\begin":
             env, i = _raw_group(tokens, i)
+            if env in _MATRICES:
+                delim = _MATRICES[env]
+                if out and out[-1] in ("[", "(") and env == "matrix":   # \left[\begin{matrix}...\right]
+                    delim = out.pop()
+                    cell_text, i = _matrix(tokens, i)
+                    i = _skip_right(tokens, i, "]" if delim == "[" else ")")
+                else:
+                    cell_text, i = _matrix(tokens, i)
+                out.append(f"mat(delim: {quote(delim) if delim else '#none'}, {cell_text})")
+                continue
             if env != "cases":
                 raise NotationError(f"unknown environment {env}")
             body, j = _convert(tokens, i, stop="\\end")
             _, i = _raw_group(tokens, j + 1)
-            out.append(f"cases({body})")
+            out.append(f"cases({body.replace('&', '& quad')})")   # a gap between value and condition
         elif t == "\\\\":
             out.append(",")
         elif t == "&":
@@ -616,6 +626,46 @@ def _convert(tokens: list[str], i: int, stop: str | None) -> tuple[str, int]:
     if stop is not None:
         raise NotationError(f"missing {stop}")
     return " ".join(out), i
+
+
+_MATRICES = {"matrix": "", "bmatrix": "[", "pmatrix": "(", "vmatrix": "|"}
+
+
+def _matrix(tokens: list[str], i: int) -> tuple[str, int]:
+    """The cells of a matrix environment (after its \\begin{...}) as Typst `a, b; c, d`, and the index
+    after its \\end{...}."""
+    depth, j, rows, cell, row = 0, i, [], [], []
+    while j < len(tokens):
+        t = tokens[j]
+        if t == "{":
+            depth += 1
+        elif t == "}":
+            depth -= 1
+        if depth == 0 and t in ("&", "\\\\", "\\end"):
+            row.append(_convert(cell, 0, stop=None)[0] or '""')
+            cell = []
+            if t != "&":
+                rows.append(row)
+                row = []
+            if t == "\\end":
+                _, j = _raw_group(tokens, j + 1)
+                return "; ".join(", ".join(r) for r in rows if any(c != '""' for c in r)), j
+        else:
+            cell.append(t)
+        j += 1
+    raise NotationError("missing \\end")
+
+
+def _skip_right(tokens: list[str], i: int, close: str) -> int:
+    """The index after `\\right]` (or `)`) that closes a `\\left[` folded into a matrix."""
+    j = i
+    while j < len(tokens) and tokens[j].isspace():
+        j += 1
+    if j < len(tokens) and tokens[j] == "\\right":
+        j += 1
+    if j < len(tokens) and tokens[j] == close:
+        return j + 1
+    raise NotationError("unmatched \\left")
 
 
 def _raw_group(tokens: list[str], i: int) -> tuple[str, int]:

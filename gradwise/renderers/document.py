@@ -105,6 +105,7 @@ class Figure:
     caption: str
     svg: str = ""
     png_path: str = ""
+    width: float = 0.66     # of the text width, in formats that size pictures (PDF, LaTeX)
 
 
 @dataclass(frozen=True)

@@ -85,8 +85,9 @@ def draw_graph(nodes: list[GraphNode], edges: list[GraphEdge], path: str, title:
     position = {}
     for c, ids in rows.items():
         for r, i in enumerate(ids):
-            position[i] = (c * 3.2, ((len(ids) - 1) / 2 - r) * 1.6)
-    fig = Figure(figsize=(max(4.0, 2.6 * width + 1), max(2.5, 1.5 * height + 1)))
+            position[i] = (c * 2.9, ((len(ids) - 1) / 2 - r) * 1.5)
+    # a fixed scale (0.42 inch a unit, 8-9 pt text) so the drawing reads at 100 %, whatever its size
+    fig = Figure(figsize=(max(3.0, 0.42 * (2.9 * (width - 1) + 2.6)), max(1.6, 0.42 * (1.5 * (height - 1) + 1.9))))
     ax = fig.add_subplot()
     ax.set_axis_off()
     colours = {"input": "#e8f0fe", "op": "#ffffff", "output": "#fde8e8"}
@@ -94,14 +95,14 @@ def draw_graph(nodes: list[GraphNode], edges: list[GraphEdge], path: str, title:
         (x0, y0), (x1, y1) = position[e.source], position[e.target]
         ax.annotate("", xy=(x1 - 1.05, y1), xytext=(x0 + 1.05, y0),
                     arrowprops=dict(arrowstyle="->", color="#555555", lw=1.0))
-        ax.text((x0 + x1) / 2, (y0 + y1) / 2 + 0.12, _plain(e.label), ha="center", va="bottom", fontsize=7,
+        ax.text((x0 + x1) / 2, (y0 + y1) / 2 + 0.12, _plain(e.label), ha="center", va="bottom", fontsize=7.5,
                 color="#1a5fb4", bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.85))
     for n in nodes:
         x, y = position[n.id]
         ax.add_patch(FancyBboxPatch((x - 1.0, y - 0.5), 2.0, 1.0, boxstyle="round,pad=0.05",
                                     fc=colours.get(n.kind, "#ffffff"), ec="#333333", lw=1.0))
-        ax.text(x, y + 0.22, _plain(n.title), ha="center", va="center", fontsize=8, weight="bold")
-        ax.text(x, y - 0.15, _plain("\n".join(n.lines)), ha="center", va="center", fontsize=7)
+        ax.text(x, y + 0.22, _plain(n.title), ha="center", va="center", fontsize=8.5, weight="bold")
+        ax.text(x, y - 0.15, _plain("\n".join(n.lines)), ha="center", va="center", fontsize=7.5)
     xs = [p[0] for p in position.values()]
     ys = [p[1] for p in position.values()]
     ax.set_xlim(min(xs) - 1.3, max(xs) + 1.3)

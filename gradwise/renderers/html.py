@@ -1,9 +1,8 @@
 """HTML: one self-contained file that reads offline, with foldable sub-steps.
 
-Math is typeset by the same Typst printer as the PDF and embedded as inline SVG (glyphs as outlines),
-so the page needs no fonts, scripts or network, and looks the same in every browser; each formula
-carries its Unicode text as `aria-label` for screen readers and search. All equations of a document
-are compiled in one Typst run (one page each). Sub-steps sit in `<details>`: open unless the step says
+Math is MathML (renderers/mathml.py, from each formula's LaTeX), typeset by the browser as text that
+can be selected and copied, with no fonts, scripts or network; each formula carries its Unicode text
+as `alttext`. Sub-steps sit in `<details>`: open unless the step says
 `collapsed`. `fragment=True` gives a `<div>` for Jupyter instead of a whole page.
 """
 from __future__ import annotations
@@ -13,6 +12,8 @@ import html
 import os
 import re
 
+from gradwise.renderers import latex as latex_renderer
+from gradwise.renderers import mathml
 from gradwise.renderers import text as text_renderer
 from gradwise.renderers import typst as typst_renderer
 from gradwise.renderers.document import DisplayMath, Document, Figure, Math, Notation, Paragraph, Section, Step, Table
@@ -27,8 +28,9 @@ STYLE = """
 .gradwise .subtitle { color: #5f5f5f; margin: 0 0 1em; }
 .gradwise p { margin: 0.5em 0; }
 .gradwise .display { text-align: center; margin: 0.55em 0; overflow-x: auto; overflow-y: hidden; }
-.gradwise svg.math { display: inline-block; }
-.gradwise svg.inline { vertical-align: middle; }
+.gradwise math { font-size: 1.05em; }
+.gradwise math[display="block"] { margin: 0.2em 0; }
+.gradwise .math-text { font-style: italic; }
 .gradwise .step { margin: 0.9em 0 0.6em; }
 .gradwise .step-head { font-weight: 700; }
 .gradwise .num { display: inline-block; background: #1d4f91; color: #fff; border-radius: 4px;
@@ -54,95 +56,24 @@ STYLE = """
 .gradwise footer { margin-top: 3em; font-size: 0.8em; color: #777; }
 """
 
-_MATH_SIZE_PT = 11.0
-_PLACEHOLDER = re.compile(r"\x00(\d+)\x00")
-
-
-class _MathCollector:
-    """Gathers every formula of a document, then typesets them all in one Typst run."""
-
-    def __init__(self) -> None:
-        self.pieces: list[tuple[str, bool, str]] = []
-
-    def add(self, source: str, display: bool, alt: str) -> str:
-        self.pieces.append((source, display, alt))
-        return f"\x00{len(self.pieces) - 1}\x00"
-
-    def typeset(self) -> list[str]:
-        if not self.pieces:
-            return []
-        from gradwise.renderers.pdf import compile_typst
-
-        pages = []
-        for source, display, _ in self.pieces:
-            # the marker after an inline formula sits on its baseline: its position tells the depth
-            pages.append(f"$ {source} $" if display else f"${source}$#box[#metadata(none) <gw-base>]")
-        doc = ("#set page(width: auto, height: auto, margin: (x: 1pt, y: 2pt), fill: none)\n"
-               f"#set text(font: \"New Computer Modern\", size: {_MATH_SIZE_PT}pt, top-edge: \"bounds\", "
-               "bottom-edge: \"bounds\")\n"
-               "#show math.equation: set text(font: \"New Computer Modern Math\")\n"
-               + "\n#pagebreak()\n".join(pages) + "\n"
-               "#context [#metadata(query(<gw-base>).map(e => e.location().position().y.pt())) <gw-baselines>]\n")
-        out = compile_typst(doc, fmt="svg")
-        svgs = [out] if isinstance(out, bytes) else list(out)
-        baselines = iter(_baselines(doc))
-        shown = []
-        for i, (svg, (_, display, alt)) in enumerate(zip(svgs, self.pieces)):
-            shown.append(_inline_svg(svg.decode("utf-8"), i, display, alt,
-                                     baseline=None if display else next(baselines, None)))
-        return shown
-
-
-def _baselines(doc: str) -> list[float]:
-    """The baseline of every inline formula, in pt from the top of its page (one Typst query)."""
-    import json
-
-    import typst
-
-    try:
-        compiler = typst.Compiler(input=doc.encode("utf-8"), font_paths=typst.Fonts(include_system_fonts=False),
-                                  ignore_system_fonts=True)
-        values = json.loads(compiler.query("<gw-baselines>", field="value"))
-        return [float(v) for v in values[0]] if values else []
-    except Exception:  # noqa: BLE001 - without baselines the formulas are centred instead
-        return []
-
-
-def _inline_svg(svg: str, index: int, display: bool, alt: str, baseline: float | None = None) -> str:
-    """An SVG page as an inline <svg>: sized in em, ids made unique, labelled for screen readers."""
-    svg = re.sub(r"<\?xml[^>]*>\s*", "", svg)
-    prefix = f"m{index}-"
-    svg = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}{m.group(1)}"', svg)
-    svg = re.sub(r'href="#([^"]+)"', lambda m: f'href="#{prefix}{m.group(1)}"', svg)
-    svg = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{prefix}{m.group(1)})", svg)
-
-    def size(m: re.Match) -> str:
-        value = float(m.group(2).rstrip("pt"))
-        return f'{m.group(1)}="{value / _MATH_SIZE_PT * 1.05:.3f}em"'
-
-    head_end = svg.index(">")
-    head = re.sub(r'\b(width|height)="([\d.]+(?:pt)?)"', size, svg[:head_end])
-    cls = "math display-math" if display else "math inline"
-    style = ""
-    height = re.search(r'\bheight="([\d.]+)(?:pt)?"', svg[:head_end])
-    if baseline is not None and height:  # sink the picture by its depth below the baseline
-        depth = (float(height.group(1)) - baseline) / _MATH_SIZE_PT * 1.05
-        style = f' style="vertical-align: -{depth:.3f}em"'
-    head = head.replace("<svg", f'<svg class="{cls}" role="img" aria-label="{html.escape(alt)}"{style}', 1)
-    return head + svg[head_end:]
-
-
 class _HtmlWriter:
     def __init__(self) -> None:
-        self.math = _MathCollector()
+        self.ids: dict[str, int] = {}
+        self.figures = 0
+
+    def anchor(self, title: str) -> str:
+        """A section's id, unique in the page (a second "sgd" becomes s-sgd-2)."""
+        base = _anchor(title)
+        n = self.ids[base] = self.ids.get(base, 0) + 1
+        return base if n == 1 else f"{base}-{n}"
 
     # inline pieces -------------------------------------------------------------------------------
     def formula(self, m: Math | Notation, display: bool = False) -> str:
-        if isinstance(m, Notation):
-            return self.math.add(typst_renderer.notation(m), display, m.text)
-        if display:
-            return self.math.add(_display_source(m), True, text_renderer.inline(m))
-        return self.math.add(typst_renderer.math(m), False, text_renderer.inline(m))
+        text = m.text if isinstance(m, Notation) else text_renderer.inline(m)
+        if isinstance(m, Math) and display:
+            return mathml.chain([latex_renderer.expr_latex(e) for e in m.parts[::2]],
+                                [latex_renderer._relation(r) for r in m.parts[1::2]], text)
+        return mathml.formula(latex_renderer.math(m), text, display)
 
     def inline(self, part) -> str:
         return html.escape(part) if isinstance(part, str) else self.formula(part)
@@ -189,6 +120,11 @@ class _HtmlWriter:
     def figure(self, f: Figure) -> list[str]:
         if f.svg:
             picture = re.sub(r"<\?xml[^>]*>\s*|<!DOCTYPE[^>]*>\s*", "", f.svg)
+            self.figures += 1     # every figure's ids prefixed, so two figures' glyphs never share an id
+            prefix = f"f{self.figures}-"
+            picture = re.sub(r'\bid="([^"]+)"', lambda m: f'id="{prefix}{m.group(1)}"', picture)
+            picture = re.sub(r'href="#([^"]+)"', lambda m: f'href="#{prefix}{m.group(1)}"', picture)
+            picture = re.sub(r"url\(#([^)]+)\)", lambda m: f"url(#{prefix}{m.group(1)})", picture)
         elif f.png_path and os.path.exists(f.png_path):
             with open(f.png_path, "rb") as fh:
                 data = base64.b64encode(fh.read()).decode("ascii")
@@ -214,16 +150,11 @@ class _HtmlWriter:
             return self.figure(block)
         if isinstance(block, Section):
             level = min(depth + 2, 6)
-            out = [f'<section id="{_anchor(block.title)}"><h{level}>{html.escape(block.title)}</h{level}>']
+            out = [f'<section id="{self.anchor(block.title)}"><h{level}>{html.escape(block.title)}</h{level}>']
             for b in block.blocks:
                 out += self.block(b, depth + 1)
             return out + ["</section>"]
         raise TypeError(f"cannot render {type(block).__name__}")
-
-
-def _display_source(m: Math) -> str:
-    """A chain as aligned Typst lines (the same layout as the PDF)."""
-    return typst_renderer.display(m)[len("#gw-fit[$ "):-len(" $]")]
 
 
 def _anchor(title: str) -> str:
@@ -241,16 +172,18 @@ def render(document: Document, fragment: bool = False, contents: bool | None = N
         body.append(f'<p class="subtitle">{html.escape(subtitle)}</p>')
     blocks = list(document.blocks)
     sections = [b for b in blocks if isinstance(b, Section)]
-    if contents if contents is not None else len(sections) >= 3:
+    show_contents = contents if contents is not None else len(sections) >= 3
+    if show_contents:
         while blocks and not isinstance(blocks[0], Section):  # the opening words, then the contents
             body += w.block(blocks.pop(0), 0)
-        body.append('<nav class="contents"><h2>Contents</h2><ol>' + "".join(
-            f'<li><a href="#{_anchor(s.title)}">{html.escape(s.title)}</a></li>' for s in sections) + "</ol></nav>")
+        links_at = len(body)
     for block in blocks:
         body += w.block(block, 0)
-    rendered = w.math.typeset()
+    if show_contents:   # the ids the sections were given, in order (the first of each title)
+        ids = re.findall(r'<section id="([^"]+)"><h2>', "\n".join(body[links_at:]))
+        body.insert(links_at, '<nav class="contents"><h2>Contents</h2><ol>' + "".join(
+            f'<li><a href="#{i}">{html.escape(s.title)}</a></li>' for i, s in zip(ids, sections)) + "</ol></nav>")
     text = "\n".join(body)
-    text = _PLACEHOLDER.sub(lambda m: rendered[int(m.group(1))], text)
     if fragment:
         return f'<div class="gradwise"><style>{STYLE}</style>\n{text}\n</div>\n'
     page_title = html.escape(typst_renderer.title_text(document))

@@ -13,7 +13,7 @@ from gradwise.renderers.document import (AsWritten, DisplayMath, Document, Figur
                                          Section, Step, Table)
 
 _SPECIALS = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#",
-             "^": r"\^{}", "_": r"\_", "%": r"\%", "~": r"\textasciitilde{}"}
+             "^": r"\textasciicircum{}", "_": r"\_", "%": r"\%", "~": r"\textasciitilde{}"}
 _UNICODE_MATH = {
     "σ": r"\sigma", "δ": r"\delta", "π": r"\pi", "λ": r"\lambda", "α": r"\alpha", "β": r"\beta",
     "γ": r"\gamma", "η": r"\eta", "θ": r"\theta", "μ": r"\mu", "ε": r"\varepsilon", "Σ": r"\Sigma",
@@ -93,25 +93,28 @@ def _step(s: Step, depth: int, styled: bool = False) -> list[str]:
         head = rf"\textbf{{{escape_text(s.number)}\quad {escape_text(s.title)}}}"
         if s.statement is not None:
             head += rf"\quad ${math(s.statement)}$"
-    out = [r"\par\medskip\noindent" + ("\\hspace*{%.1fem}" % (1.5 * depth) if depth else "") + head]
+    indent = ("\\hspace*{%.1fem}" % (1.5 * depth) if depth else "") if styled else ""
+    out = [(r"\par\medskip\noindent" + indent if styled else "\n\\medskip\\noindent ") + head]
     notes = []
     if s.where:
         notes.append("with " + ", ".join(f"${math(w)}$" for w in s.where))
     if s.explanation is not None:
         notes.append(paragraph(s.explanation))
-    if notes:
-        out.append(r"\par\noindent" + ("\\hspace*{%.1fem}" % (1.5 * depth) if depth else "") +
+    if notes and styled:
+        out.append(r"\par\noindent" + indent +
                    r"\begin{minipage}[t]{\dimexpr\linewidth-%.1fem\relax}\small %s\end{minipage}"
                    % (1.5 * depth, r"\\ ".join(notes)))
+    elif notes:     # a fragment: plain paragraphs, nothing that fixes the layout of the document it joins
+        out += ["", "\n\n".join(notes), ""]
     if s.lines:
         out.append(_align([row for line in s.lines for row in aligned(line)]))
     for child in s.children:
         out += _step(child, depth + 1, styled)
     if s.conclusion is not None:
-        out.append(r"\par\noindent" + ("\\hspace*{%.1fem}" % (1.5 * depth) if depth else "") + " So")
+        out.append((r"\par\noindent" + indent if styled else "\n\\noindent") + " So")
         out.append(_align(aligned(s.conclusion)))
     if s.check:
-        out.append(r"\par\noindent" + ("\\hspace*{%.1fem}" % (1.5 * depth) if depth else "") +
+        out.append((r"\par\noindent" + indent if styled else "\n\\noindent") +
                    rf"{{\small\itshape{_CHECK_COLOUR if styled else ''} $\checkmark$ {escape_text(s.check)}}}")
     return out
 
@@ -143,7 +146,7 @@ def _block(block, depth: int = 0, level: int = 0, section_pages: bool = False, s
         if styled and isinstance(first, str) and first.startswith("Answer:"):
             rest = Paragraph((first[len("Answer:"):].lstrip(),) + tuple(block.parts[1:]))
             return [rf"\gwanswer{{{paragraph(rest)}}}", ""]
-        return [r"\par\noindent " + paragraph(block), ""]
+        return [(r"\par\noindent " if styled else "\n") + paragraph(block), ""]
     if isinstance(block, DisplayMath):
         if isinstance(block.math, Notation):
             return [rf"\[ {block.math.latex} \]"]
@@ -156,7 +159,7 @@ def _block(block, depth: int = 0, level: int = 0, section_pages: bool = False, s
         if block.png_path:
             return [r"\begin{center}", rf"\includegraphics[width=0.7\linewidth]{{{block.png_path}}}",
                     rf"\\ \small {escape_text(block.caption)}", r"\end{center}"]
-        return [rf"\par\noindent [{escape_text(block.caption)}]"]
+        return [rf"\par\noindent [{escape_text(block.caption)}]" if styled else f"\n[{escape_text(block.caption)}]"]
     if isinstance(block, Section):
         heading = _HEADINGS[min(level, len(_HEADINGS) - 1)]
         title = escape_text(block.title)
@@ -218,8 +221,8 @@ def render(document: Document, standalone: bool = False, contents: bool | None =
     """A LaTeX fragment (amsmath), or with `standalone=True` a complete document for pdflatex."""
     if contents is None:
         contents = sum(isinstance(b, Section) for b in document.blocks) >= 3
-    if not standalone:
-        return body(document)
+    if not standalone:   # amsmath alone: amssymb's \checkmark becomes the plain-TeX \surd
+        return body(document).replace(r"\checkmark", r"\surd")
     sub = rf"{{\small {escape_text(subtitle)}}}\par\smallskip" + "\n" if subtitle else ""
     return (PREAMBLE + "\\begin{document}\n"
             + rf"{{\LARGE\bfseries\color{{gwaccent}} {title_latex(document)}}}\par\medskip" + "\n" + sub

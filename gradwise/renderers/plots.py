@@ -51,9 +51,11 @@ def contour(xs: np.ndarray, ys: np.ndarray, zs: np.ndarray, paths: Sequence[tupl
         levels = np.geomspace(bottom, top, 30) if top > bottom else 30
         from matplotlib.colors import LogNorm
         cs = ax.contourf(xs, ys, np.clip(shifted, bottom, None), levels=levels, cmap="viridis",
-                         norm=LogNorm(vmin=bottom, vmax=top) if top > bottom else None, alpha=0.85)
-        ax.contour(xs, ys, np.clip(shifted, bottom, None), levels=levels, colors="white", linewidths=0.3,
-                   alpha=0.5)
+                         norm=LogNorm(vmin=bottom, vmax=top) if top > bottom else None, alpha=0.85,
+                         rasterized=True)     # the filled background as one image: an SVG 5x smaller
+        lines = ax.contour(xs, ys, np.clip(shifted, bottom, None), levels=levels, colors="white", linewidths=0.3,
+                           alpha=0.5)
+        lines.set_rasterized(True)
         bar = fig.colorbar(cs, ax=ax, label="f − min f on the grid (log scale)")
         if top > bottom:
             powers = np.arange(math.ceil(math.log10(bottom)), math.floor(math.log10(top)) + 1)

@@ -119,9 +119,9 @@ def _table(t: Table) -> list[str]:
 
 def _figure(f: Figure) -> list[str]:
     if f.svg:
-        picture = f"image(bytes({quote(f.svg)}), format: \"svg\", width: 66%)"
+        picture = f"image(bytes({quote(f.svg)}), format: \"svg\", width: {round(f.width * 100)}%)"
     elif f.png_path:
-        picture = f"image({quote(f.png_path)}, width: 66%)"
+        picture = f"image({quote(f.png_path)}, width: {round(f.width * 100)}%)"
     else:
         return [f"#gw-note[{words('[figure: ' + f.caption + ']')}]"]
     return [f"#gw-figure({picture}, [{words(f.caption)}])"]

@@ -157,20 +157,42 @@ def solve(problem: Problem, timeout: float = 30.0, source: str = "problems"):
         raise GradwiseError(f"{os.path.basename(source)}: {problem.label}: field 'input': {exc}") from None
 
 
-def build_problem_set(path: str, ctx: GuideContext | None = None, timeout: float = 30.0) -> Document:
-    """The problem set as a document: one section per problem, then the answers appendix."""
+def build_problem_set(path: str, ctx: GuideContext | None = None, timeout: float = 30.0,
+                      mode: str = "full") -> Document:
+    """The problem set as a document: one section per problem, then the answers appendix.
+
+    mode "problems": each problem's statement alone (a sheet to hand out); "answers": the appendix alone."""
     ctx = ctx or GuideContext()
     problem_set = load_problems(path)
     sections = []
     answers = []
     for p in problem_set.problems:
-        document = explain(solve(p, timeout, path), p.detail)
+        result = solve(p, timeout, path)
+        document = explain(result, p.detail)
         heading = f"Problem {p.number}" + (f": {p.title}" if p.title else "")
-        sections.append(Section(heading, document.blocks))
+        blocks = _question(result, document) if mode == "problems" else document.blocks
+        sections.append(Section(heading, blocks))
         answers.append(_answer(p.number, document))
+    data = {"kind": "problem_set", "title": problem_set.title, "problems": len(problem_set.problems)}
+    if mode == "problems":
+        return Document(f"{problem_set.title}: problems", tuple(sections), data={**data, "handout": mode})
+    if mode == "answers":
+        return Document(f"{problem_set.title}: answers", tuple(answers), data={**data, "handout": mode})
     blocks = tuple(sections) + (Section("Answers", tuple(answers)),)
-    return Document(problem_set.title, blocks, data={"kind": "problem_set", "title": problem_set.title,
-                                                      "problems": len(problem_set.problems)})
+    return Document(problem_set.title, blocks, data=data)
+
+
+def _question(result, document: Document) -> tuple:
+    """What a problem sheet shows of a worked solution: its givens and question, never its verdict."""
+    from gradwise.renderers.document import DisplayMath
+    from gradwise.study.handouts import statement
+
+    if document.data.get("kind") == "check":
+        from gradwise.explainer.check import annotated
+        shown = (DisplayMath(annotated(result, marks=False)),) if result.steps else ()
+        return (Paragraph.of("Is every step of this derivation right? If not, find the first wrong step "
+                             "and say what went wrong."), *shown)
+    return statement(document.blocks)
 
 
 def _answer(number: int, document: Document) -> Paragraph:

@@ -7,7 +7,7 @@ import os
 import sympy as sp
 
 from gradwise.explainer import explain
-from gradwise.renderers.document import Figure, Math, Paragraph, Section
+from gradwise.renderers.document import AsWritten, DisplayMath, Figure, Math, Paragraph, Section
 from gradwise.study.registry import GuideContext
 
 
@@ -51,3 +51,56 @@ def M(*exprs, relation: str = "=") -> Math:
 def value_at(expr: sp.Expr, var: sp.Symbol, point) -> sp.Expr:
     """expr at var = point, simplified (an engine result evaluated, not a number typed in)."""
     return sp.nsimplify(sp.simplify(expr.subs(var, point)))
+
+
+def checked(*exprs, relation: str = "=") -> DisplayMath:
+    """A displayed chain a = b = c whose every link the equivalence judge has confirmed.
+
+    The pieces are shown as written (AsWritten), so a hand-ordered line keeps its order; a link the judge
+    does not confirm stops the build rather than print an unchecked step."""
+    from gradwise.derivations.equivalence import equivalent
+
+    plain = [e.expr if isinstance(e, AsWritten) else e for e in exprs]
+    for a, b in zip(plain, plain[1:]):
+        verdict = equivalent(sp.sympify(a).doit(), sp.sympify(b).doit())
+        if verdict.equal is not True:
+            raise AssertionError(f"guide step not confirmed: {a} = {b} ({verdict.method})")
+    return DisplayMath(Math.chain(*exprs, relation=relation))
+
+
+def picture(ctx: GuideContext, stem: str, caption: str, draw, width: float = 0.66) -> tuple:
+    """A figure drawn by `draw(path)` (an engine's own plotting function): PNG when the guide has a figure
+    folder (LaTeX, Markdown), else SVG embedded in the document (PDF, HTML)."""
+    if not ctx.figures:
+        return ()
+    import tempfile
+
+    n = ctx.counter["figure"] = ctx.counter.get("figure", 0) + 1
+    if ctx.png_dir:
+        os.makedirs(ctx.png_dir, exist_ok=True)
+        path = draw(os.path.join(ctx.png_dir, f"figure-{n}-{stem}.png")) or ""
+        if path and ctx.link_base:
+            path = os.path.relpath(os.path.abspath(path), ctx.link_base)
+        return (Figure(caption, png_path=path, width=width),)
+    with tempfile.TemporaryDirectory(prefix="gradwise-guide-") as scratch:
+        path = draw(os.path.join(scratch, f"{stem}.svg"))
+        with open(path, encoding="utf-8") as f:
+            return (Figure(caption, svg=f.read(), width=width),)
+
+
+def given(*pairs, words: str = "Given:") -> tuple:
+    """The givens of an example, displayed before its first step."""
+    from gradwise.explainer.givens import givens
+    return tuple(givens(*pairs, words=words))
+
+
+def checked_line(latex: str, text: str, *exprs) -> DisplayMath:
+    """A hand-typeset display line whose SymPy forms (`exprs`, in order) the equivalence judge confirms equal."""
+    from gradwise.derivations.equivalence import equivalent
+    from gradwise.renderers.document import Notation
+
+    for a, b in zip(exprs, exprs[1:]):
+        verdict = equivalent(sp.sympify(a).doit(), sp.sympify(b).doit())
+        if verdict.equal is not True:
+            raise AssertionError(f"guide step not confirmed: {a} = {b} ({verdict.method})")
+    return DisplayMath(Notation(latex, text))

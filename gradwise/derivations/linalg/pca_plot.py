@@ -26,6 +26,8 @@ def save_plot(result, path: str) -> str:
             left.annotate("", xy=(w[0] * s, w[1] * s), xytext=(0, 0),
                           arrowprops={"arrowstyle": "->", "lw": 2, "color": f"C{k}"})
             left.text(w[0] * s * 1.08, w[1] * s * 1.08, f"PC{k}", color=f"C{k}")
+            # an annotation does not widen the axes: without this an arrow longer than the data is not drawn
+            left.plot([0, w[0] * s * 1.15], [0, w[1] * s * 1.15], alpha=0)
         left.set_xlabel(f"{result.columns[0]} (centred)")
         left.set_ylabel(f"{result.columns[1]} (centred)")
         left.set_aspect("equal", adjustable="datalim")

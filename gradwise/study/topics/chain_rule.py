@@ -6,7 +6,7 @@ from gradwise.study.registry import GuideContext, register
 from gradwise.study.worked import P, derivative_figure, example
 
 
-@register("chain_rule", "The chain rule", 70)
+@register("chain_rule", "The chain rule", 52)
 def build(ctx: GuideContext) -> list:
     inner = differentiate("sin(x^2)", "x")
     return [

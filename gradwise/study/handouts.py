@@ -1,0 +1,69 @@
+"""Handouts cut from a worked document: the problems alone (an exercise sheet) or the answers alone (the key).
+
+A worked example is a `Section` titled "Example n..." or "Problem n...": its statement is what comes
+before its first step (the givens, "Find ..."), its answer the paragraph that starts with "Answer:".
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from gradwise.renderers.document import DisplayMath, Document, Figure, Paragraph, Section, Step
+
+MODES = ("full", "problems", "answers")
+_WORKED = re.compile(r"^(Example|Problem) \d+")
+
+
+def handout(document: Document, mode: str) -> Document:
+    """The document itself ("full"), its problems without solutions, or its answers alone."""
+    if mode == "full":
+        return document
+    if mode not in MODES:
+        raise ValueError(f"unknown handout mode {mode!r}")
+    blocks = tuple(b for b in (_cut(block, mode, 0) for block in document.blocks) if b is not None)
+    words = "problems" if mode == "problems" else "answers"
+    title = document.title if not isinstance(document.title, str) else f"{document.title}: {words}"
+    return replace(document, title=title, blocks=blocks, data={**document.data, "handout": mode})
+
+
+def _cut(block, mode: str, depth: int):
+    if not isinstance(block, Section):
+        return None                                   # the teaching text stays in the full document
+    if block.title == "Answers":                      # a problem set's own appendix
+        return block if mode == "answers" else None
+    if _WORKED.match(block.title):
+        kept = statement(block.blocks) if mode == "problems" else answer(block.blocks)
+        return Section(block.title, kept) if kept else None
+    if re.match(r"^\d+\. ", block.title):            # an interview question: the question is its title
+        return Section(block.title, ()) if mode == "problems" else block
+    inner = tuple(b for b in (_cut(x, mode, depth + 1) for x in block.blocks) if b is not None)
+    return Section(block.title, inner) if inner else None
+
+
+def statement(blocks) -> tuple:
+    """The blocks of a worked example before its first step: what is given and what is asked."""
+    out: list = []
+    for b in blocks:
+        if isinstance(b, (Step, Section, Figure)) or _is_answer(b) or _starts_work(b):
+            break
+        out.append(b)
+    return tuple(out)
+
+
+def answer(blocks) -> tuple:
+    """A worked example's answer: its "Answer:" paragraph, else the last displayed result."""
+    found = [b for b in blocks if _is_answer(b)]
+    if found:
+        return (found[-1],)
+    displays = [b for b in blocks if isinstance(b, DisplayMath)]
+    return (displays[-1],) if displays else ()
+
+
+def _is_answer(b) -> bool:
+    return (isinstance(b, Paragraph) and b.parts and isinstance(b.parts[0], str)
+            and b.parts[0].startswith("Answer:"))
+
+
+def _starts_work(b) -> bool:
+    """A hand-written derivation's first move ("1. Write σ as ...") ends its statement."""
+    return isinstance(b, Paragraph) and b.parts and isinstance(b.parts[0], str) and bool(re.match(r"^1\. ", b.parts[0]))

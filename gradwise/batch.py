@@ -64,8 +64,9 @@ def _read_file(path: str) -> str:
 
 
 def check_one(submission: Submission, timeout: float = DEFAULT_TIMEOUT, max_bytes: int = DEFAULT_MAX_BYTES,
-              assume_positive: bool = False) -> dict:
-    """The JSON verdict of one submission; any failure becomes an error verdict, never an exception."""
+              assume_positive: bool = False, extend=None) -> dict:
+    """The JSON verdict of one submission; any failure becomes an error verdict, never an exception.
+    `extend(verdict, out)` may add to the JSON `out` from the Verdict (the credit of a task)."""
     from gradwise.derivations.verify import check
     from gradwise.explainer.check import contract
     refused = refusal(submission, max_bytes)
@@ -75,7 +76,10 @@ def check_one(submission: Submission, timeout: float = DEFAULT_TIMEOUT, max_byte
         verdict = check(submission.text, assume_positive=assume_positive, timeout=timeout,
                         step_timeout=5.0)
         verdict.name = submission.name
-        return contract(verdict)
+        out = contract(verdict)
+        if extend is not None:
+            extend(verdict, out)
+        return out
     except Exception as exc:  # a bug of ours must not stop the batch: it is this submission's error
         return error_verdict(submission.name, f"internal error: {type(exc).__name__}: {exc}"[:300])
 

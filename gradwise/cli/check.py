@@ -122,7 +122,7 @@ def run_batch(args: argparse.Namespace) -> int:
         raise GradwiseError("--resume needs --format json or csv (text lines cannot be read back)")
     settings = Settings(timeout=args.timeout, max_bytes=args.max_size, assume_positive=args.assume_positive,
                         task=task)
-    header, format_line = _line_format(fmt)
+    header, format_line = _line_format(fmt, task)
     cache = None
     if not args.no_cache:
         from gradwise.grading.cache import VerdictCache
@@ -175,13 +175,13 @@ def _task(args: argparse.Namespace, fmt: str):
     return load_task(args.task)
 
 
-def _line_format(fmt: str):
+def _line_format(fmt: str, task):
     from gradwise.batch import category
     if fmt == "json":
         return None, lambda v: json.dumps(v, ensure_ascii=False)
     if fmt == "csv":
-        from gradwise.grading.gradebook import header_line, row_line
-        return header_line(), row_line
+        from gradwise.grading.gradebook import header, line, row_line
+        return line(header(task)), row_line
     return None, lambda v: _batch_line(v, category(v))
 
 

@@ -42,7 +42,7 @@ class DaskBackend:
             # workers may then start the killable child process that judges each submission
             dask.config.set({"distributed.worker.daemon": False})
             self.cluster = LocalCluster(n_workers=int(count), threads_per_worker=1, processes=True,
-                                        dashboard_address=None, silence_logs=logging.ERROR)
+                                        dashboard_address=":0", silence_logs=logging.ERROR)
             self.client = Client(self.cluster)
         else:
             try:

@@ -76,11 +76,11 @@ def _records(path: str, fmt: str) -> Iterator[tuple[int, str, str, int]]:
     """(line number, name, category or "summary", exit code) for each line of a verdict file."""
     with open(path, encoding="utf-8", newline="") as f:
         if fmt == "csv":
-            from gradwise.grading.gradebook import HEADER, KINDS
+            from gradwise.grading.gradebook import KINDS, is_header
             rows = csv.reader(f)
-            if next(rows, None) != HEADER:
+            if not is_header(next(rows, [])):
                 raise GradwiseError(f"{path} is not a grades CSV of gradwise (its first row is not "
-                                    f"{','.join(HEADER)}): cannot resume from it")
+                                    "id,marks,out_of,first_wrong_line,mistake,verdict): cannot resume from it")
             for number, row in enumerate(rows, start=2):
                 kind = KINDS.get(row[-1]) if row else None
                 if kind is None:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import signal
+import threading
 import time
 from concurrent.futures import Future, TimeoutError as FutureTimeout
 from dataclasses import dataclass
@@ -39,11 +40,16 @@ def judge(submission: Submission, settings: Settings) -> dict:
         _hang()
     if os.environ.get(SLOW_HOOK):
         time.sleep(float(os.environ[SLOW_HOOK]))
-    verdict = check_one(submission, settings.timeout, settings.max_bytes, settings.assume_positive)
-    if settings.task is not None:
-        from gradwise.grading.credit import credit
-        verdict["credit"] = credit(submission, verdict, settings.task, settings)
-    return verdict
+    return check_one(submission, settings.timeout, settings.max_bytes, settings.assume_positive,
+                     extend=_add_credit(settings) if settings.task is not None else None)
+
+
+def _add_credit(settings: Settings):
+    from gradwise.grading.credit import credit
+
+    def add(verdict, out: dict) -> None:
+        out["credit"] = credit(verdict, settings.task, settings.assume_positive)
+    return add
 
 
 def _hang() -> None:
@@ -107,15 +113,65 @@ class ProcessBackend:
 
 
 def judge_hard(submission: Submission, settings: Settings) -> dict:
-    """`judge` in a killable child of this process: for a Dask worker, whose tasks run in threads where
-    the judge's own time limit cannot fire. A process that may not have children judges in place."""
+    """`judge` in a killable child of this process, for a Dask worker: its tasks run in threads, where
+    the judge's own time limit cannot fire. Children are kept between submissions; a process
+    that may not have children (a daemonic Dask worker) judges in place."""
     import multiprocessing
-    global _LOCAL
-    if multiprocessing.current_process().daemon:  # a daemonic process may not start children
+    if multiprocessing.current_process().daemon:
         return judge(submission, settings)
-    if _LOCAL is None or _LOCAL.settings != settings:
-        _LOCAL = ProcessBackend(1, settings)
-    return _LOCAL.result(submission, _LOCAL.submit(submission))
+    with _IDLE_LOCK:
+        child = _IDLE.pop() if _IDLE else _Child()
+    try:
+        return child.run(submission, settings)
+    finally:
+        with _IDLE_LOCK:
+            _IDLE.append(child)
 
 
-_LOCAL: ProcessBackend | None = None
+class _Child:
+    """A worker process fed through a pipe: the answer is waited for at most the hard limit, then the
+    process is killed and the next submission gets a new one."""
+
+    def __init__(self):
+        import multiprocessing
+        methods = multiprocessing.get_all_start_methods()
+        self.context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+        self.process = None
+
+    def _start(self) -> None:
+        self.conn, theirs = self.context.Pipe()
+        self.process = self.context.Process(target=_serve, args=(theirs,), daemon=True)
+        self.process.start()
+        theirs.close()
+        self.conn.poll(120.0)  # "ready", after the warm-up
+        self.conn.recv()
+
+    def run(self, submission: Submission, settings: Settings) -> dict:
+        try:
+            if self.process is None or not self.process.is_alive():
+                self._start()
+            self.conn.send((submission, settings))
+            if self.conn.poll(settings.hard_limit):
+                return self.conn.recv()
+            verdict = killed_verdict(submission.name, settings)
+        except (EOFError, OSError) as exc:
+            verdict = failed_verdict(submission.name, exc)
+        self.process.kill()
+        self.process.join()
+        self.process = None
+        return verdict
+
+
+def _serve(conn) -> None:
+    _worker_init()
+    conn.send("ready")
+    while True:
+        try:
+            submission, settings = conn.recv()
+        except EOFError:
+            return
+        conn.send(judge(submission, settings))
+
+
+_IDLE: list[_Child] = []  # children not judging now, for the next task of any thread
+_IDLE_LOCK = threading.Lock()

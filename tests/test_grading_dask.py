@@ -21,9 +21,16 @@ def cluster():
         local = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                          dashboard_address=":0")
         client = distributed.Client(local)
+        client.run(_warm_up)  # each worker's judging child loads the parsers once, before the tests
         yield local, client
         client.close()
         local.close()
+
+
+def _warm_up():
+    from gradwise.batch import Submission
+    from gradwise.grading.workers import Settings, judge_hard
+    return judge_hard(Submission("warm-up", "x = x"), Settings())["valid"]
 
 
 def test_local_cluster_and_worker_processes_give_the_same_file(tmp_path):
@@ -44,10 +51,10 @@ def test_local_cluster_and_worker_processes_give_the_same_file(tmp_path):
 def test_a_worker_killed_mid_run_loses_nothing(cluster, tmp_path):
     local, client = cluster
     path = tmp_path / "class.jsonl"
-    make_class(path, 150, bad_every=1000)  # ~75 different texts, each judged
-    env = {"GRADWISE_CACHE_DIR": str(tmp_path / "c")}
+    make_class(path, 60, bad_every=1000)  # different texts, each judged
     reference = tmp_path / "reference.jsonl"
-    gradwise(str(path), "-o", str(reference), "--jobs", "2", "--no-cache", env=env)
+    gradwise(str(path), "-o", str(reference), "--jobs", "2", env={"GRADWISE_CACHE_DIR": str(tmp_path / "r")})
+    env = {"GRADWISE_CACHE_DIR": str(tmp_path / "c")}
     out = tmp_path / "dask.jsonl"
     run = gradwise(str(path), "-o", str(out), "--scheduler", local.scheduler_address, "--no-cache",
                    env=env, background=True)
@@ -60,9 +67,9 @@ def test_a_worker_killed_mid_run_loses_nothing(cluster, tmp_path):
     os.kill(next(iter(pids.values())), signal.SIGKILL)
     _, err = run.communicate(timeout=300)
     assert run.returncode == 2, err  # its line 6 is broken
-    assert written_before < 150, "the run ended before a worker could be killed"
+    assert written_before < 60, "the run ended before a worker could be killed"
     assert out.read_text() == reference.read_text()
-    assert len(verdict_lines(out)) == 151
+    assert len(verdict_lines(out)) == 61
 
 
 def test_an_address_nobody_listens_on_is_one_line(tmp_path):

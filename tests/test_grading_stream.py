@@ -206,3 +206,11 @@ def test_cache_round_trip(tmp_path):
     cache.put("k", {"kind": "check", "steps": [{"counterexample": {"x": 0.5}}]})
     cache.close()
     assert VerdictCache(str(tmp_path)).get("k") == {"kind": "check", "steps": [{"counterexample": {"x": 0.5}}]}
+
+
+def test_without_dask_the_scheduler_option_says_how_to_install_it(monkeypatch):
+    from gradwise.grading import dask_backend
+    from gradwise.grading.workers import Settings
+    monkeypatch.setattr(dask_backend, "available", lambda: False)
+    with pytest.raises(GradwiseError, match=r"pip install 'gradwise\[dask\]'"):
+        dask_backend.DaskBackend("local:2", Settings())

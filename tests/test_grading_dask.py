@@ -72,11 +72,11 @@ def test_a_worker_killed_mid_run_loses_nothing(cluster, tmp_path):
     assert len(verdict_lines(out)) == 61
 
 
-def test_an_address_nobody_listens_on_is_one_line(tmp_path):
-    path = tmp_path / "class.jsonl"
-    make_class(path, 2)
-    done = gradwise(str(path), "--scheduler", "tcp://127.0.0.1:9", "--no-cache")
-    assert done.returncode == 2 and "cannot reach the Dask scheduler at tcp://127.0.0.1:9" in done.stderr
-    assert "Traceback" not in done.stderr
-    done = gradwise(str(path), "--scheduler", "local:zero")
-    assert done.returncode == 2 and "write local:N" in done.stderr
+def test_an_address_nobody_listens_on_and_a_bad_local_count_are_refused_by_name():
+    from gradwise.errors import GradwiseError
+    from gradwise.grading.dask_backend import DaskBackend
+    from gradwise.grading.workers import Settings
+    with pytest.raises(GradwiseError, match="cannot reach the Dask scheduler at tcp://127.0.0.1:9"):
+        DaskBackend("tcp://127.0.0.1:9", Settings())
+    with pytest.raises(GradwiseError, match="write local:N"):
+        DaskBackend("local:zero", Settings())

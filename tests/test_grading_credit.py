@@ -27,7 +27,7 @@ def marks(text: str, **changes) -> dict:
     for key, value in changes.items():
         table, name = key.split("__")
         data[table][name] = value
-    return credit(check(text), task_from(data))
+    return credit(check(text, timeout=600, step_timeout=300), task_from(data), step_timeout=300)
 
 
 def test_a_right_derivation_gets_every_mark():
@@ -60,8 +60,8 @@ def test_step_marks_stop_at_the_task_s_number_of_steps():
 
 
 def test_the_truth_can_be_the_expected_result():
-    c = credit(check("(a+b)^2 = a^2 + 2ab + b^2"),
-               task_from({"problem": {"result": "a^2 + 2ab + b^2"}, "marks": {"final_answer": 1}}))
+    c = credit(check("(a+b)^2 = a^2 + 2ab + b^2", timeout=600, step_timeout=300),
+               task_from({"problem": {"result": "a^2 + 2ab + b^2"}, "marks": {"final_answer": 1}}), step_timeout=300)
     assert (c["marks"], c["out_of"]) == (1, 1)
 
 
@@ -99,7 +99,7 @@ def test_grades_csv_one_row_a_student_and_it_resumes(tmp_path):
     course.write_text("".join(json.dumps({"id": n, "text": t}) + "\n" for n, t in rows) + "broken\n")
     out = tmp_path / "grades.csv"
     env = {"GRADWISE_CACHE_DIR": str(tmp_path / "c")}
-    done = gradwise(str(course), "--task", str(task), "-o", str(out), "--jobs", "2", env=env)
+    done = gradwise(str(course), "--task", str(task), "-o", str(out), "--jobs", "2", "--timeout", "60", env=env)
     assert done.returncode == 2, done.stderr
     assert "5 submissions: 2 valid, 2 with a wrong step, 1 unreadable" in done.stderr
     table = list(csv.reader(out.open()))
@@ -111,7 +111,7 @@ def test_grades_csv_one_row_a_student_and_it_resumes(tmp_path):
                      ["line 5", "0", "", "", "", "unreadable"]]
     whole = out.read_text()
     out.write_text("".join(whole.splitlines(keepends=True)[:3]) + "cy,1,")  # cut short mid-row
-    done = gradwise(str(course), "--task", str(task), "-o", str(out), "--resume", env=env)
+    done = gradwise(str(course), "--task", str(task), "-o", str(out), "--resume", "--timeout", "60", env=env)
     assert done.returncode == 2, done.stderr
     assert out.read_text() == whole
 

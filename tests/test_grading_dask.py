@@ -37,7 +37,7 @@ def test_local_cluster_and_worker_processes_give_the_same_file(tmp_path):
     path = tmp_path / "class.jsonl"
     expected = make_class(path, 2000)
     files = {}
-    for name, how in (("jobs", ["--jobs", "2"]), ("dask", ["--scheduler", "local:2"])):
+    for name, how in (("jobs", ["--jobs", "2", "--timeout", "60"]), ("dask", ["--scheduler", "local:2", "--timeout", "60"])):
         out = tmp_path / f"{name}.jsonl"
         done = gradwise(str(path), "-o", str(out), *how, env={"GRADWISE_CACHE_DIR": str(tmp_path / name)})
         assert done.returncode == 2, done.stderr
@@ -53,10 +53,11 @@ def test_a_worker_killed_mid_run_loses_nothing(cluster, tmp_path):
     path = tmp_path / "class.jsonl"
     make_class(path, 60, bad_every=1000)  # different texts, each judged
     reference = tmp_path / "reference.jsonl"
-    gradwise(str(path), "-o", str(reference), "--jobs", "2", env={"GRADWISE_CACHE_DIR": str(tmp_path / "r")})
+    gradwise(str(path), "-o", str(reference), "--jobs", "2", "--timeout", "60",
+             env={"GRADWISE_CACHE_DIR": str(tmp_path / "r")})
     env = {"GRADWISE_CACHE_DIR": str(tmp_path / "c")}
     out = tmp_path / "dask.jsonl"
-    run = gradwise(str(path), "-o", str(out), "--scheduler", local.scheduler_address, "--no-cache",
+    run = gradwise(str(path), "-o", str(out), "--scheduler", local.scheduler_address, "--no-cache", "--timeout", "60",
                    env=env, background=True)
     for _ in range(1200):  # until the first verdicts are written, at most two minutes
         if out.exists() and out.read_text().count("\n") >= 3:

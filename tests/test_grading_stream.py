@@ -125,7 +125,8 @@ def test_two_thousand_submissions_stream_in_order_one_verdict_each(course, tmp_p
     runs = {}
     for jobs in ("1", "2"):
         out = tmp_path / f"v{jobs}.jsonl"
-        done = gradwise(str(path), "-o", str(out), "--jobs", jobs, env={"GRADWISE_CACHE_DIR": str(tmp_path / jobs)})
+        done = gradwise(str(path), "-o", str(out), "--jobs", jobs, "--timeout", "60",
+                        env={"GRADWISE_CACHE_DIR": str(tmp_path / jobs)})
         assert done.returncode == 2, done.stderr  # the broken lines are unreadable
         runs[jobs] = out.read_text()
     assert runs["1"] == runs["2"]
@@ -143,9 +144,9 @@ def test_no_cache_gives_the_same_verdicts_as_the_cache(tmp_path):
     make_class(path, 30)
     env = {"GRADWISE_CACHE_DIR": str(tmp_path / "c")}
     first, second, third = (tmp_path / f"{n}.jsonl" for n in "abc")
-    gradwise(str(path), "-o", str(first), "--jobs", "2", env=env)
-    gradwise(str(path), "-o", str(second), "--jobs", "2", env=env)  # every answer from the cache
-    gradwise(str(path), "-o", str(third), "--jobs", "2", "--no-cache", env=env)
+    gradwise(str(path), "-o", str(first), "--jobs", "2", "--timeout", "60", env=env)
+    gradwise(str(path), "-o", str(second), "--jobs", "2", "--timeout", "60", env=env)  # all from the cache
+    gradwise(str(path), "-o", str(third), "--jobs", "2", "--no-cache", "--timeout", "60", env=env)
     assert first.read_text() == second.read_text() == third.read_text()
     assert os.path.exists(tmp_path / "c" / "verdicts.sqlite3")
 
@@ -156,9 +157,9 @@ def test_an_interrupted_run_resumed_gives_the_same_file(tmp_path, how):
     make_class(path, 40)
     env = {"GRADWISE_CACHE_DIR": str(tmp_path / "c")}
     whole = tmp_path / "whole.jsonl"
-    gradwise(str(path), "-o", str(whole), "--jobs", "2", env=env)
+    gradwise(str(path), "-o", str(whole), "--jobs", "2", "--timeout", "60", env=env)
     cut = tmp_path / "cut.jsonl"
-    run = gradwise(str(path), "-o", str(cut), "--jobs", "2", "--no-cache", background=True,
+    run = gradwise(str(path), "-o", str(cut), "--jobs", "2", "--no-cache", "--timeout", "60", background=True,
                    env={**env, "GRADWISE_TEST_SLOW": "0.2"})
     for _ in range(600):  # until some verdicts are written, at most a minute
         if cut.exists() and cut.read_text().count("\n") >= 5:
@@ -170,7 +171,7 @@ def test_an_interrupted_run_resumed_gives_the_same_file(tmp_path, how):
     assert "--resume" in err
     written = cut.read_text()
     assert written.endswith("\n") and 5 <= written.count("\n") < 41
-    done = gradwise(str(path), "-o", str(cut), "--jobs", "2", "--resume", "--no-cache", env=env)
+    done = gradwise(str(path), "-o", str(cut), "--jobs", "2", "--resume", "--no-cache", "--timeout", "60", env=env)
     assert done.returncode == 2, done.stderr
     assert cut.read_text() == whole.read_text()
 
@@ -179,12 +180,12 @@ def test_a_submission_that_never_returns_is_killed_and_the_batch_goes_on(tmp_pat
     path = tmp_path / "class.jsonl"
     make_class(path, 8)
     out = tmp_path / "v.jsonl"
-    done = gradwise(str(path), "-o", str(out), "--jobs", "2", "--timeout", "1", "--no-cache",
+    done = gradwise(str(path), "-o", str(out), "--jobs", "2", "--timeout", "3", "--no-cache",
                     env={"GRADWISE_TEST_HANG": "s00002"})
     assert done.returncode == 2, done.stderr
     *verdicts, summary = verdict_lines(out)
     assert [v["name"] for v in verdicts][:4] == ["s00000", "s00001", "s00002", "s00003"]
-    assert "gave up after 1 s (the worker was stopped)" in verdicts[2]["error"]
+    assert "gave up after 3 s (the worker was stopped)" in verdicts[2]["error"]
     assert all(v["readable"] for k, v in enumerate(verdicts) if k not in (2, 5))
     assert summary["error"] == 1
 

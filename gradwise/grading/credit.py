@@ -117,7 +117,8 @@ def task_from(data: dict, path: str = "the task file") -> Task:
 
 def credit(verdict, task: Task, assume_positive: bool = False, step_timeout: float | None = 5.0) -> dict:
     """The marks of a checked derivation (a Verdict): each step right, carried forward (right from a
-    wrong line before it), wrong (with its mistake) or off the problem (no mistake before, not the truth)."""
+    wrong line before it), wrong (with its mistake), off the problem (no mistake before, not the truth)
+    or undecided (its comparison with the truth could not be decided in time: no marks)."""
     lines, earned, deducted, mistaken = [], 0.0, 0.0, False
     steps_marked = 0
     definitions: dict = {}
@@ -130,6 +131,8 @@ def credit(verdict, task: Task, assume_positive: bool = False, step_timeout: flo
         if not s.valid:
             status, mistaken = "wrong", True
             deducted += dict(task.deductions).get(s.mistake or "", 0.0)
+        elif true is None:  # the comparison with the truth ran out of time: no marks, said so
+            status = "undecided"
         elif true:
             status = "right"
         elif mistaken:
@@ -141,7 +144,7 @@ def credit(verdict, task: Task, assume_positive: bool = False, step_timeout: flo
             if steps_marked < task.steps:
                 gained, steps_marked = task.per_step, steps_marked + 1
         earned += gained
-        last_true = true
+        last_true = true is True
         lines.append({"index": s.index, "line": s.line, "status": status, "marks": _tidy(gained), "truth": true})
     final = task.final_answer if (lines and last_true and verdict.error is None) else 0.0
     marks = max(earned + final - deducted, 0.0)
@@ -149,7 +152,8 @@ def credit(verdict, task: Task, assume_positive: bool = False, step_timeout: flo
             "deducted": _tidy(deducted), "lines": lines}
 
 
-def _is_truth(expr, definitions: dict, task: Task, assume_positive: bool, step_timeout) -> bool:
+def _is_truth(expr, definitions: dict, task: Task, assume_positive: bool, step_timeout) -> bool | None:
+    """Whether a line equals the truth; None when the judge cannot decide (or runs out of time)."""
     from gradwise.derivations.equivalence import equivalent
     from gradwise.derivations.limits import time_limit
     from gradwise.derivations.verify.judging import substitute
@@ -159,9 +163,9 @@ def _is_truth(expr, definitions: dict, task: Task, assume_positive: bool, step_t
     try:
         with time_limit(step_timeout):
             return equivalent(substitute(expr, definitions), task.truth, positive=assume_positive,
-                              domain=not assume_positive).equal is True
+                              domain=not assume_positive).equal
     except TimeLimitExceeded:
-        return False
+        return None
 
 
 def _record_definition(s, definitions: dict) -> None:

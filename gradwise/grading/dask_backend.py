@@ -48,7 +48,8 @@ class DaskBackend:
             try:
                 self.client = Client(scheduler, timeout="10s")
             except (OSError, TimeoutError, ValueError) as exc:
-                raise GradwiseError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+                raise GradwiseError(f"cannot reach the Dask scheduler at {scheduler}: {exc} (write local:N for a "
+                                    "cluster on this machine, or tcp://HOST:8786)") from None
         self.workers = max(1, sum(w.get("nthreads", 1) for w in self.client.scheduler_info()["workers"].values()))
 
     @property

@@ -33,11 +33,11 @@ def row(verdict: dict) -> list[str]:
     """The grades row of a verdict: a submission without credit (unreadable, failed) has 0 marks."""
     credit = verdict.get("credit") or {}
     first = next((s for s in verdict.get("steps", []) if s.get("index") == verdict.get("first_error")), None)
-    off = next((c for c in credit.get("lines", []) if c["status"] == "off_problem"), None)
+    off = next((c for c in credit.get("lines", []) if c["status"] in ("off_problem", "undecided")), None)
     if first is not None:
         where, mistake = str(first["line"]), first.get("mistake") or ""
     elif off is not None:  # every step follows, but not from the task's problem
-        where, mistake = str(off["line"]), "off_problem"
+        where, mistake = str(off["line"]), off["status"]
     else:
         where, mistake = "", ""
     return [_cell(str(verdict.get("name", ""))), str(credit.get("marks", 0)), str(credit.get("out_of", "")),

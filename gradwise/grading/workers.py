@@ -80,21 +80,26 @@ class ProcessBackend:
     """N worker processes on this machine; `submit` returns a future of the verdict."""
 
     def __init__(self, jobs: int, settings: Settings, max_tasks: int = 500):
+        self.jobs, self.settings, self.max_tasks = jobs, settings, max_tasks
+        self.pool = None  # started by the first submission to judge: a batch the cache answers starts none
+
+    def _start(self):
         import multiprocessing
 
         import pebble
         methods = multiprocessing.get_all_start_methods()
         context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-        self.jobs, self.settings = jobs, settings
-        self.pool = pebble.ProcessPool(max_workers=jobs, max_tasks=max_tasks, initializer=_worker_init,
+        self.pool = pebble.ProcessPool(max_workers=self.jobs, max_tasks=self.max_tasks, initializer=_worker_init,
                                        context=context)
+        return self.pool
 
     @property
     def window(self) -> int:
         return self.jobs * 16
 
     def submit(self, submission: Submission) -> Future:
-        return self.pool.schedule(judge, (submission, self.settings), timeout=self.settings.hard_limit)
+        pool = self.pool or self._start()
+        return pool.schedule(judge, (submission, self.settings), timeout=self.settings.hard_limit)
 
     def result(self, submission: Submission, future: Future) -> dict:
         try:
@@ -105,6 +110,8 @@ class ProcessBackend:
             return failed_verdict(submission.name, exc)
 
     def close(self, now: bool = False) -> None:
+        if self.pool is None:
+            return
         if now:
             self.pool.stop()
         else:

@@ -7,7 +7,6 @@ worker processes; the order of the results is the order of the submissions.
 from __future__ import annotations
 
 import json
-import multiprocessing
 import os
 from dataclasses import dataclass
 from typing import Iterator
@@ -65,23 +64,36 @@ def _read_file(path: str) -> str:
 
 
 def check_one(submission: Submission, timeout: float = DEFAULT_TIMEOUT, max_bytes: int = DEFAULT_MAX_BYTES,
-              assume_positive: bool = False, shapes: str | None = None) -> dict:
-    """The JSON verdict of one submission; any failure becomes an error verdict, never an exception."""
+              assume_positive: bool = False, shapes: str | None = None, extend=None) -> dict:
+    """The JSON verdict of one submission; any failure becomes an error verdict, never an exception.
+    `extend(verdict, out)` may add to the JSON `out` from the Verdict (the credit of a task)."""
     from gradwise.derivations.verify import check
     from gradwise.explainer.check import contract
+    refused = refusal(submission, max_bytes)
+    if refused is not None:
+        return refused
+    try:
+        verdict = check(submission.text, shapes=shapes, assume_positive=assume_positive, timeout=timeout,
+                        step_timeout=5.0)
+        verdict.name = submission.name
+        out = contract(verdict)
+        if extend is not None:
+            extend(verdict, out)
+        return out
+    except Exception as exc:  # a bug of ours must not stop the batch: it is this submission's error
+        return error_verdict(submission.name, f"internal error: {type(exc).__name__}: {exc}"[:300])
+
+
+def refusal(submission: Submission, max_bytes: int = DEFAULT_MAX_BYTES) -> dict | None:
+    """The error verdict of a submission that is not judged at all (unreadable from the batch file, or
+    too large), else None."""
     if isinstance(submission.text, _Broken):
         return error_verdict(submission.name, str(submission.text))
     size = len(submission.text.encode("utf-8"))
     if size > max_bytes:
         return error_verdict(submission.name, f"the submission is too large ({size:,} bytes; the limit is "
                                               f"{max_bytes:,})")
-    try:
-        verdict = check(submission.text, shapes=shapes, assume_positive=assume_positive, timeout=timeout,
-                        step_timeout=5.0)
-        verdict.name = submission.name
-        return contract(verdict)
-    except Exception as exc:  # a bug of ours must not stop the batch: it is this submission's error
-        return error_verdict(submission.name, f"internal error: {type(exc).__name__}: {exc}"[:300])
+    return None
 
 
 def error_verdict(name: str, error: str) -> dict:
@@ -89,34 +101,24 @@ def error_verdict(name: str, error: str) -> dict:
             "readable": False, "error": error, "exit_code": 2}
 
 
-def _work(args) -> dict:
-    return check_one(*args)
-
-
 def check_many(items: list[Submission], jobs: int = 1, timeout: float = DEFAULT_TIMEOUT,
                max_bytes: int = DEFAULT_MAX_BYTES, assume_positive: bool = False,
                shapes: str | None = None) -> Iterator[dict]:
-    """Verdicts in the order of `items`, computed by `jobs` processes (1: in this process)."""
-    work = [(s, timeout, max_bytes, assume_positive, shapes) for s in items]
-    if jobs <= 1 or len(work) <= 1:
-        for w in work:
-            yield _work(w)
+    """Verdicts in the order of `items`, computed by `jobs` killable worker processes (1: in this
+    process)."""
+    if jobs <= 1 or len(items) <= 1:
+        for s in items:
+            yield check_one(s, timeout, max_bytes, assume_positive, shapes)
         return
-    context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
-    pool = context.Pool(processes=jobs, maxtasksperchild=200)
+    from gradwise.grading.stream import Pending, ordered
+    from gradwise.grading.workers import ProcessBackend, Settings
+    backend = ProcessBackend(jobs, Settings(timeout, max_bytes, assume_positive, shapes=shapes))
     try:
-        pending = [pool.apply_async(_work, (w,)) for w in work]
-        hard_limit = (timeout or 60.0) * 3 + 10  # the worker's own time limit should fire well before
-        for s, result in zip(items, pending):
-            try:
-                yield result.get(timeout=hard_limit)
-            except multiprocessing.TimeoutError:
-                yield error_verdict(s.name, f"gave up after {hard_limit:g} s")
-            except Exception as exc:
-                yield error_verdict(s.name, f"the worker failed: {type(exc).__name__}")
+        for _, verdict in ordered(items, lambda s: Pending(s, backend.submit(s)),
+                                  lambda p: backend.result(p.submission, p.future), backend.window):
+            yield verdict
     finally:
-        pool.terminate()
-        pool.join()
+        backend.close(now=True)
 
 
 def category(v: dict) -> str:

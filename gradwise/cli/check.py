@@ -4,11 +4,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 
-from gradwise.batch import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, check_many, submissions, summarise
+from gradwise.batch import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT
 from gradwise.cli._common import add_output_options, emit
 from gradwise.errors import GradwiseError
+from gradwise.renderers import FORMATS
 
 EXAMPLES = r"""examples:
   gradwise check derivation.tex
@@ -16,6 +18,9 @@ EXAMPLES = r"""examples:
   gradwise check derivation.tex --format json
   gradwise check submissions/ --format json --jobs 2 > results.jsonl
   gradwise check class.jsonl --jobs 2          (one {"id": ..., "text": ...} a line)
+  gradwise check class.jsonl -o verdicts.jsonl --jobs 2     (streams; Ctrl-C, then --resume goes on)
+  gradwise check class.jsonl -o verdicts.jsonl --scheduler local:4   (Dask: pip install 'gradwise[dask]')
+  gradwise check class.jsonl --task task.toml -o grades.csv          (marks, for Moodle or Canvas)
 
 input: one chain A = B = C, several lines, align/align* with &= and \\, \[...\], $$...$$.
 A line starting with = continues the chain above; `f(x) = ...` or `y = ...` first defines a name.
@@ -38,11 +43,23 @@ def register(subparsers) -> None:
                    help="check a batch in N processes (default 1)")
     p.add_argument("--max-size", type=int, default=DEFAULT_MAX_BYTES, metavar="BYTES",
                    help=f"refuse a submission larger than this (default {DEFAULT_MAX_BYTES:,})")
-    add_output_options(p)
+    p.add_argument("--resume", action="store_true",
+                   help="a batch: go on from the verdicts already in -o FILE (after an interruption)")
+    p.add_argument("--no-cache", action="store_true",
+                   help="a batch: judge every submission again (default: answer repeats from the verdict cache)")
+    p.add_argument("--scheduler", metavar="ADDRESS",
+                   help="a batch on Dask: local:N (a LocalCluster of N processes) or tcp://HOST:8786")
+    p.add_argument("--task", metavar="TASK.toml",
+                   help="a batch: mark each submission by this task file (partial credit, --format csv)")
+    add_output_options(p, formats=(*FORMATS, "csv"))
     for action in p._actions:
         if action.dest == "timeout":
             action.default = DEFAULT_TIMEOUT
             action.help = f"give up on a submission after this many seconds (default {DEFAULT_TIMEOUT:g})"
+        if action.dest == "format":
+            action.default = None
+            action.help = ("output format: " + ", ".join((*FORMATS, "csv")) + " (default: text; a batch "
+                           "writes json to -o FILE.jsonl, csv to -o FILE.csv)")
     p.set_defaults(run=run, whole_timeout=False)   # a verdict says "timed out" itself, per submission
 
 
@@ -51,6 +68,11 @@ def run(args: argparse.Namespace) -> int:
         raise GradwiseError("--jobs must be at least 1")
     if args.source != "-" and (os.path.isdir(args.source) or args.source.endswith(".jsonl")):
         return run_batch(args)
+    batch_only = [o for o, given in (("--resume", args.resume), ("--scheduler", args.scheduler),
+                                     ("--task", args.task), ("--format csv", args.format == "csv")) if given]
+    if batch_only:
+        raise GradwiseError(f"{batch_only[0]} is for a batch (a folder or a .jsonl file), not one derivation")
+    args.format = args.format or "text"
     document, code = verdict_document(_read_source(args.source, args.max_size), args)
     emit(document, args)
     return code
@@ -93,34 +115,105 @@ def _batch_line(v: dict, kind: str) -> str:
 
 
 def run_batch(args: argparse.Namespace) -> int:
-    """One verdict a line (JSON with --format json, else one sentence), then the summary."""
+    """One verdict a line (JSON, CSV grades or one sentence), streamed in input order, then the summary."""
+    from gradwise.grading.pipeline import Batch, run_batch as run_pipeline
+    from gradwise.grading.workers import Settings
     if not os.path.exists(args.source):
         raise GradwiseError(f"no such file or folder: {args.source}")
-    if args.format not in ("json", "text"):
-        raise GradwiseError("a batch writes --format json (one verdict a line) or text")
-    from gradwise.batch import category
-    items = list(submissions(args.source))
-    verdicts, lines, code = [], [], 0
-    out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
+    fmt = args.format or _format_of(args.output)
+    if fmt not in ("json", "text", "csv"):
+        raise GradwiseError("a batch writes --format json (one verdict a line), csv (grades) or text")
+    task = _task(args, fmt)
+    if args.resume and not args.output:
+        raise GradwiseError("--resume continues the file of -o: add -o FILE")
+    if args.resume and fmt == "text":
+        raise GradwiseError("--resume needs --format json or csv (text lines cannot be read back)")
+    settings = Settings(timeout=args.timeout, max_bytes=args.max_size, assume_positive=args.assume_positive,
+                        task=task, shapes=args.shape)
+    header, format_line = _line_format(fmt, task)
+    cache = None
+    if not args.no_cache:
+        from gradwise.grading.cache import VerdictCache
+        cache = VerdictCache()
+    batch = Batch(args.source, args.output, "csv" if fmt == "csv" else "json", settings, format_line, header,
+                  resume=args.resume, cache=cache, progress=sys.stderr.isatty())
+    backend = _backend(args, settings)
+    previous = signal.signal(signal.SIGTERM, _interrupt) if _main_thread() else None
     try:
-        for v in check_many(items, jobs=args.jobs, timeout=args.timeout, max_bytes=args.max_size,
-                            assume_positive=args.assume_positive, shapes=args.shape):
-            verdicts.append(v)
-            code = max(code, v.get("exit_code", 2))
-            if args.format == "json":
-                line = json.dumps(v, ensure_ascii=False)
-            else:
-                line = _batch_line(v, category(v))
-            out.write(line + "\n")
-            out.flush()
-        total = summarise(verdicts)
-        if args.format == "json":
-            out.write(json.dumps(total) + "\n")
-        else:
-            out.write(f"{total['submissions']} submissions: {total['valid']} valid, {total['invalid']} with a "
-                      f"wrong step, {total['unreadable']} unreadable, {total['error']} failed\n")
-    finally:
+        tally = run_pipeline(batch, backend)
+    except KeyboardInterrupt:
         if args.output:
-            out.close()
-            print(f"wrote {args.output}", file=sys.stderr)
-    return code
+            print(f"interrupted: {args.output} holds whole verdicts; to go on, run the same command with "
+                  "--resume", file=sys.stderr)
+        else:
+            print("interrupted", file=sys.stderr)
+        return 130
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
+        if cache is not None:
+            cache.close()
+    total = tally.summary()
+    words = (f"{total['submissions']} submissions: {total['valid']} valid, {total['invalid']} with a "
+             f"wrong step, {total['unreadable']} unreadable, {total['error']} failed")
+    if fmt == "csv":
+        print(words, file=sys.stderr)
+    else:
+        _append(args.output, json.dumps(total) if fmt == "json" else words)
+    if args.output:
+        print(f"wrote {args.output}", file=sys.stderr)
+    return tally.exit_code
+
+
+def _format_of(output: str | None) -> str:
+    """The format a batch writes when --format is not given: by the suffix of -o, else text."""
+    if output and output.endswith((".jsonl", ".json")):
+        return "json"
+    if output and output.endswith(".csv"):
+        return "csv"
+    return "text"
+
+
+def _task(args: argparse.Namespace, fmt: str):
+    if fmt == "csv" and not args.task:
+        raise GradwiseError("--format csv writes marks: add --task task.toml (see gradwise check --help)")
+    if not args.task:
+        return None
+    from gradwise.grading.credit import load_task
+    return load_task(args.task)
+
+
+def _line_format(fmt: str, task):
+    from gradwise.batch import category
+    if fmt == "json":
+        return None, lambda v: json.dumps(v, ensure_ascii=False)
+    if fmt == "csv":
+        from gradwise.grading.gradebook import header, line, row_line
+        return line(header(task)), row_line
+    return None, lambda v: _batch_line(v, category(v))
+
+
+def _backend(args: argparse.Namespace, settings):
+    if args.scheduler:
+        from gradwise.grading.dask_backend import DaskBackend
+        return DaskBackend(args.scheduler, settings)
+    from gradwise.grading.workers import ProcessBackend
+    return ProcessBackend(args.jobs, settings)
+
+
+def _append(path: str | None, line: str) -> None:
+    if path:
+        with open(path, "a", encoding="utf-8") as f:
+            f.write(line + "\n")
+    else:
+        sys.stdout.write(line + "\n")
+        sys.stdout.flush()
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def _main_thread() -> bool:
+    import threading
+    return threading.current_thread() is threading.main_thread()

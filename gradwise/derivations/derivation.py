@@ -121,6 +121,8 @@ def _read_request(expr, wrt, order: int, text: str):
         raise GradwiseError("diff takes one expression; for a vector of functions use gradwise jacobian")
     if isinstance(expr, sp.Equality) or not isinstance(expr, sp.Expr):
         raise GradwiseError(f'"{text}" is not an expression to differentiate')
+    if expr.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+        raise GradwiseError(f'"{text}" is undefined: it reads as {expr} (a division by 0, a log of base 1, ...)')
     if not 1 <= order <= MAX_ORDER:
         raise GradwiseError(f"the order must be between 1 and {MAX_ORDER}, not {order}")
     free = sorted(expr.free_symbols, key=lambda s: s.name)

@@ -7,7 +7,7 @@ import os
 import sys
 
 from gradwise.batch import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, check_many, submissions, summarise
-from gradwise.cli._common import add_output_options, emit
+from gradwise.cli._common import add_output_options, emit, open_output
 from gradwise.errors import GradwiseError
 
 EXAMPLES = r"""examples:
@@ -93,7 +93,7 @@ def run_batch(args: argparse.Namespace) -> int:
     from gradwise.batch import category
     items = list(submissions(args.source))
     verdicts, lines, code = [], [], 0
-    out = open(args.output, "w", encoding="utf-8") if args.output else sys.stdout
+    out = open_output(args.output) if args.output else sys.stdout
     try:
         for v in check_many(items, jobs=args.jobs, timeout=args.timeout, max_bytes=args.max_size,
                             assume_positive=args.assume_positive):

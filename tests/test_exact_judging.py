@@ -72,3 +72,11 @@ def test_a_kink_anywhere_is_found(kink):
     j = equivalent(sp.Derivative(sp.Abs(x - kink), x), wrong)
     assert j.equal is False
     assert j.counterexample["x"] > kink
+
+
+@pytest.mark.parametrize("rhs", [r"2x + \mathrm{1}", r"2x + \text{1}", r"2x ^^ 17", r"2x +"])
+def test_written_input_is_never_dropped(rhs):
+    v = check(r"\frac{d}{dx} x^2 = " + rhs, timeout=None, step_timeout=None)
+    step = v.steps[0]
+    assert not step.valid  # read as 2x + 1 (wrong) or refused by name, never read as 2x
+    assert step.rhs is None or step.rhs != 2 * sp.Symbol("x")

@@ -101,11 +101,15 @@ def test_cli_fuzz_never_gives_a_traceback(command, args, capsys, tmp_path_factor
 # ----------------------------------------------------------------------------------------------------
 # Ctrl-C
 
+def _start(argv: list[str]) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": os.getcwd()}
+    return subprocess.Popen([sys.executable, "-m", "gradwise", *argv], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, env=env)
+
+
 @pytest.mark.parametrize("argv", [["diff", "x^x^x^x^x^x^x^x"]])
 def test_ctrl_c_prints_one_line_and_exits_130(argv, tmp_path):
-    env = {**os.environ, "PYTHONPATH": os.getcwd()}
-    p = subprocess.Popen([sys.executable, "-m", "gradwise", *argv], stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, text=True, env=env)
+    p = _start(argv)
     for _ in range(30):  # wait (without a clock) until it runs or has got far enough
         if p.poll() is not None:
             break
@@ -122,9 +126,7 @@ def test_ctrl_c_prints_one_line_and_exits_130(argv, tmp_path):
 def test_ctrl_c_stops_a_parallel_batch(tmp_path):
     for k in range(4):
         (tmp_path / f"s{k}.tex").write_text("x^x^x^x^x^x = x\n")
-    env = {**os.environ, "PYTHONPATH": os.getcwd()}
-    p = subprocess.Popen([sys.executable, "-m", "gradwise", "check", str(tmp_path), "--jobs", "2"],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    p = _start(["check", str(tmp_path), "--jobs", "2"])
     try:
         p.wait(timeout=4)
     except subprocess.TimeoutExpired:

@@ -26,7 +26,8 @@ SYMBOLIC_OPS_LIMIT = 80     # larger differences skip `simplify` and go straight
 DIGITS = 30
 RELATIVE_TOLERANCE = 1e-10   # the screen at 30 digits, before an exact difference is certified
 FLOAT_DIGITS = 14            # sides with decimals must agree to this many significant digits
-CERTIFY_MAX_PRECISION = 400  # bits evalf may use to tell a difference from 0
+CERTIFY_MAX_PRECISION = 200  # bits evalf may use to tell a difference from 0 (a gap of 1e-45 relative)
+CERTIFIED_POINTS = 2         # an exact zero costs evalf its whole precision: certify at the first points
 
 
 @dataclass(frozen=True)
@@ -197,7 +198,7 @@ def numerically_equal(left: sp.Basic, right: sp.Basic, *, seed: int = 0, points:
             digits = d if digits is None else min(digits, d)
         elif not _close(a, b):
             return Judgement(False, "numeric", where, a, b, points=agreed)
-        elif (gap := certified_difference(left, right, point)) is not None:
+        elif agreed < CERTIFIED_POINTS and (gap := certified_difference(left, right, point)) is not None:
             return Judgement(False, "numeric", where, a, b, points=agreed,
                              reason=f"the sides differ by {_gap_words(gap)} there")
         agreed += 1

@@ -87,11 +87,14 @@ def _judge(left, right, seed, points, numeric, symbolic, confirm, real_only=Fals
         proved = left == right or (symbolic and _symbolically_zero(_evaluated(left - right)))
         return Judgement(True, "symbolic") if proved else Judgement(None, "undecided")
     # numbers first: a point where the sides differ settles it without an expensive `simplify`
-    verdict = numerically_equal(left, right, seed=seed, points=points, real_only=real_only)
+    # the certified difference is the costly part (an exact zero exhausts evalf): only when no proof
+    verdict = numerically_equal(left, right, seed=seed, points=points, real_only=real_only, certify=False)
     if verdict.equal is False:
         return verdict
     if left == right or (symbolic and _symbolically_zero(_evaluated(left - right))):
         return Judgement(True, "symbolic", points=verdict.points)
+    if verdict.equal and verdict.digits is None:
+        return numerically_equal(left, right, seed=seed, points=points, real_only=real_only)
     return verdict
 
 
@@ -160,8 +163,9 @@ def _symbolically_zero(difference: sp.Expr) -> bool:
 
 
 def numerically_equal(left: sp.Basic, right: sp.Basic, *, seed: int = 0, points: int = 4,
-                      max_tries: int = 60, real_only: bool = False) -> Judgement:
-    """Compare both sides at `points` random real points where both are defined.
+                      max_tries: int = 60, real_only: bool = False, certify: bool = True) -> Judgement:
+    """Compare both sides at `points` random real points where both are defined (`certify=False`: at
+    30 digits only, the screen before a proof is tried).
 
     Exact sides agree at a point only when their difference, evaluated with certified precision, cannot
     be told from 0; sides with decimals agree when they match to FLOAT_DIGITS significant digits.
@@ -198,7 +202,7 @@ def numerically_equal(left: sp.Basic, right: sp.Basic, *, seed: int = 0, points:
             digits = d if digits is None else min(digits, d)
         elif not _close(a, b):
             return Judgement(False, "numeric", where, a, b, points=agreed)
-        elif agreed < CERTIFIED_POINTS and (gap := certified_difference(left, right, point)) is not None:
+        elif certify and agreed < CERTIFIED_POINTS and (gap := certified_difference(left, right, point)) is not None:
             return Judgement(False, "numeric", where, a, b, points=agreed,
                              reason=f"the sides differ by {_gap_words(gap)} there")
         agreed += 1

@@ -1,6 +1,10 @@
 """`python -m gradwise` runs the command line."""
 import sys
 
-from gradwise.cli import main
+try:
+    from gradwise.cli import main
+except KeyboardInterrupt:  # Ctrl-C while the modules load
+    print("interrupted", file=sys.stderr)
+    sys.exit(130)
 
 sys.exit(main())

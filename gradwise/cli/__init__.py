@@ -70,7 +70,11 @@ def build_parser(argv: list[str] | None = None,
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    parser = build_parser(argv)
+    try:
+        parser = build_parser(argv)  # imports the subcommand: Ctrl-C may come this early
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
         parser.print_help()
@@ -98,6 +102,17 @@ def main(argv: list[str] | None = None) -> int:
             traceback.print_exc()
         print("error: the input is nested too deeply to work on", file=sys.stderr)
         return 2
+    except MemoryError:
+        print("error: the input needs more memory than there is to work on", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0  # the reader of the output (| head) has gone
+    except Exception as exc:  # the last guard: a bug, reported in one line (--debug shows where)
+        if args.debug:
+            traceback.print_exc()
+        print(f"internal error (a bug in gradwise, please report it): {type(exc).__name__}: {exc}"[:500],
+              file=sys.stderr)
+        return 3
 
 
 if __name__ == "__main__":

@@ -6,7 +6,7 @@ import os
 import sys
 import tempfile
 
-from gradwise.cli._common import DEFAULT_TIMEOUT, write
+from gradwise.cli._common import DEFAULT_TIMEOUT, writable_folder, write
 from gradwise.errors import GradwiseError
 from gradwise.explainer import DETAILS
 from gradwise.renderers import BINARY_FORMATS, FORMATS, render
@@ -90,6 +90,8 @@ def run(args: argparse.Namespace) -> int:
         for key in args.topic:
             if key not in keys:
                 raise GradwiseError(f"unknown topic '{key}'; choose one of {', '.join(keys)}")
+    if args.figures:
+        writable_folder(args.figures)
     needs_png = fmt in ("latex", "md", "text") or (fmt == "pdf" and args.engine == "latex")
     with tempfile.TemporaryDirectory(prefix="gradwise-figures-") as scratch:
         png_dir = args.figures

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from gradwise.errors import EngineError, GradwiseError
+from gradwise.derivations import functions as fn
 from gradwise.derivations.differentiate import derivative_steps
 from gradwise.derivations.display import Displayable
 from gradwise.derivations.equivalence import Judgement, equivalent
@@ -124,6 +125,12 @@ def _read_request(expr, wrt, order: int, text: str):
         raise GradwiseError("diff takes one expression; for a vector of functions use gradwise jacobian")
     if isinstance(expr, sp.Equality) or not isinstance(expr, sp.Expr):
         raise GradwiseError(f'"{text}" is not an expression to differentiate')
+    if expr.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
+        raise GradwiseError(f'"{text}" is undefined: it reads as {expr} (a division by 0, a log of base 1, ...)')
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, REAL_ONLY) and any(a.is_real is False for a in node.args):
+            raise GradwiseError(f'"{text}" applies {_real_only_name(node)} to {node.args[0]}, which is not a real '
+                                "number: it is defined for real arguments only")
     if not 1 <= order <= MAX_ORDER:
         raise GradwiseError(f"the order must be between 1 and {MAX_ORDER}, not {order}")
     free = sorted(expr.free_symbols, key=lambda s: s.name)
@@ -136,6 +143,13 @@ def _read_request(expr, wrt, order: int, text: str):
             names = ", ".join(s.name for s in free)
             raise GradwiseError(f'"{text}" has several variables ({names}); say which with --wrt')
     return expr, _as_symbol(wrt), order
+
+
+REAL_ONLY = (fn.relu, sp.Heaviside, sp.Max, sp.Min)
+
+
+def _real_only_name(node: sp.Basic) -> str:
+    return type(node).__name__.lower()
 
 
 def _as_symbol(wrt) -> sp.Symbol:

@@ -2,24 +2,32 @@
 
 One judge serves the engine (every derivation step is checked with it) and the checker of hand
 derivations. Numeric points follow WeBWorK's practice: a fixed seed, real points, resampled where
-either side is undefined; values are computed with mpmath at 30 digits and compared with a relative
-tolerance.
+either side is undefined. Exact sides (no decimal number in them) are judged exactly: at each point the
+difference is evaluated with certified precision (SymPy's `evalf(strict=True)`), so a difference of
+1e-12 or 1e-800 is a counterexample, not a rounding error. A relative tolerance applies only when a side
+holds a floating-point number, and the judgement then says to how many significant digits they agree.
 """
 from __future__ import annotations
 
+import math
 import random
 import zlib
 from dataclasses import dataclass
 
 import sympy as sp
+from sympy.core.evalf import PrecisionExhausted
 from sympy.core.function import AppliedUndef
 
+from gradwise.derivations import functions as fn
 from gradwise.derivations.limits import explodes, time_limit
 
 SYMBOLIC_SECONDS = 2.0     # the time simplify() may take before the numbers decide alone
 SYMBOLIC_OPS_LIMIT = 80     # larger differences skip `simplify` and go straight to numbers
 DIGITS = 30
-RELATIVE_TOLERANCE = 1e-10
+RELATIVE_TOLERANCE = 1e-10   # the screen at 30 digits, before an exact difference is certified
+FLOAT_DIGITS = 14            # sides with decimals must agree to this many significant digits
+CERTIFY_MAX_PRECISION = 200  # bits evalf may use to tell a difference from 0 (a gap of 1e-45 relative)
+CERTIFIED_POINTS = 2         # an exact zero costs evalf its whole precision: certify at the first points
 
 
 @dataclass(frozen=True)
@@ -28,12 +36,15 @@ class Judgement:
 
     equal: bool | None
     method: str                        # "structural", "symbolic", "numeric" or "undecided"
+    # "numeric" with exact sides: no point distinguished them although every difference was evaluated
+    # with certified precision (evidence, not proof); with decimals: equal to `digits` significant digits
     counterexample: dict | None = None  # {symbol name: value} where the sides differ
     left_value: complex | None = None
     right_value: complex | None = None
     points: int = 0                    # how many points agreed
     reason: str = ""
     domain: str = ""                   # for an identity true only for positive symbols: "false for x < 0"
+    digits: int | None = None          # with decimals on a side: the significant digits they agree to
 
     def __bool__(self) -> bool:
         return bool(self.equal)
@@ -76,12 +87,20 @@ def _judge(left, right, seed, points, numeric, symbolic, confirm, real_only=Fals
         proved = left == right or (symbolic and _symbolically_zero(_evaluated(left - right)))
         return Judgement(True, "symbolic") if proved else Judgement(None, "undecided")
     # numbers first: a point where the sides differ settles it without an expensive `simplify`
-    verdict = numerically_equal(left, right, seed=seed, points=points, real_only=real_only)
+    # the certified difference is the costly part (an exact zero exhausts evalf): only when no proof
+    verdict = numerically_equal(left, right, seed=seed, points=points, real_only=real_only, certify=False)
     if verdict.equal is False:
         return verdict
     if left == right or (symbolic and _symbolically_zero(_evaluated(left - right))):
         return Judgement(True, "symbolic", points=verdict.points)
+    if verdict.equal and verdict.digits is None:
+        return numerically_equal(left, right, seed=seed, points=points, real_only=real_only)
     return verdict
+
+
+def has_decimals(expr: sp.Basic) -> bool:
+    """Whether a floating-point number occurs in expr: only then does a tolerance apply."""
+    return isinstance(expr, sp.Basic) and expr.has(sp.Float)
 
 
 def make_positive(expr: sp.Basic) -> sp.Basic:
@@ -144,37 +163,168 @@ def _symbolically_zero(difference: sp.Expr) -> bool:
 
 
 def numerically_equal(left: sp.Basic, right: sp.Basic, *, seed: int = 0, points: int = 4,
-                      max_tries: int = 60, real_only: bool = False) -> Judgement:
-    """Compare both sides at `points` random real points where both are defined.
+                      max_tries: int = 60, real_only: bool = False, certify: bool = True) -> Judgement:
+    """Compare both sides at `points` random real points where both are defined (`certify=False`: at
+    30 digits only, the screen before a proof is tried).
 
+    Exact sides agree at a point only when their difference, evaluated with certified precision, cannot
+    be told from 0; sides with decimals agree when they match to FLOAT_DIGITS significant digits.
     With `real_only`, a point where one side is real and the other is not (ln a + ln b at a, b < 0,
     where ln(ab) is real) counts against the identity: it fails there for real numbers.
     """
+    decimals = has_decimals(left) or has_decimals(right)
     left, right = concrete(left, seed), concrete(right, seed)
     symbols = sorted(left.free_symbols | right.free_symbols, key=lambda s: s.name)
     rng = random.Random(seed)
-    agreed, tries, complex_points = 0, 0, []
+    sampler = PointSampler(left, right, symbols, rng)
+    real_arguments = [a for e in (left, right) if isinstance(e, sp.Basic)
+                      for node in e.atoms(*NOT_ANALYTIC) for a in node.args]
+    agreed, tries, digits = 0, 0, None
     while agreed < points and tries < max_tries:
         tries += 1
-        point = {s: _sample(rng, tries, bool(s.is_positive)) for s in symbols}
+        point = sampler.point(tries)
+        if not _real_at(real_arguments, point):
+            continue  # |u| of a complex u is another function: the identity is about the real domain
         a, b = _value(left, point), _value(right, point)
         if a is None or b is None:
             continue
+        where = {s.name: _plain(v) for s, v in point.items()}
         if real_only and (a.imag == 0) != (b.imag == 0):
-            return Judgement(False, "numeric", {s.name: _plain(v) for s, v in point.items()}, a, b,
-                             points=agreed, reason="one side is not a real number there")
+            return Judgement(False, "numeric", where, a, b, points=agreed,
+                             reason="one side is not a real number there")
         if (a.imag != 0 or b.imag != 0) and tries < max_tries // 2:
-            complex_points.append(point)  # prefer points where both sides are real
-            continue
-        if not _close(a, b):
-            return Judgement(False, "numeric", {s.name: _plain(v) for s, v in point.items()}, a, b,
-                             points=agreed)
+            continue  # prefer points where both sides are real
+        if decimals:
+            d = agreed_digits(a, b)
+            if d < FLOAT_DIGITS:
+                return Judgement(False, "numeric", where, a, b, points=agreed, digits=d,
+                                 reason=f"the sides agree to only {d} significant digits")
+            digits = d if digits is None else min(digits, d)
+        elif not _close(a, b):
+            return Judgement(False, "numeric", where, a, b, points=agreed)
+        elif certify and agreed < CERTIFIED_POINTS and (gap := certified_difference(left, right, point)) is not None:
+            return Judgement(False, "numeric", where, a, b, points=agreed,
+                             reason=f"the sides differ by {_gap_words(gap)} there")
         agreed += 1
         if not symbols:
             break
     if agreed == 0:
         return Judgement(None, "undecided", reason="no point found where both sides are defined")
+    if decimals:
+        return Judgement(True, "numeric", points=agreed, digits=digits,
+                         reason=f"equal to {digits} significant digits")
     return Judgement(True, "numeric", points=agreed)
+
+
+def _real_at(arguments: list, point: dict) -> bool:
+    """Whether every argument of a function defined on the reals only (abs, sign, relu, ...) is real."""
+    for arg in arguments:
+        v = _value(arg, point)
+        if v is not None and v.imag != 0:
+            return False
+    return True
+
+
+def _gap_words(gap: complex) -> str:
+    return f"{gap.real:.3g}" if gap.imag == 0 else f"{gap:.3g}"
+
+
+def agreed_digits(a: complex, b: complex, cap: int = 15) -> int:
+    """How many significant digits a and b have in common (at most `cap`, the digits of a double)."""
+    scale = max(abs(a), abs(b))
+    if a == b or scale == 0:
+        return cap
+    return max(0, min(cap, int(-math.log10(abs(a - b) / scale))))
+
+
+def certified_difference(left: sp.Basic, right: sp.Basic, point: dict) -> complex | None:
+    """left - right at the exact point when evalf can certify that it is not 0, else None.
+
+    The point is substituted inside evalf (exact rationals, no intermediate rounding), so an exact zero
+    such as sin²x + cos²x − 1 exhausts the precision instead of passing for a small number.
+    """
+    difference = left - right
+    if difference == 0 or not isinstance(difference, sp.Expr) or difference.has(*UNCERTIFIED):
+        return None  # (the caller has already checked with `explodes` that both sides are computable here)
+    try:
+        value = difference.evalf(15, subs=point, strict=True, maxn=CERTIFY_MAX_PRECISION)
+        c = complex(value)
+    except (PrecisionExhausted, TypeError, ValueError, ZeroDivisionError, OverflowError, AttributeError,
+            RecursionError, NotImplementedError):
+        return None
+    if value.free_symbols or c != c or c == 0 or abs(c) == float("inf"):
+        return None
+    return c
+
+
+# evalf of these at a point can take unbounded time (a sum up to n = 2.07): they keep the 30-digit screen
+UNCERTIFIED = (sp.Sum, sp.Product, sp.Integral, sp.Derivative, sp.Subs, sp.Limit)
+
+
+class PointSampler:
+    """Random real points for a step: near the origin first, then scaled to the expression's own
+    numbers, and on both sides of every point where it changes branch (abs, relu, max, sign, ...)."""
+
+    def __init__(self, left: sp.Basic, right: sp.Basic, symbols: list, rng: random.Random):
+        self.symbols, self.rng = symbols, rng
+        self.scale = _scale(left, right)
+        self.kinks = branch_points(left, symbols) + branch_points(right, symbols)
+
+    def point(self, attempt: int) -> dict:
+        point = {s: _sample(self.rng, attempt, bool(s.is_positive)) for s in self.symbols}
+        if self.kinks and attempt % 2 == 0:
+            s, at = self.kinks[(attempt // 2 - 1) % len(self.kinks)]
+            side = 1 if (attempt // 2) % 2 else -1
+            near = at + side * sp.Rational(self.rng.randint(3, 60), 100) * max(1, abs(at) / 10)
+            if not (s.is_positive and near <= 0):
+                point[s] = sp.Rational(near)
+        elif self.scale > 10 and attempt % 3 == 1:
+            for s in self.symbols:
+                v = sp.Rational(str(round(self.rng.uniform(-self.scale, self.scale), 2)))
+                point[s] = abs(v) if s.is_positive else v
+        return point
+
+
+def _scale(left: sp.Basic, right: sp.Basic) -> float:
+    """The largest plain number written in the step (points reach that far; capped at 10^6)."""
+    numbers = [abs(float(n)) for e in (left, right) if isinstance(e, sp.Basic)
+               for n in e.atoms(sp.Rational, sp.Float) if n.is_finite and abs(n) < 10**6]
+    return max(numbers, default=0.0)
+
+
+BRANCHING = (sp.Abs, sp.sign, sp.Heaviside, sp.Max, sp.Min)
+# functions that are not analytic: their identities hold where their arguments are real
+NOT_ANALYTIC = (sp.Abs, sp.sign, sp.Heaviside, sp.Max, sp.Min, sp.re, sp.im, sp.arg, sp.conjugate, fn.relu)
+
+
+def branch_points(expr: sp.Basic, symbols: list, limit: int = 12) -> list:
+    """(symbol, value) where an argument of abs, relu, max, min, sign or Heaviside is 0 (linear
+    arguments only, solved exactly), so that points are drawn on both sides of each kink."""
+    found: list = []
+    if not isinstance(expr, sp.Basic):
+        return found
+    for node in sp.preorder_traversal(expr):
+        if len(found) >= limit:
+            break
+        if not (isinstance(node, BRANCHING) or type(node).__name__.lower() == "relu"):
+            continue
+        arguments = node.args if isinstance(node, (sp.Max, sp.Min)) else node.args[:1]
+        if isinstance(node, (sp.Max, sp.Min)) and len(arguments) == 2:
+            arguments = (arguments[0] - arguments[1],)
+        for arg in arguments:
+            for s in symbols:
+                if not arg.has(s) or len(arg.free_symbols) != 1:
+                    continue
+                try:
+                    poly = sp.Poly(arg, s)
+                except (sp.PolynomialError, sp.GeneratorsNeeded, TypeError, ValueError):
+                    continue
+                if poly.degree() == 1:
+                    a, b = poly.all_coeffs()
+                    root = -b / a
+                    if root.is_Rational and abs(root) < 10**6:
+                        found.append((s, root))
+    return found
 
 
 def _sample(rng: random.Random, attempt: int, positive: bool = False) -> sp.Rational:

@@ -26,6 +26,7 @@ FORBIDDEN = ("input", "include", "write", "openout", "openin", "read", "immediat
              "documentclass", "csname", "expandafter", "special", "loop", "jobname", "makeatletter",
              "directlua", "latelua", "ShellEscape", "write18", "verbatiminput", "lstinputlisting",
              "includegraphics", "href", "url", "newenvironment", "begingroup", "endgroup")
+_UNSUPPORTED = re.compile(r"\\([dt]?binom|choose)(?![A-Za-z])")
 _FORBIDDEN = re.compile(r"\\(" + "|".join(FORBIDDEN) + r")(?![A-Za-z])")
 
 # Deep-learning functions, by the LaTeX names people write, and the placeholder both parsers read.
@@ -43,6 +44,7 @@ _DL_CALL = re.compile(r"\\(?:operatorname|mathrm|text|mathop)\s*\{\s*([A-Za-z]+)
 def parse_latex(text: str) -> sp.Basic:
     """Read one LaTeX expression (no `=`); a Derivative when it starts with `\\frac{d}{dx}`."""
     check_size(text)
+    _refuse_dangling(text)
     prepared, calls = prepass(text)
     readings, errors = [], []
     # SymPy's ANTLR parser has no matrices: it reads \begin{pmatrix} as letters, so it is not asked
@@ -62,6 +64,21 @@ def parse_latex(text: str) -> sp.Basic:
     return readings[0]
 
 
+_DANGLING = re.compile(r"(?:[+\-*/^_]|\\cdot|\\times|\\div)\s*$")
+_DOUBLED = re.compile(r"\^\s*\^|_\s*_|[+*/]\s*[*/^]|\^\s*[*/+=]")
+
+
+def _refuse_dangling(text: str) -> None:
+    """Both parsers drop an operator with nothing after it (`2x +`, `2x ^^ 17` read as 2x): refuse it."""
+    body = text.strip().strip("$").strip()
+    m = _DANGLING.search(body)
+    if m:
+        raise InputError(f"nothing after '{m.group(0).strip()}'", text, len(text.rstrip()))
+    m = _DOUBLED.search(body)
+    if m:
+        raise InputError(f"unexpected '{m.group(0)[-1]}' after '{m.group(0)[0]}'", text, m.end())
+
+
 def prepass(text: str) -> tuple[str, dict]:
     """Normalise LaTeX before either parser sees it; reject commands that are not mathematics.
 
@@ -70,6 +87,9 @@ def prepass(text: str) -> tuple[str, dict]:
     m = _FORBIDDEN.search(text)
     if m:
         raise InputError(f"the LaTeX command \\{m.group(1)} is not allowed", text, m.start() + 1)
+    m = _UNSUPPORTED.search(text)  # refused before a parser evaluates it: \binom{10^9}{5·10^8} runs for minutes
+    if m:
+        raise InputError(f"\\{m.group(1)} (a binomial coefficient) is not supported", text, m.start() + 1)
     s = text.strip().strip("$").strip()
     if s.startswith(r"\[") and s.endswith(r"\]"):
         s = s[2:-2]

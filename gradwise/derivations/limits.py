@@ -6,7 +6,7 @@ import threading
 import time
 from contextlib import contextmanager
 
-from gradwise.errors import TimeLimitExceeded
+from gradwise.errors import GradwiseError, TimeLimitExceeded
 
 
 @contextmanager
@@ -17,7 +17,9 @@ def time_limit(seconds: float | None, error: type[Exception] | None = None):
     (and for None) the block runs unbounded. An outer limit that is shorter stays in force, and an outer
     limit is restored with the time that is left of it.
     """
-    if not seconds or threading.current_thread() is not threading.main_thread() \
+    if seconds is not None and not (seconds >= 0):  # negative or NaN: setitimer would raise
+        raise GradwiseError(f"the time limit must be a positive number of seconds, not {seconds:g}")
+    if not seconds or seconds == float("inf") or threading.current_thread() is not threading.main_thread() \
             or not hasattr(signal, "setitimer"):
         yield
         return
@@ -47,21 +49,29 @@ def time_limit(seconds: float | None, error: type[Exception] | None = None):
 
 
 def explodes(expr, point: dict, max_log2: float = 4000.0) -> bool:
-    """Whether evaluating expr at point would build a number with an enormous exponent (x^x^x^x at 2.9).
+    """Whether evaluating expr at point would build a number with an enormous exponent (x^x^x^x at 2.9,
+    exp(exp(exp(x)))).
 
-    Only powers with a variable exponent can do that; they are checked from the inside out in double
-    precision, so the tower is never evaluated when it would be too large.
+    Only powers with a variable exponent and exponentials can do that; they are checked from the inside
+    out in double precision, so a tower is never evaluated when it would be too large: such a point is
+    resampled, not computed (mpmath would run out of memory on it).
     """
     import math
 
     import sympy as sp
 
-    powers = [p for p in sp.postorder_traversal(expr) if isinstance(p, sp.Pow) and p.exp.free_symbols]
-    for p in powers:
+    nodes = [p for p in sp.postorder_traversal(expr)
+             if (isinstance(p, sp.Pow) and p.exp.free_symbols) or (isinstance(p, sp.exp) and p.free_symbols)]
+    for p in nodes:
         try:
+            if isinstance(p, sp.exp):
+                exponent = complex(sp.N(p.args[0].xreplace(point), 15))
+                if exponent.real > max_log2 * math.log(2):
+                    return True
+                continue
             base = complex(sp.N(p.base.xreplace(point), 15))
             exponent = complex(sp.N(p.exp.xreplace(point), 15))
-        except (TypeError, ValueError, OverflowError, ZeroDivisionError):
+        except (TypeError, ValueError, OverflowError, ZeroDivisionError, MemoryError):
             return True
         if base == 0:
             continue

@@ -81,6 +81,16 @@ def check_size(text: str) -> None:
         raise InputError("empty input", text)
 
 
+def exact_number(literal: str, text: str = "", column: int | None = None) -> sp.Rational:
+    """The exact value of a numeral such as 1.5e-3, refusing one too large to hold (1e999999)."""
+    mantissa, _, exponent = literal.lower().partition("e")
+    digits = len(mantissa.replace(".", "").lstrip("0")) + abs(int(exponent or 0)) if exponent.lstrip("+-").isdigit() \
+        else len(mantissa)
+    if digits * 3.33 > MAX_INTEGER_BITS:
+        raise InputError("number too large to compute exactly", text, column)
+    return sp.Rational(literal)
+
+
 def bounded_pow(base: sp.Expr, exponent: sp.Expr, text: str = "", column: int | None = None) -> sp.Expr:
     """base**exponent, refusing exact numbers too large to compute (their size is estimated first)."""
     if base.is_number and exponent.is_number and exponent.is_real and base.is_finite:
@@ -265,7 +275,7 @@ class _Parser:
         t = self.tok
         if t.kind == "num":
             self.advance()
-            return sp.Rational(t.text)
+            return exact_number(t.text, self.text, t.column)
         if t.kind == "name":
             return self.name()
         if self.at_op("("):
@@ -396,7 +406,10 @@ class _Parser:
                 if len(args) == 1:
                     return sp.log(args[0])
                 if len(args) == 2:
-                    return sp.log(args[0], args[1])
+                    base = args[1]
+                    if base.is_number and (base == 1 or base.is_nonpositive):
+                        raise self.error(f"log base {base} is undefined (a base is positive and not 1)", t)
+                    return sp.log(args[0], base)
                 raise self.error(f"log takes one argument (natural log) or two (value, base), not {len(args)}", t)
             if name == "softmax":
                 if len(args) < 2:

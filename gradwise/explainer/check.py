@@ -124,6 +124,8 @@ def _step(s: StepVerdict, detail: str) -> Step:
         if s.correct is not None:
             rule = f" (by the {s.correct_rule} rule)" if s.correct_rule and detail != "brief" else ""
             parts += [f"The correct line{rule}: ", Math.chain(AsWritten(s.lhs), s.correct), "."]
+    elif s.reason:  # a valid step with decimals: "equal to 15 significant digits"
+        parts.append(f"{s.reason[0].upper()}{s.reason[1:]}.")
     elif detail == "full" and s.method == "definition":
         parts.append("From here on the name stands for this expression.")
     elif detail == "full" and s.points:

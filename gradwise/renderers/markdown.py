@@ -1,6 +1,8 @@
 """Markdown with `$...$` and `$$...$$` math, as GitHub and Jupyter render it."""
 from __future__ import annotations
 
+import re
+
 from gradwise.renderers.document import DisplayMath, Document, Figure, Notation, Paragraph, Section, Step, Table
 from gradwise.renderers.latex import aligned, math
 
@@ -12,10 +14,26 @@ def escape(text: str) -> str:
     return text.translate(_MD_SPECIALS)
 
 
+_TEXT_GROUP = re.compile(r"\\(text|texttt|mathrm|textrm|operatorname)\{([^{}]*)\}")
+
+
+def safe_math(latex: str) -> str:
+    """LaTeX math without a raw `<`, `>` or `&`-entity that a Markdown viewer would take for HTML:
+    `\\lt`/`\\gt` in math, and a text group split around them (the input `<img ...>` stays text)."""
+    def split(m: re.Match) -> str:
+        name, body = m.group(1), m.group(2)
+        for ch, macro in (("<", r"\lt "), (">", r"\gt ")):
+            body = body.replace(ch, "}" + macro + "\\" + name + "{")
+        return f"\\{name}{{{body}}}"
+
+    latex = _TEXT_GROUP.sub(split, latex)
+    return latex.replace("<", r"\lt ").replace(">", r"\gt ")
+
+
 def inline(part) -> str:
     if isinstance(part, str):
         return escape(part)
-    return f"${math(part)}$"
+    return f"${safe_math(math(part))}$"
 
 
 def paragraph(p: Paragraph) -> str:
@@ -24,20 +42,20 @@ def paragraph(p: Paragraph) -> str:
 
 def display(m) -> str:
     if isinstance(m, Notation):
-        return f"$$\n{m.latex}\n$$"
+        return f"$$\n{safe_math(m.latex)}\n$$"
     rows = aligned(m)
     if len(rows) == 1:
-        return f"$$\n{math(m)}\n$$"  # not rows[0] without '&': a matrix's own & separate its columns
-    return "$$\n\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}\n$$"
+        return f"$$\n{safe_math(math(m))}\n$$"  # not rows[0] without '&': a matrix's own & separate its columns
+    return "$$\n\\begin{aligned}\n" + " \\\\\n".join(safe_math(r) for r in rows) + "\n\\end{aligned}\n$$"
 
 
 def _step(s: Step, depth: int) -> list[str]:
     head = f"{'#' * min(3 + depth, 6)} {escape(s.number)} {escape(s.title)}"
     out = [head, ""]
     if s.statement is not None:
-        out += [f"Rule: ${math(s.statement)}$", ""]
+        out += [f"Rule: ${safe_math(math(s.statement))}$", ""]
     if s.where:
-        out += ["with " + ", ".join(f"${math(w)}$" for w in s.where), ""]
+        out += ["with " + ", ".join(f"${safe_math(math(w))}$" for w in s.where), ""]
     if s.explanation is not None:
         out += [paragraph(s.explanation), ""]
     for line in s.lines:
@@ -76,7 +94,7 @@ def _block(block, depth: int = 0) -> list[str]:
 def render(document: Document, contents: bool | None = None, subtitle: str = "", **_) -> str:
     """The document as Markdown. A document of sections (a guide, a problem set) gets a level-1 title
     and, with 3+ sections (or `contents=True`), a linked table of contents."""
-    title = escape(document.title) if isinstance(document.title, str) else f"${math(document.title)}$"
+    title = escape(document.title) if isinstance(document.title, str) else f"${safe_math(math(document.title))}$"
     sections = [b for b in document.blocks if isinstance(b, Section)]
     if not sections:
         lines = [f"## {title}", ""]

@@ -19,6 +19,7 @@ from gradwise.derivations.limits import time_limit
 from gradwise.errors import EngineError, GradwiseError
 
 MAX_CSV_BYTES = 200_000_000
+MAX_COLUMNS = 1000            # the eigen-decomposition of a d×d covariance costs d³: a bound on the work
 EXACT_MAX_ROWS = 200      # integer data this small (and 2-3 columns) go through the exact eigen engine
 EXACT_MAX_COLUMNS = 3
 TOLERANCE = 1e-8
@@ -74,7 +75,14 @@ def read_csv(path_or_text: str, *, is_text: bool = False) -> tuple[np.ndarray, l
         with open(path_or_text, encoding="utf-8", errors="replace", newline="") as f:
             text = f.read()
         name = path_or_text
-    rows = [r for r in csv.reader(io.StringIO(text)) if any(c.strip() for c in r)]
+    if "\0" in text:
+        raise GradwiseError(f"cannot read {name}: it holds binary data, not a CSV table")
+    try:
+        rows = [r for r in csv.reader(io.StringIO(text)) if any(c.strip() for c in r)]
+    except csv.Error as exc:
+        raise GradwiseError(f"cannot read {name} as CSV: {exc}") from None
+    if rows and len(rows[0]) > MAX_COLUMNS:
+        raise GradwiseError(f"{name} has {len(rows[0])} columns; PCA here takes at most {MAX_COLUMNS}")
     if not rows:
         raise GradwiseError(f"{name} is empty")
     header: list[str] = []
@@ -123,6 +131,8 @@ def pca(data, components: int = 2, *, columns: list[str] | None = None, plot: st
                 raise GradwiseError("the data has values that are not finite numbers")
             names = columns or [f"x{j + 1}" for j in range(x.shape[1])]
         n, d = x.shape
+        if d > MAX_COLUMNS:
+            raise GradwiseError(f"the data has {d} columns; PCA here takes at most {MAX_COLUMNS}")
         if n < 2:
             raise GradwiseError(f"PCA needs at least 2 rows (samples) to measure variance; {source} has {n}")
         if d < 1:

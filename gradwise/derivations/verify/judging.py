@@ -111,7 +111,8 @@ def judge_step(index: int, a: Side, b: Side, definitions: dict, assume_positive:
         with time_limit(step_timeout):
             judgement = _judge(left, right, assume_positive)
             if judgement.equal is True:
-                return StepVerdict(**base, valid=True, method=judgement.method, points=judgement.points)
+                return StepVerdict(**base, valid=True, method=judgement.method, points=judgement.points,
+                                   reason=judgement.reason)
             if judgement.equal is None:
                 return StepVerdict(**base, valid=False, method="undecided", reason=judgement.reason)
             diagnosis = _diagnose(left, right, judgement)

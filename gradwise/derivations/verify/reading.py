@@ -175,6 +175,8 @@ def _rows(text: str) -> list[_Row]:
             inside = text[note.end():end - 1]
             if re.fullmatch(r"\s*[A-Za-z]+\s*", inside) and text[end:end + 1] == "(":
                 current.append(text[i:end])  # \text{ReLU}(x) is a function
+            elif not _is_remark(inside):
+                current.append(text[i:end])  # \text{1} is math: read by _clean, or refused by name
             else:
                 current.append(" ")
                 line += inside.count("\n")
@@ -252,13 +254,21 @@ def _matching_brace(text: str, start: int) -> int:
     return len(text)
 
 
+def _is_remark(inside: str) -> bool:
+    """Whether the body of a \\text{...} is words to drop ("by the chain rule"); a lone symbol or a
+    number (`\\mathrm{1}`, `\\text{x}`) is math, never dropped without a word."""
+    return inside.strip() == "" or bool(re.search(r"[A-Za-z]{2}|\s", inside.strip()))
+
+
 def _clean(row: str) -> str:
     """A row without labels, tags and text annotations (`\\text{ReLU}(x)` is kept: it is a function)."""
     row = _DROP.sub(" ", row)
 
     def annotation(m: re.Match) -> str:
-        after = row[m.end():m.end() + 1]
-        return m.group(0) if after == "(" or m.group(1).strip() in ("e", "d") else " "
+        after, inside = row[m.end():m.end() + 1], m.group(1).strip()
+        if re.fullmatch(r"[0-9]+(\.[0-9]+)?", inside):
+            return f" {inside} "  # \mathrm{1} is the number 1, not a remark to drop
+        return m.group(0) if after == "(" or inside in ("e", "d") or not _is_remark(inside) else " "
     row = _ANNOTATION.sub(annotation, row)
     row = re.sub(r"\\(?:quad|qquad)(?![A-Za-z])", " ", row)
     row = row.strip()

@@ -1,0 +1,66 @@
+"""The engine answers what it reads: random expressions (depth up to 5 over the supported functions)
+through `differentiate`, counting the outcomes. An "internal error" (a step that failed its own check)
+or any exception other than a GradwiseError is a bug; a refusal (GradwiseError) or a time-out is not.
+
+    PYTHONPATH=. .venv/bin/python benchmarks/fuzz_engine.py [COUNT] [SEED]
+"""
+from __future__ import annotations
+
+import collections
+import random
+import sys
+
+from gradwise.derivations.derivation import differentiate
+from gradwise.errors import EngineError, GradwiseError, TimeLimitExceeded
+
+UNARY = ["sin", "cos", "tan", "exp", "log", "sqrt", "abs", "tanh", "sigmoid", "relu", "softplus", "asin",
+         "atan", "erf", "sinh", "cosh"]
+BINARY = ["+", "-", "*", "/", "^"]
+LEAVES = ["x", "y", "2", "3", "1/2", "-1", "6"]
+
+
+def random_expression(rng: random.Random, depth: int = 5) -> str:
+    """A random plain-syntax expression of at most `depth` levels."""
+    if depth <= 0 or rng.random() < 0.2:
+        return rng.choice(LEAVES)
+    if rng.random() < 0.5:
+        return f"{rng.choice(UNARY)}({random_expression(rng, depth - 1)})"
+    op = rng.choice(BINARY)
+    right = rng.choice(["2", "3", "1/2", "x", "y"]) if op == "^" else random_expression(rng, depth - 1)
+    return f"({random_expression(rng, depth - 1)}) {op} ({right})"
+
+
+def outcome(text: str, timeout: float = 20.0) -> str:
+    try:
+        differentiate(text, "x", timeout=timeout)
+        return "answered"
+    except TimeLimitExceeded:
+        return "timed out"
+    except EngineError as exc:
+        return f"internal error: {exc}"
+    except GradwiseError:
+        return "refused"
+    except RecursionError:
+        return "refused"
+    except Exception as exc:  # noqa: BLE001 - the point is to count them
+        return f"crash: {type(exc).__name__}: {exc}"
+
+
+def main(count: int = 10_000, seed: int = 0) -> None:
+    rng = random.Random(seed)
+    tally: collections.Counter = collections.Counter()
+    bugs = []
+    for _ in range(count):
+        text = random_expression(rng)
+        result = outcome(text)
+        kind = result.split(":")[0]
+        tally[kind] += 1
+        if kind in ("internal error", "crash"):
+            bugs.append((text, result))
+    print(f"{count} expressions (seed {seed}): " + ", ".join(f"{k} {v}" for k, v in sorted(tally.items())))
+    for text, result in bugs[:40]:
+        print(f"  {text}\n    {result[:300]}")
+
+
+if __name__ == "__main__":
+    main(*(int(a) for a in sys.argv[1:3]))

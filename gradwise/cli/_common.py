@@ -60,17 +60,6 @@ def write(out: str | bytes, path: str | None) -> None:
         sys.stdout.write(out if isinstance(out, str) else out.decode())
 
 
-def open_output(path: str):
-    """A text file opened for writing, or a GradwiseError that names the path and the reason."""
-    directory = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(directory):
-        raise GradwiseError(f"cannot write {path}: the folder {directory} does not exist")
-    try:
-        return open(path, "w", encoding="utf-8")
-    except OSError as exc:
-        raise GradwiseError(f"cannot write {path}: {exc.strerror}") from None
-
-
 def writable_folder(path: str) -> str:
     """The folder, created if missing, or a GradwiseError when it cannot be made or written."""
     try:

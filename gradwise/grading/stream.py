@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator, TextIO
 
 from gradwise.batch import Submission
+from gradwise.errors import GradwiseError
 
 
 @dataclass
@@ -40,13 +41,21 @@ def ordered(items: Iterable[Submission], submit: Callable[[Submission], Pending]
         yield head.submission, resolve(head)
 
 
+def _open(path: str, append: bool) -> TextIO:
+    """The output file, or a GradwiseError that names it and says why it cannot be written."""
+    try:
+        return open(path, "a" if append else "w", encoding="utf-8", newline="")
+    except OSError as exc:
+        raise GradwiseError(f"cannot write {path}: {exc.strerror}") from None
+
+
 class LineWriter:
     """Appends whole lines to a file (or writes them to a stream), flushed one by one, so an interrupted
     run leaves only whole lines behind."""
 
     def __init__(self, path: str | None, stream: TextIO, append: bool = False):
         self.path = path
-        self.file = open(path, "a" if append else "w", encoding="utf-8", newline="") if path else stream
+        self.file = _open(path, append) if path else stream
 
     def write(self, line: str) -> None:
         self.file.write(line + "\n")

@@ -12,6 +12,7 @@ import sys
 import traceback
 
 from gradwise import __version__
+from gradwise.cli._arguments import ArgumentParser
 from gradwise.errors import EngineError, GradwiseError
 
 EPILOG = """examples:
@@ -24,7 +25,7 @@ Run `gradwise COMMAND --help` for the options of each command."""
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = ArgumentParser(
         prog="gradwise", formatter_class=argparse.RawDescriptionHelpFormatter, epilog=EPILOG,
         description="The mathematics of deep learning, derived step by step; every step is checked.")
     parser.add_argument("--version", action="version", version=f"gradwise {__version__}")

@@ -19,7 +19,8 @@ from sympy.core.function import AppliedUndef
 
 from gradwise.errors import GradwiseError, InputError
 from gradwise.derivations import functions as fn
-from gradwise.derivations.parsing import GREEK, bounded_pow, check_size, symbol
+from gradwise.derivations import function_registry as registry
+from gradwise.derivations.input_basics import GREEK, bounded_pow, check_size, symbol
 
 FORBIDDEN = ("input", "include", "write", "openout", "openin", "read", "immediate", "catcode", "def",
              "edef", "gdef", "xdef", "let", "newcommand", "renewcommand", "providecommand", "usepackage",
@@ -29,11 +30,7 @@ FORBIDDEN = ("input", "include", "write", "openout", "openin", "read", "immediat
 _FORBIDDEN = re.compile(r"\\(" + "|".join(FORBIDDEN) + r")(?![A-Za-z])")
 
 # Deep-learning functions, by the LaTeX names people write, and the placeholder both parsers read.
-_DL_NAMES = {
-    "sigmoid": fn.sigmoid, "sigma": fn.sigmoid, "relu": fn.relu, "softplus": fn.softplus,
-    "erf": sp.erf, "gelu": fn.gelu, "logsumexp": fn.logsumexp, "lse": fn.logsumexp,
-    "sgn": sp.sign, "sign": sp.sign,
-}
+_DL_NAMES = {name: r.sympy for name, r in registry.LATEX_NAMES.items()}
 _PLACEHOLDER = "Z_{%d}"  # a symbol both parsers read; the number makes it unique
 _PLACEHOLDER_BASE = 9100
 _DL_CALL = re.compile(r"\\(?:operatorname|mathrm|text|mathop)\s*\{\s*([A-Za-z]+)\s*\}\s*(?=\()"
@@ -42,7 +39,13 @@ _DL_CALL = re.compile(r"\\(?:operatorname|mathrm|text|mathop)\s*\{\s*([A-Za-z]+)
 
 def parse_latex(text: str) -> sp.Basic:
     """Read one LaTeX expression (no `=`); a Derivative when it starts with `\\frac{d}{dx}`."""
+    return parse_latex_with_notes(text)[0]
+
+
+def parse_latex_with_notes(text: str) -> tuple[sp.Basic, list[str]]:
+    """The expression, and a note for each reading that was not literal."""
     check_size(text)
+    notes: list[str] = []
     prepared, calls = prepass(text)
     readings, errors = [], []
     # SymPy's ANTLR parser has no matrices: it reads \begin{pmatrix} as letters, so it is not asked
@@ -59,7 +62,7 @@ def parse_latex(text: str) -> sp.Basic:
     if len(readings) == 2 and not _same_reading(*readings):
         raise InputError(f"ambiguous LaTeX: one parser reads {readings[0]}, the other {readings[1]}; "
                          "add brackets or \\cdot to say which is meant", text)
-    return readings[0]
+    return readings[0], notes
 
 
 def prepass(text: str) -> tuple[str, dict]:

@@ -30,10 +30,15 @@ FORBIDDEN = ("input", "include", "write", "openout", "openin", "read", "immediat
 _FORBIDDEN = re.compile(r"\\(" + "|".join(FORBIDDEN) + r")(?![A-Za-z])")
 
 # Deep-learning functions, by the LaTeX names people write, and the placeholder both parsers read.
-_DL_NAMES = {name: r.sympy for name, r in registry.LATEX_NAMES.items()}
+# every function of the registry, by the names \operatorname{...} may give it (SymPy's latex() writes
+# \operatorname{atan}, \operatorname{sign}, ...)
+_DL_NAMES = {name.lower(): r for r in registry.FUNCTIONS if r.arity != "refused" and r.name != "Rational"
+             for name in r.names if name.isascii()}
+_DL_NAMES.update({name: r for name, r in registry.LATEX_NAMES.items()})
 _PLACEHOLDER = "Z_{%d}"  # a symbol both parsers read; the number makes it unique
 _PLACEHOLDER_BASE = 9100
-_DL_CALL = re.compile(r"\\(?:operatorname|mathrm|text|mathop)\s*\{\s*([A-Za-z]+)\s*\}\s*(?=\()"
+_DL_CALL = re.compile(r"\\(?:operatorname|mathrm|text|mathop)\s*\{\s*([A-Za-z]+)\s*\}"
+                      r"(?:\s*\^\s*(?:\{\s*(?P<power>\d+)\s*\}|(?P<digit>\d)))?\s*(?=\()"
                       r"|\\(sigma)\s*(?=\()")
 
 
@@ -92,6 +97,7 @@ def prepass(text: str) -> tuple[str, dict]:
     s, calls = _replace_calls(s, text)
     # any other letter before a bracket multiplies: x (x + 1) is a product, not a function x
     s = _LETTER_THEN_BRACKET.sub(r"\1 \\cdot (", s)
+    s = _GREEK_THEN_BRACKET.sub(r"\\\1 \\cdot (", s)  # \pi (x + 1) is a product too
     # \frac{d^n}{dx^n} f  ->  \frac{d}{dx} ... \frac{d}{dx} f
     def higher(m: re.Match) -> str:
         n = int(m.group(2))
@@ -112,7 +118,7 @@ def _replace_calls(s: str, text: str) -> tuple[str, dict]:
     read their arguments on their own."""
     calls: dict = {}
     while True:
-        m = next((m for m in _DL_CALL.finditer(s) if (m.group(1) or m.group(2)).lower() in _DL_NAMES), None)
+        m = next((m for m in _DL_CALL.finditer(s) if (m.group(1) or m.group(4)).lower() in _DL_NAMES), None)
         prime = _PRIME.search(s)
         norm = _NORM_CALL.search(s)
         abstract = _ABSTRACT_CALL.search(s)
@@ -131,7 +137,22 @@ def _replace_calls(s: str, text: str) -> tuple[str, dict]:
         elif m is abstract:  # f(g(x)): one parser reads f·g(x), the other f of g(x)
             value = sp.Function(m.group(1), real=True)(*arguments)
         else:
-            value = _DL_NAMES[(m.group(1) or m.group(2)).lower()](*arguments)
+            record = _DL_NAMES[(m.group(1) or m.group(4)).lower()]
+            if record.name == "softmax":  # \operatorname{softmax}(a, b)_{k}
+                k = re.match(r"\s*_\s*\{?\s*(\d+)\s*\}?", s[end + 1:])
+                if not k or not 1 <= int(k.group(1)) <= len(arguments):
+                    raise InputError("softmax(...) is a vector: pick a component, as in "
+                                     "\\operatorname{softmax}(a, b)_{1}", text)
+                value = fn.softmax(sp.Integer(int(k.group(1))), *arguments)
+                end += k.end()
+            else:
+                try:
+                    value = record.sympy(*arguments)
+                except (TypeError, ValueError) as exc:
+                    raise InputError(f"cannot apply {record.name}: {_first_line(exc)}", text) from None
+            power = m.group("power") or m.group("digit")
+            if power:  # \operatorname{atan}^{3}(y) = atan(y)^3
+                value = bounded_pow(value, sp.Integer(power), text)
         calls[_symbol_name(placeholder)] = value
         rest = s[end + 1:]
         times = r" \cdot " if rest.lstrip().startswith("(") else " "  # σ(z)(1-σ(z)) is a product
@@ -144,6 +165,15 @@ _PRIME = re.compile(r"(?<![\\A-Za-z])([A-Za-z])\s*('+|\^\s*\{\s*\\prime\s*\})\s*
 FUNCTION_LETTERS = "fghFGHLJ"
 _ABSTRACT_CALL = re.compile(r"(?<![\\A-Za-z_^])([%s])\s*(?=\()" % FUNCTION_LETTERS)
 def _unbrace_function_arguments(s: str) -> str:
+    """Every \\sin{(x)} -> \\sin(x), nested ones too (one pass per level of nesting)."""
+    while True:
+        new = _unbrace_once(s)
+        if new == s:
+            return s
+        s = new
+
+
+def _unbrace_once(s: str) -> str:
     """\\sin{(x)} (SymPy's own way of printing) -> \\sin(x): with the braces, both parsers take everything
     after \\sin as its argument, so \\sin{(x)} \\cdot (x + 1) would read as sin(x·(x + 1))."""
     out, i = [], 0
@@ -163,8 +193,10 @@ def _unbrace_function_arguments(s: str) -> str:
     return "".join(out)
 
 
-_FUNCTION_BRACE = re.compile(r"(\\[A-Za-z]+(?:\s*\^\s*\{[^{}]*\}|\s*\^\s*\w)?)\s*\{\s*\(")
-_LETTER_THEN_BRACKET = re.compile(r"(?<![\\A-Za-z_^{])([A-Za-z](?:_\{?\w+\}?)?)\s*\(")
+_FUNCTION_BRACE = re.compile(r"((?:\\(?:operatorname|mathrm)\s*\{\s*[A-Za-z]+\s*\}|\\[A-Za-z]+)"
+                             r"(?:\s*\^\s*\{[^{}]*\}|\s*\^\s*\w)?)\s*\{\s*\(")
+_GREEK_THEN_BRACKET = re.compile(r"\\(%s)\s*\(" % "|".join(g for g in GREEK if g != "sigma"))
+_LETTER_THEN_BRACKET = re.compile(r"(?<![\\A-Za-z_^])([A-Za-z](?:_\{?\w+\}?)?)\s*\(")
 _NORM_CALL = re.compile(r"\\operatorname\s*\{\s*norm\s*\}\s*(?=\()")
 
 
@@ -296,6 +328,8 @@ def sanitize(expr, text: str, calls: dict | None = None) -> sp.Basic:
                 return calls[name]
             if name == "e":
                 return sp.E
+            if name == "pi":
+                return sp.pi
             if name in _COMMAND_WORDS:  # a parser took a command it does not know for a variable
                 raise InputError(f"cannot read \\{name} here", text)
             if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", name):

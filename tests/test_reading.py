@@ -22,7 +22,7 @@ _SYMPY_NAMES = {"sigmoid": fn.sigmoid, "relu": fn.relu, "softplus": fn.softplus,
 
 def oracle(text: str) -> sp.Expr:
     """The expected expression, written by hand in SymPy's syntax (our own text, not user input)."""
-    expr = sp.sympify(text, locals=dict(_SYMPY_NAMES))
+    expr = sp.sympify(text, locals=dict(_SYMPY_NAMES, Function=sp.Function))
     return expr.subs({s: symbol(s.name) for s in expr.free_symbols})
 
 

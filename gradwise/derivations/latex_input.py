@@ -51,7 +51,7 @@ def parse_latex_with_notes(text: str) -> tuple[sp.Basic, list[str]]:
     """The expression, and a note for each reading that was not literal."""
     check_size(text)
     notes: list[str] = []
-    prepared, calls = prepass(text)
+    prepared, calls = prepass(text, notes)
     readings, errors = [], []
     # SymPy's ANTLR parser has no matrices: it reads \begin{pmatrix} as letters, so it is not asked
     readers = (_read_latex2sympy,) if re.search(r"\\begin\s*\{[pbvBV]?matrix\}", prepared) else (_read_latex2sympy, _read_antlr)
@@ -70,11 +70,12 @@ def parse_latex_with_notes(text: str) -> tuple[sp.Basic, list[str]]:
     return readings[0], notes
 
 
-def prepass(text: str) -> tuple[str, dict]:
+def prepass(text: str, notes: list | None = None) -> tuple[str, dict]:
     """Normalise LaTeX before either parser sees it; reject commands that are not mathematics.
 
     Returns the text and the deep-learning function calls it replaced: {placeholder name: expression}.
     """
+    notes = [] if notes is None else notes
     m = _FORBIDDEN.search(text)
     if m:
         raise InputError(f"the LaTeX command \\{m.group(1)} is not allowed", text, m.start() + 1)
@@ -83,7 +84,12 @@ def prepass(text: str) -> tuple[str, dict]:
         s = s[2:-2]
     s = re.sub(r"\\(left|right|middle|[bB]igg?[lrm]?)(?![A-Za-z])\s*", "", s)
     s = re.sub(r"\\[,;:!]|\\quad|\\qquad|~", " ", s)
-    s = s.replace(r"\lbrace", "{").replace(r"\rbrace", "}").replace(r"\dfrac", r"\frac").replace(r"\tfrac", r"\frac")
+    s = s.replace(r"\lbrace", "{").replace(r"\rbrace", "}")
+    s = re.sub(r"\\[dtc]frac(?![A-Za-z])", r"\\frac", s)
+    _refuse_unknown_commands(s, text)
+    s = re.sub(r"\\sqrt\s*(\d|[A-Za-z](?![A-Za-z]))", r"\\sqrt{\1}", s)  # \sqrt3, \sqrt 2: one token
+    s = re.sub(r"(?<=\d)\{,\}(?=\d{3})", "", s)  # 14{,}916: a thousands separator
+    _refuse_decimal_comma(s, text)
     s = re.sub(r"\\log(?![A-Za-z_])", r"\\ln", s)
     s = re.sub(r"\\(operatorname|mathrm)\s*\{\s*e\s*\}", "e", s)
     s = re.sub(r"\\(?:operatorname|mathrm|text)\s*\{\s*d\s*\}|\\mathrm\s+d", "d", s)  # upright d
@@ -93,6 +99,7 @@ def prepass(text: str) -> tuple[str, dict]:
     s = re.sub(r"\^\s*(?:\{\s*(?:\\top|\\intercal|\\mathsf\s*\{?T\}?|T)\s*\}|\\top|\\intercal)", "^T", s)
     s = _brace_matrix_cells(s)
     s = _replace_norms(s, text)
+    s = _differential_letters(s, notes)
     s = _unbrace_function_arguments(s)
     s, calls = _replace_calls(s, text)
     # any other letter before a bracket multiplies: x (x + 1) is a product, not a function x
@@ -111,6 +118,35 @@ def prepass(text: str) -> tuple[str, dict]:
     s = re.sub(r"\\frac\s*\{\s*\\partial\s*\^\s*\{?2\}?\s*\}\s*\{\s*\\partial\s*([A-Za-z](?:_\{?\w+\}?)?)\s*"
                r"\\partial\s*([A-Za-z](?:_\{?\w+\}?)?)\s*\}", r"\\frac{\\partial}{\\partial \1} \\frac{\\partial}{\\partial \2}", s)
     return s, calls
+
+
+def _refuse_unknown_commands(s: str, text: str) -> None:
+    """A command that is neither mathematics gradwise reads nor layout is refused by name, never guessed."""
+    if re.search(r"\\\s*$", s):
+        raise InputError("a backslash at the end, with no command after it", text)
+    for m in re.finditer(r"\\([A-Za-z]+)", s):
+        if m.group(1) not in KNOWN_COMMANDS:
+            raise InputError(f"cannot read \\{m.group(1)}", text, m.start() + 1)
+
+
+def _refuse_decimal_comma(s: str, text: str) -> None:
+    """0,111 or 1000,99 outside a function's brackets: a decimal comma or a thousands separator? Refused."""
+    depth = 0
+    for i, ch in enumerate(s):
+        depth += {"(": 1, "[": 1, "{": 1, ")": -1, "]": -1, "}": -1}.get(ch, 0)
+        if ch == "," and depth <= 0 and i and s[i - 1].isdigit() and s[i + 1:i + 2].isdigit():
+            raise InputError("a comma between digits: write 0.111 for a decimal, 14{,}916 for thousands", text)
+
+
+def _differential_letters(s: str, notes: list) -> str:
+    """`d x` or `dx` outside \\frac{d}{dx} is the variable d times x, and is said to be (never a differential)."""
+    def product(m: re.Match) -> str:
+        notes.append(f"d{m.group(1)}{m.group(2)} read as d·{m.group(2)}")
+        return r"{d} \cdot " + m.group(2)
+    return _LONE_D.sub(product, s)
+
+
+_LONE_D = re.compile(r"(?<![\\A-Za-z{_^])d(\s*)([A-Za-z])(?![A-Za-z])")
 
 
 def _replace_calls(s: str, text: str) -> tuple[str, dict]:
@@ -193,7 +229,7 @@ def _unbrace_once(s: str) -> str:
     return "".join(out)
 
 
-_FUNCTION_BRACE = re.compile(r"((?:\\(?:operatorname|mathrm)\s*\{\s*[A-Za-z]+\s*\}|\\[A-Za-z]+)"
+_FUNCTION_BRACE = re.compile(r"((?:\\(?:operatorname|mathrm)\s*\{\s*[A-Za-z]+\s*\}|\\[A-Za-z]+|(?<![\\A-Za-z])[fghFGHLJ])"
                              r"(?:\s*\^\s*\{[^{}]*\}|\s*\^\s*\w)?)\s*\{\s*\(")
 _GREEK_THEN_BRACKET = re.compile(r"\\(%s)\s*\(" % "|".join(g for g in GREEK if g != "sigma"))
 _LETTER_THEN_BRACKET = re.compile(r"(?<![\\A-Za-z_^])([A-Za-z](?:_\{?\w+\}?)?)\s*\(")
@@ -289,6 +325,17 @@ def _first_line(exc: Exception) -> str:
     line = str(exc).strip().splitlines()
     return line[0] if line else type(exc).__name__
 
+
+#: every command the pre-pass or the parsers read; any other is refused by name
+KNOWN_COMMANDS = frozenset(GREEK) | {g.capitalize() for g in GREEK} | frozenset("""
+    frac dfrac tfrac cfrac sqrt left right middle big Big bigg Bigg bigl bigr Bigl Bigr biggl biggr Biggl Biggr
+    cdot times div ast partial nabla operatorname mathrm text textrm mathop mathbf mathit mathsf mathcal boldsymbol
+    bm vec hat bar tilde infty sum prod lim int ln log lg exp sin cos tan sec csc cot arcsin arccos arctan arccot
+    sinh cosh tanh coth sech csch arsinh arcosh artanh max min sgn det begin end matrix pmatrix bmatrix vmatrix
+    Bmatrix Vmatrix top intercal prime dots ldots cdots quad qquad displaystyle textstyle limits nolimits
+    lVert rVert Vert vert lvert rvert lbrace rbrace varepsilon varphi vartheta ell binom to le ge leq geq ne neq
+    approx equiv lt gt Rightarrow implies iff mid in sim propto cdotp odot otimes circ pm mp tag notag nonumber
+    label mathbb""".split())
 
 # ----------------------------------------------------------------------------------------------------
 # The whitelist

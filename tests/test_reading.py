@@ -108,3 +108,34 @@ def test_read_as_is_shown_in_every_format():
     data = json.loads(render(doc, "json"))
     assert data["read_as"] == "a·b + sin(x)" and data["reading"] == list(d.reading)
     assert "read_as" not in json.loads(render(explain(differentiate("x^2", "x")), "json"))
+
+
+def test_an_activation_is_one_record():
+    """silu is one registry record: plain and LaTeX input read it, and diff differentiates it."""
+    from gradwise import differentiate
+    x = symbol("x")
+    assert parse("silu(x)") == parse("SiLU(x)") == parse(r"\operatorname{SiLU}(x)") == x * fn.sigmoid(x)
+    d = differentiate("silu(x)", "x")
+    assert sp.simplify(fn.rewrite_elementary(d.result - sp.diff(x / (1 + sp.exp(-x)), x))) == 0
+
+
+@pytest.mark.parametrize("text, expected", [
+    (r"\frac{\partial}{\partial z_1} \ln(e^{z_1} + e^{z_2})",
+     sp.Derivative(sp.log(sp.exp(symbol("z_1")) + sp.exp(symbol("z_2"))), symbol("z_1"))),
+    (r"\frac{\partial}{\partial w_{ij}} w_{ij}^2 x_1", sp.Derivative(symbol("w_ij") ** 2 * symbol("x_1"), symbol("w_ij"))),
+    (r"\frac{d}{dx_1} x_1^3", sp.Derivative(symbol("x_1") ** 3, symbol("x_1"))),
+])
+def test_subscripted_variables_of_differentiation(text, expected):
+    assert parse(text) == expected
+
+
+def test_check_reads_plain_lines_subscripts_and_refuses_unknown_macros():
+    from gradwise import check
+    assert check("d/dx x^2 = 2x").valid
+    assert check(r"\frac{\partial}{\partial z_1} \ln(e^{z_1} + e^{z_2}) = \frac{e^{z_1}}{e^{z_1} + e^{z_2}}").valid
+    verdict = check("x^2 = x^2\n\\foo{x} = x")
+    assert not verdict.valid
+    text = json.dumps(verdict.steps[-1].__dict__, default=str) if hasattr(verdict.steps[-1], "__dict__") else str(verdict.steps[-1])
+    assert "cannot read \\\\foo" in text or "cannot read \\foo" in text
+    wrong = check(r"\frac{d}{dx} \left(a x^3 + d\,x\right) = 3 a x^2")
+    assert not wrong.valid

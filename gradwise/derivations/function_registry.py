@@ -112,6 +112,8 @@ FUNCTIONS: tuple[FunctionRecord, ...] = (
     _r("softplus", fn.softplus, latex_names=("softplus",), rule="softplus", derivative=lambda u: fn.sigmoid(u),
        numpy="np.logaddexp(0.0, u)", wording="the smooth ReLU ln(1 + eˣ)"),
     _r("gelu", fn.gelu, "GELU", latex_names=("gelu",), text="GELU", wording="x·Φ(x), written with erf"),
+    _r("silu", lambda u: u * fn.sigmoid(u), "SiLU", "swish", latex_names=("silu", "swish"),
+       wording="x·σ(x), the sigmoid-weighted linear unit"),
     _r("logsumexp", fn.logsumexp, latex_names=("logsumexp", "lse"), matrix=("logsumexp",), arity="many",
        wording="ln(e^(a₁) + … + e^(aₙ))"),
     _r("softmax", fn.softmax, matrix=("softmax",), arity="special", wording="e^(a_k) / Σ e^(a_j)"),

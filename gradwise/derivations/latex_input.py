@@ -102,6 +102,7 @@ def prepass(text: str, notes: list | None = None) -> tuple[str, dict]:
     s = _differential_letters(s, notes)
     s = _unbrace_function_arguments(s)
     s, calls = _replace_calls(s, text)
+    s = _rename_subscripted_variables(s, calls)
     # any other letter before a bracket multiplies: x (x + 1) is a product, not a function x
     s = _LETTER_THEN_BRACKET.sub(r"\1 \\cdot (", s)
     s = _GREEK_THEN_BRACKET.sub(r"\\\1 \\cdot (", s)  # \pi (x + 1) is a product too
@@ -118,6 +119,22 @@ def prepass(text: str, notes: list | None = None) -> tuple[str, dict]:
     s = re.sub(r"\\frac\s*\{\s*\\partial\s*\^\s*\{?2\}?\s*\}\s*\{\s*\\partial\s*([A-Za-z](?:_\{?\w+\}?)?)\s*"
                r"\\partial\s*([A-Za-z](?:_\{?\w+\}?)?)\s*\}", r"\\frac{\\partial}{\\partial \1} \\frac{\\partial}{\\partial \2}", s)
     return s, calls
+
+
+def _rename_subscripted_variables(s: str, calls: dict) -> str:
+    """\\partial z_1, d w_{ij}: neither parser differentiates in a subscripted variable, so each such
+    variable is written as a fresh capital letter and named back when the reading is rebuilt."""
+    found = dict.fromkeys(m.group(1) for m in _SUBSCRIPTED_VARIABLE.finditer(s))
+    free = [c for c in "QRUVWKMTPYXABCDGZ" if c not in s and c not in calls]
+    for variable, letter in zip(found, free):
+        base, sub = variable.split("_", 1)
+        pattern = re.escape(base) + r"\s*_\s*(?:\{\s*%s\s*\}|%s)" % (re.escape(sub.strip("{}")), re.escape(sub.strip("{}")))
+        s = re.sub(r"(?:(?<![\\A-Za-z])|(?<=\{d))" + pattern + r"(?!\w)", letter, s)
+        calls[letter] = symbol(_symbol_name(variable))
+    return s
+
+
+_SUBSCRIPTED_VARIABLE = re.compile(r"(?:\\partial|\{\s*d)\s*([A-Za-z]_(?:\{[A-Za-z0-9]+\}|[A-Za-z0-9]))")
 
 
 def _refuse_unknown_commands(s: str, text: str) -> None:

@@ -21,6 +21,9 @@ from gradwise.errors import GradwiseError, InputError
 from gradwise.derivations import functions as fn
 from gradwise.derivations import function_registry as registry
 from gradwise.derivations.input_basics import GREEK, bounded_pow, check_size, symbol
+from gradwise.derivations.latex_conventions import (KNOWN_COMMANDS, differential_letters, refuse_decimal_comma,  # noqa: F401
+                                                    refuse_unknown_commands, rename_subscripted_variables,
+                                                    symbol_name)
 
 FORBIDDEN = ("input", "include", "write", "openout", "openin", "read", "immediate", "catcode", "def",
              "edef", "gdef", "xdef", "let", "newcommand", "renewcommand", "providecommand", "usepackage",
@@ -86,10 +89,10 @@ def prepass(text: str, notes: list | None = None) -> tuple[str, dict]:
     s = re.sub(r"\\[,;:!]|\\quad|\\qquad|~", " ", s)
     s = s.replace(r"\lbrace", "{").replace(r"\rbrace", "}")
     s = re.sub(r"\\[dtc]frac(?![A-Za-z])", r"\\frac", s)
-    _refuse_unknown_commands(s, text)
+    refuse_unknown_commands(s, text)
     s = re.sub(r"\\sqrt\s*(\d|[A-Za-z](?![A-Za-z]))", r"\\sqrt{\1}", s)  # \sqrt3, \sqrt 2: one token
     s = re.sub(r"(?<=\d)\{,\}(?=\d{3})", "", s)  # 14{,}916: a thousands separator
-    _refuse_decimal_comma(s, text)
+    refuse_decimal_comma(s, text)
     s = re.sub(r"\\log(?![A-Za-z_])", r"\\ln", s)
     s = re.sub(r"\\(operatorname|mathrm)\s*\{\s*e\s*\}", "e", s)
     s = re.sub(r"\\(?:operatorname|mathrm|text)\s*\{\s*d\s*\}|\\mathrm\s+d", "d", s)  # upright d
@@ -99,10 +102,10 @@ def prepass(text: str, notes: list | None = None) -> tuple[str, dict]:
     s = re.sub(r"\^\s*(?:\{\s*(?:\\top|\\intercal|\\mathsf\s*\{?T\}?|T)\s*\}|\\top|\\intercal)", "^T", s)
     s = _brace_matrix_cells(s)
     s = _replace_norms(s, text)
-    s = _differential_letters(s, notes)
+    s = differential_letters(s, notes)
     s = _unbrace_function_arguments(s)
     s, calls = _replace_calls(s, text)
-    s = _rename_subscripted_variables(s, calls)
+    s = rename_subscripted_variables(s, calls)
     # any other letter before a bracket multiplies: x (x + 1) is a product, not a function x
     s = _LETTER_THEN_BRACKET.sub(r"\1 \\cdot (", s)
     s = _GREEK_THEN_BRACKET.sub(r"\\\1 \\cdot (", s)  # \pi (x + 1) is a product too
@@ -119,51 +122,6 @@ def prepass(text: str, notes: list | None = None) -> tuple[str, dict]:
     s = re.sub(r"\\frac\s*\{\s*\\partial\s*\^\s*\{?2\}?\s*\}\s*\{\s*\\partial\s*([A-Za-z](?:_\{?\w+\}?)?)\s*"
                r"\\partial\s*([A-Za-z](?:_\{?\w+\}?)?)\s*\}", r"\\frac{\\partial}{\\partial \1} \\frac{\\partial}{\\partial \2}", s)
     return s, calls
-
-
-def _rename_subscripted_variables(s: str, calls: dict) -> str:
-    """\\partial z_1, d w_{ij}: neither parser differentiates in a subscripted variable, so each such
-    variable is written as a fresh capital letter and named back when the reading is rebuilt."""
-    found = dict.fromkeys(m.group(1) for m in _SUBSCRIPTED_VARIABLE.finditer(s))
-    free = [c for c in "QRUVWKMTPYXABCDGZ" if c not in s and c not in calls]
-    for variable, letter in zip(found, free):
-        base, sub = variable.split("_", 1)
-        pattern = re.escape(base) + r"\s*_\s*(?:\{\s*%s\s*\}|%s)" % (re.escape(sub.strip("{}")), re.escape(sub.strip("{}")))
-        s = re.sub(r"(?:(?<![\\A-Za-z])|(?<=\{d))" + pattern + r"(?!\w)", letter, s)
-        calls[letter] = symbol(_symbol_name(variable))
-    return s
-
-
-_SUBSCRIPTED_VARIABLE = re.compile(r"(?:\\partial|\{\s*d)\s*([A-Za-z]_(?:\{[A-Za-z0-9]+\}|[A-Za-z0-9]))")
-
-
-def _refuse_unknown_commands(s: str, text: str) -> None:
-    """A command that is neither mathematics gradwise reads nor layout is refused by name, never guessed."""
-    if re.search(r"\\\s*$", s):
-        raise InputError("a backslash at the end, with no command after it", text)
-    for m in re.finditer(r"\\([A-Za-z]+)", s):
-        if m.group(1) not in KNOWN_COMMANDS:
-            raise InputError(f"cannot read \\{m.group(1)}", text, m.start() + 1)
-
-
-def _refuse_decimal_comma(s: str, text: str) -> None:
-    """0,111 or 1000,99 outside a function's brackets: a decimal comma or a thousands separator? Refused."""
-    depth = 0
-    for i, ch in enumerate(s):
-        depth += {"(": 1, "[": 1, "{": 1, ")": -1, "]": -1, "}": -1}.get(ch, 0)
-        if ch == "," and depth <= 0 and i and s[i - 1].isdigit() and s[i + 1:i + 2].isdigit():
-            raise InputError("a comma between digits: write 0.111 for a decimal, 14{,}916 for thousands", text)
-
-
-def _differential_letters(s: str, notes: list) -> str:
-    """`d x` or `dx` outside \\frac{d}{dx} is the variable d times x, and is said to be (never a differential)."""
-    def product(m: re.Match) -> str:
-        notes.append(f"d{m.group(1)}{m.group(2)} read as d·{m.group(2)}")
-        return r"{d} \cdot " + m.group(2)
-    return _LONE_D.sub(product, s)
-
-
-_LONE_D = re.compile(r"(?<![\\A-Za-z{_^])d(\s*)([A-Za-z])(?![A-Za-z])")
 
 
 def _replace_calls(s: str, text: str) -> tuple[str, dict]:
@@ -206,7 +164,7 @@ def _replace_calls(s: str, text: str) -> tuple[str, dict]:
             power = m.group("power") or m.group("digit")
             if power:  # \operatorname{atan}^{3}(y) = atan(y)^3
                 value = bounded_pow(value, sp.Integer(power), text)
-        calls[_symbol_name(placeholder)] = value
+        calls[symbol_name(placeholder)] = value
         rest = s[end + 1:]
         times = r" \cdot " if rest.lstrip().startswith("(") else " "  # σ(z)(1-σ(z)) is a product
         s = f"{s[:m.start()]} {placeholder}{times}{rest}"
@@ -343,17 +301,6 @@ def _first_line(exc: Exception) -> str:
     return line[0] if line else type(exc).__name__
 
 
-#: every command the pre-pass or the parsers read; any other is refused by name
-KNOWN_COMMANDS = frozenset(GREEK) | {g.capitalize() for g in GREEK} | frozenset("""
-    frac dfrac tfrac cfrac sqrt left right middle big Big bigg Bigg bigl bigr Bigl Bigr biggl biggr Biggl Biggr
-    cdot times div ast partial nabla operatorname mathrm text textrm mathop mathbf mathit mathsf mathcal boldsymbol
-    bm vec hat bar tilde infty sum prod lim int ln log lg exp sin cos tan sec csc cot arcsin arccos arctan arccot
-    sinh cosh tanh coth sech csch arsinh arcosh artanh max min sgn det begin end matrix pmatrix bmatrix vmatrix
-    Bmatrix Vmatrix top intercal prime dots ldots cdots quad qquad displaystyle textstyle limits nolimits
-    lVert rVert Vert vert lvert rvert lbrace rbrace varepsilon varphi vartheta ell binom to le ge leq geq ne neq
-    approx equiv lt gt Rightarrow implies iff mid in sim propto cdotp odot otimes circ pm mp tag notag nonumber
-    label mathbb""".split())
-
 # ----------------------------------------------------------------------------------------------------
 # The whitelist
 
@@ -366,11 +313,6 @@ _FUNCTIONS = {cls: cls for cls in (
     sp.sinh, sp.cosh, sp.tanh, sp.coth, sp.asinh, sp.acosh, sp.atanh, sp.exp, sp.Abs, sp.erf, sp.sign,
     fn.sigmoid, fn.relu, fn.softplus, fn.logsumexp)}
 _ANTLR_NAMES = {"max": sp.Max, "min": sp.Min}
-
-
-def _symbol_name(name: str) -> str:
-    name = name.replace("\\", "").replace("{", "").replace("}", "").replace(" ", "")
-    return name
 
 
 def sanitize(expr, text: str, calls: dict | None = None) -> sp.Basic:
@@ -387,7 +329,7 @@ def sanitize(expr, text: str, calls: dict | None = None) -> sp.Basic:
         if isinstance(e, sp.MatrixBase):
             return sp.ImmutableMatrix(e.rows, e.cols, [walk(a, depth + 1) for a in e])
         if isinstance(e, sp.Symbol):
-            name = _symbol_name(e.name)
+            name = symbol_name(e.name)
             if name in calls:
                 return calls[name]
             if name == "e":
@@ -451,7 +393,7 @@ def sanitize(expr, text: str, calls: dict | None = None) -> sp.Basic:
                 return _ANTLR_NAMES[name.lower()](*args)
             if name.lstrip("\\") in ("sigma",):
                 return fn.sigmoid(*args)
-            clean = _symbol_name(name)
+            clean = symbol_name(name)
             if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", clean):
                 raise InputError(f"unknown function '{name}'", text)
             return sp.Function(clean, real=True)(*args)

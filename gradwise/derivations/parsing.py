@@ -15,7 +15,8 @@ import sympy as sp
 from gradwise.errors import InputError
 from gradwise.derivations.input_basics import (GREEK, GREEK_LETTERS, MAX_DEPTH, MAX_INTEGER_BITS,  # noqa: F401
                                                MAX_LENGTH, bounded_pow, check_size, symbol)
-from gradwise.derivations.plain_reader import PlainReader, Token, tokenize  # noqa: F401
+from gradwise.derivations.plain_reader import PlainReader
+from gradwise.derivations.plain_tokens import Token, tokenize  # noqa: F401
 from gradwise.derivations import function_registry as registry
 
 FUNCTION_NAMES = frozenset(registry.BY_NAME)

@@ -274,7 +274,7 @@ class PlainReader:
             return self.function(record, t)
         if name in reg.CONSTANTS:
             if name == "E":
-                self.notes.append("E read as e (Euler's number)")
+                self.notes.append("E read as e, Euler's number")
             return reg.CONSTANTS[name]
         if name in GREEK_LETTERS:
             return symbol(GREEK_LETTERS[name])

@@ -16,11 +16,11 @@ class GradwiseError(Exception):
 class InputError(GradwiseError):
     """Text that could not be read, with the 1-based column where reading stopped."""
 
-    def __init__(self, problem: str, text: str, column: int | None = None):
-        self.problem, self.text, self.column = problem, text, column
+    def __init__(self, problem: str, text: str, column: int | None = None, hint: str = ""):
+        self.problem, self.text, self.column, self.hint = problem, text, column, hint
         shown = text if len(text) <= 60 else text[:57] + "..."
         where = f" at column {column}" if column is not None else ""
-        super().__init__(f'{problem}{where} in "{shown}"')
+        super().__init__(f'{problem}{where} in "{shown}"' + (f"; {hint}" if hint else ""))
 
 
 class TimeLimitExceeded(GradwiseError):

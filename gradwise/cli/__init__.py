@@ -15,6 +15,7 @@ import traceback
 
 from gradwise import __version__
 from gradwise.derivations.limits import time_limit
+from gradwise.cli._arguments import ArgumentParser
 from gradwise.errors import EngineError, GradwiseError
 
 #: command -> (module in this package that registers it, its one-line help)
@@ -48,7 +49,7 @@ Run `gradwise COMMAND --help` for the options of each command."""
 
 
 def build_parser(argv: list[str] | None = None,
-                 parser_class: type = argparse.ArgumentParser) -> argparse.ArgumentParser:
+                 parser_class: type = ArgumentParser) -> argparse.ArgumentParser:
     """The parser; only the command named in argv (all of them when argv is None) is fully registered.
 
     The web API passes a parser class that raises instead of exiting."""

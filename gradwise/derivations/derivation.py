@@ -16,7 +16,7 @@ from gradwise.derivations.differentiate import derivative_steps
 from gradwise.derivations.display import Displayable
 from gradwise.derivations.equivalence import Judgement, equivalent
 from gradwise.derivations.limits import time_limit
-from gradwise.derivations.parsing import parse, parse_variables, symbol
+from gradwise.derivations.parsing import parse_variables, parse_with_reading, symbol
 from gradwise.derivations.rules import Rule, UnknownRule
 from gradwise.derivations.steps import EqualityStep
 from gradwise.derivations.simplification import BUDGET_NOTE, simplify_within_budget
@@ -55,6 +55,7 @@ class Derivation(Displayable):
     order: int
     orders: list[OrderDerivation]
     checks: dict = field(repr=False, default_factory=dict)  # step or (step, "intermediate") -> Judgement
+    reading: tuple[str, ...] = ()  # how the input was read, where that was not literal ("xy read as x·y")
 
     kind = "derivative"
 
@@ -95,7 +96,11 @@ def differentiate(expression: str | sp.Expr, wrt: str | sp.Symbol | None = None,
     """
     with time_limit(timeout):
         text = expression if isinstance(expression, str) else str(expression)
-        expr = parse(expression) if isinstance(expression, str) else expression
+        if isinstance(expression, str):
+            read = parse_with_reading(expression)
+            expr, reading = read.expr, read.notes
+        else:
+            expr, reading = expression, ()
         expr, var, order = _read_request(expr, wrt, order, text)
         checks: dict = {}
         orders, current = [], expr
@@ -108,7 +113,7 @@ def differentiate(expression: str | sp.Expr, wrt: str | sp.Symbol | None = None,
             orders.append(OrderDerivation(k, current, var, tree, tuple(search.steps),
                                           BUDGET_NOTE if search.budget_spent else ""))
             current = orders[-1].result
-        return Derivation(text, expr, var, order, orders, checks)
+        return Derivation(text, expr, var, order, orders, checks, reading)
 
 
 def _read_request(expr, wrt, order: int, text: str):

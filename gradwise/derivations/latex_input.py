@@ -19,7 +19,11 @@ from sympy.core.function import AppliedUndef
 
 from gradwise.errors import GradwiseError, InputError
 from gradwise.derivations import functions as fn
-from gradwise.derivations.parsing import GREEK, bounded_pow, check_size, symbol
+from gradwise.derivations import function_registry as registry
+from gradwise.derivations.input_basics import GREEK, bounded_pow, check_size, symbol
+from gradwise.derivations.latex_conventions import (KNOWN_COMMANDS, refuse_dangling, differential_letters, refuse_decimal_comma,  # noqa: F401
+                                                    refuse_unknown_commands, rename_subscripted_variables,
+                                                    symbol_name)
 
 FORBIDDEN = ("input", "include", "write", "openout", "openin", "read", "immediate", "catcode", "def",
              "edef", "gdef", "xdef", "let", "newcommand", "renewcommand", "providecommand", "usepackage",
@@ -30,22 +34,29 @@ _UNSUPPORTED = re.compile(r"\\([dt]?binom|choose)(?![A-Za-z])")
 _FORBIDDEN = re.compile(r"\\(" + "|".join(FORBIDDEN) + r")(?![A-Za-z])")
 
 # Deep-learning functions, by the LaTeX names people write, and the placeholder both parsers read.
-_DL_NAMES = {
-    "sigmoid": fn.sigmoid, "sigma": fn.sigmoid, "relu": fn.relu, "softplus": fn.softplus,
-    "erf": sp.erf, "gelu": fn.gelu, "logsumexp": fn.logsumexp, "lse": fn.logsumexp,
-    "sgn": sp.sign, "sign": sp.sign,
-}
+# every function of the registry, by the names \operatorname{...} may give it (SymPy's latex() writes
+# \operatorname{atan}, \operatorname{sign}, ...)
+_DL_NAMES = {name.lower(): r for r in registry.FUNCTIONS if r.arity != "refused" and r.name != "Rational"
+             for name in r.names if name.isascii()}
+_DL_NAMES.update({name: r for name, r in registry.LATEX_NAMES.items()})
 _PLACEHOLDER = "Z_{%d}"  # a symbol both parsers read; the number makes it unique
 _PLACEHOLDER_BASE = 9100
-_DL_CALL = re.compile(r"\\(?:operatorname|mathrm|text|mathop)\s*\{\s*([A-Za-z]+)\s*\}\s*(?=\()"
+_DL_CALL = re.compile(r"\\(?:operatorname|mathrm|text|mathop)\s*\{\s*([A-Za-z]+)\s*\}"
+                      r"(?:\s*\^\s*(?:\{\s*(?P<power>\d+)\s*\}|(?P<digit>\d)))?\s*(?=\()"
                       r"|\\(sigma)\s*(?=\()")
 
 
 def parse_latex(text: str) -> sp.Basic:
     """Read one LaTeX expression (no `=`); a Derivative when it starts with `\\frac{d}{dx}`."""
+    return parse_latex_with_notes(text)[0]
+
+
+def parse_latex_with_notes(text: str) -> tuple[sp.Basic, list[str]]:
+    """The expression, and a note for each reading that was not literal."""
     check_size(text)
-    _refuse_dangling(text)
-    prepared, calls = prepass(text)
+    refuse_dangling(text)
+    notes: list[str] = []
+    prepared, calls = prepass(text, notes)
     readings, errors = [], []
     # SymPy's ANTLR parser has no matrices: it reads \begin{pmatrix} as letters, so it is not asked
     readers = (_read_latex2sympy,) if re.search(r"\\begin\s*\{[pbvBV]?matrix\}", prepared) else (_read_latex2sympy, _read_antlr)
@@ -61,29 +72,15 @@ def parse_latex(text: str) -> sp.Basic:
     if len(readings) == 2 and not _same_reading(*readings):
         raise InputError(f"ambiguous LaTeX: one parser reads {readings[0]}, the other {readings[1]}; "
                          "add brackets or \\cdot to say which is meant", text)
-    return readings[0]
+    return readings[0], notes
 
 
-_DANGLING = re.compile(r"(?:[+\-*/^_]|\\cdot|\\times|\\div)\s*$")
-_DOUBLED = re.compile(r"\^\s*\^|_\s*_|[+*/]\s*[*/^]|\^\s*[*/+=]")
-
-
-def _refuse_dangling(text: str) -> None:
-    """Both parsers drop an operator with nothing after it (`2x +`, `2x ^^ 17` read as 2x): refuse it."""
-    body = text.strip().strip("$").strip()
-    m = _DANGLING.search(body)
-    if m:
-        raise InputError(f"nothing after '{m.group(0).strip()}'", text, len(text.rstrip()))
-    m = _DOUBLED.search(body)
-    if m:
-        raise InputError(f"unexpected '{m.group(0)[-1]}' after '{m.group(0)[0]}'", text, m.end())
-
-
-def prepass(text: str) -> tuple[str, dict]:
+def prepass(text: str, notes: list | None = None) -> tuple[str, dict]:
     """Normalise LaTeX before either parser sees it; reject commands that are not mathematics.
 
     Returns the text and the deep-learning function calls it replaced: {placeholder name: expression}.
     """
+    notes = [] if notes is None else notes
     m = _FORBIDDEN.search(text)
     if m:
         raise InputError(f"the LaTeX command \\{m.group(1)} is not allowed", text, m.start() + 1)
@@ -95,7 +92,12 @@ def prepass(text: str) -> tuple[str, dict]:
         s = s[2:-2]
     s = re.sub(r"\\(left|right|middle|[bB]igg?[lrm]?)(?![A-Za-z])\s*", "", s)
     s = re.sub(r"\\[,;:!]|\\quad|\\qquad|~", " ", s)
-    s = s.replace(r"\lbrace", "{").replace(r"\rbrace", "}").replace(r"\dfrac", r"\frac").replace(r"\tfrac", r"\frac")
+    s = s.replace(r"\lbrace", "{").replace(r"\rbrace", "}")
+    s = re.sub(r"\\[dtc]frac(?![A-Za-z])", r"\\frac", s)
+    refuse_unknown_commands(s, text)
+    s = re.sub(r"\\sqrt\s*(\d|[A-Za-z](?![A-Za-z]))", r"\\sqrt{\1}", s)  # \sqrt3, \sqrt 2: one token
+    s = re.sub(r"(?<=\d)\{,\}(?=\d{3})", "", s)  # 14{,}916: a thousands separator
+    refuse_decimal_comma(s, text)
     s = re.sub(r"\\log(?![A-Za-z_])", r"\\ln", s)
     s = re.sub(r"\\(operatorname|mathrm)\s*\{\s*e\s*\}", "e", s)
     s = re.sub(r"\\(?:operatorname|mathrm|text)\s*\{\s*d\s*\}|\\mathrm\s+d", "d", s)  # upright d
@@ -105,10 +107,13 @@ def prepass(text: str) -> tuple[str, dict]:
     s = re.sub(r"\^\s*(?:\{\s*(?:\\top|\\intercal|\\mathsf\s*\{?T\}?|T)\s*\}|\\top|\\intercal)", "^T", s)
     s = _brace_matrix_cells(s)
     s = _replace_norms(s, text)
+    s = differential_letters(s, notes)
     s = _unbrace_function_arguments(s)
     s, calls = _replace_calls(s, text)
+    s = rename_subscripted_variables(s, calls)
     # any other letter before a bracket multiplies: x (x + 1) is a product, not a function x
     s = _LETTER_THEN_BRACKET.sub(r"\1 \\cdot (", s)
+    s = _GREEK_THEN_BRACKET.sub(r"\\\1 \\cdot (", s)  # \pi (x + 1) is a product too
     # \frac{d^n}{dx^n} f  ->  \frac{d}{dx} ... \frac{d}{dx} f
     def higher(m: re.Match) -> str:
         n = int(m.group(2))
@@ -129,7 +134,7 @@ def _replace_calls(s: str, text: str) -> tuple[str, dict]:
     read their arguments on their own."""
     calls: dict = {}
     while True:
-        m = next((m for m in _DL_CALL.finditer(s) if (m.group(1) or m.group(2)).lower() in _DL_NAMES), None)
+        m = next((m for m in _DL_CALL.finditer(s) if (m.group(1) or m.group(4)).lower() in _DL_NAMES), None)
         prime = _PRIME.search(s)
         norm = _NORM_CALL.search(s)
         abstract = _ABSTRACT_CALL.search(s)
@@ -148,8 +153,23 @@ def _replace_calls(s: str, text: str) -> tuple[str, dict]:
         elif m is abstract:  # f(g(x)): one parser reads f·g(x), the other f of g(x)
             value = sp.Function(m.group(1), real=True)(*arguments)
         else:
-            value = _DL_NAMES[(m.group(1) or m.group(2)).lower()](*arguments)
-        calls[_symbol_name(placeholder)] = value
+            record = _DL_NAMES[(m.group(1) or m.group(4)).lower()]
+            if record.name == "softmax":  # \operatorname{softmax}(a, b)_{k}
+                k = re.match(r"\s*_\s*\{?\s*(\d+)\s*\}?", s[end + 1:])
+                if not k or not 1 <= int(k.group(1)) <= len(arguments):
+                    raise InputError("softmax(...) is a vector: pick a component, as in "
+                                     "\\operatorname{softmax}(a, b)_{1}", text)
+                value = fn.softmax(sp.Integer(int(k.group(1))), *arguments)
+                end += k.end()
+            else:
+                try:
+                    value = record.sympy(*arguments)
+                except (TypeError, ValueError) as exc:
+                    raise InputError(f"cannot apply {record.name}: {_first_line(exc)}", text) from None
+            power = m.group("power") or m.group("digit")
+            if power:  # \operatorname{atan}^{3}(y) = atan(y)^3
+                value = bounded_pow(value, sp.Integer(power), text)
+        calls[symbol_name(placeholder)] = value
         rest = s[end + 1:]
         times = r" \cdot " if rest.lstrip().startswith("(") else " "  # σ(z)(1-σ(z)) is a product
         s = f"{s[:m.start()]} {placeholder}{times}{rest}"
@@ -161,6 +181,15 @@ _PRIME = re.compile(r"(?<![\\A-Za-z])([A-Za-z])\s*('+|\^\s*\{\s*\\prime\s*\})\s*
 FUNCTION_LETTERS = "fghFGHLJ"
 _ABSTRACT_CALL = re.compile(r"(?<![\\A-Za-z_^])([%s])\s*(?=\()" % FUNCTION_LETTERS)
 def _unbrace_function_arguments(s: str) -> str:
+    """Every \\sin{(x)} -> \\sin(x), nested ones too (one pass per level of nesting)."""
+    while True:
+        new = _unbrace_once(s)
+        if new == s:
+            return s
+        s = new
+
+
+def _unbrace_once(s: str) -> str:
     """\\sin{(x)} (SymPy's own way of printing) -> \\sin(x): with the braces, both parsers take everything
     after \\sin as its argument, so \\sin{(x)} \\cdot (x + 1) would read as sin(x·(x + 1))."""
     out, i = [], 0
@@ -180,8 +209,10 @@ def _unbrace_function_arguments(s: str) -> str:
     return "".join(out)
 
 
-_FUNCTION_BRACE = re.compile(r"(\\[A-Za-z]+(?:\s*\^\s*\{[^{}]*\}|\s*\^\s*\w)?)\s*\{\s*\(")
-_LETTER_THEN_BRACKET = re.compile(r"(?<![\\A-Za-z_^{])([A-Za-z](?:_\{?\w+\}?)?)\s*\(")
+_FUNCTION_BRACE = re.compile(r"((?:\\(?:operatorname|mathrm)\s*\{\s*[A-Za-z]+\s*\}|\\[A-Za-z]+|(?<![\\A-Za-z])[fghFGHLJ])"
+                             r"(?:\s*\^\s*\{[^{}]*\}|\s*\^\s*\w)?)\s*\{\s*\(")
+_GREEK_THEN_BRACKET = re.compile(r"\\(%s)\s*\(" % "|".join(g for g in GREEK if g != "sigma"))
+_LETTER_THEN_BRACKET = re.compile(r"(?<![\\A-Za-z_^])([A-Za-z](?:_\{?\w+\}?)?)\s*\(")
 _NORM_CALL = re.compile(r"\\operatorname\s*\{\s*norm\s*\}\s*(?=\()")
 
 
@@ -289,11 +320,6 @@ _FUNCTIONS = {cls: cls for cls in (
 _ANTLR_NAMES = {"max": sp.Max, "min": sp.Min}
 
 
-def _symbol_name(name: str) -> str:
-    name = name.replace("\\", "").replace("{", "").replace("}", "").replace(" ", "")
-    return name
-
-
 def sanitize(expr, text: str, calls: dict | None = None) -> sp.Basic:
     """Rebuild a parser's result from known node types only, with gradwise's real symbols.
 
@@ -308,11 +334,13 @@ def sanitize(expr, text: str, calls: dict | None = None) -> sp.Basic:
         if isinstance(e, sp.MatrixBase):
             return sp.ImmutableMatrix(e.rows, e.cols, [walk(a, depth + 1) for a in e])
         if isinstance(e, sp.Symbol):
-            name = _symbol_name(e.name)
+            name = symbol_name(e.name)
             if name in calls:
                 return calls[name]
             if name == "e":
                 return sp.E
+            if name == "pi":
+                return sp.pi
             if name in _COMMAND_WORDS:  # a parser took a command it does not know for a variable
                 raise InputError(f"cannot read \\{name} here", text)
             if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", name):
@@ -370,7 +398,7 @@ def sanitize(expr, text: str, calls: dict | None = None) -> sp.Basic:
                 return _ANTLR_NAMES[name.lower()](*args)
             if name.lstrip("\\") in ("sigma",):
                 return fn.sigmoid(*args)
-            clean = _symbol_name(name)
+            clean = symbol_name(name)
             if not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", clean):
                 raise InputError(f"unknown function '{name}'", text)
             return sp.Function(clean, real=True)(*args)

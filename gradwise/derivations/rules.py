@@ -15,6 +15,7 @@ from typing import Callable, ClassVar
 
 import sympy as sp
 
+from gradwise.derivations import function_registry
 from gradwise.derivations import functions as fn
 
 
@@ -310,41 +311,7 @@ class UnknownRule(Rule):
 # ----------------------------------------------------------------------------------------------------
 # Known derivatives of one-argument functions, f(x) -> f'(x), and each function's rule id.
 
-def _d_table() -> dict[type, tuple[str, Callable[[sp.Expr], sp.Expr]]]:
-    sqrt, sec, csc, tan, cot, tanh, coth = sp.sqrt, sp.sec, sp.csc, sp.tan, sp.cot, sp.tanh, sp.coth
-    return {
-        sp.exp: ("exp", lambda u: sp.exp(u)),
-        sp.log: ("log", lambda u: 1 / u),
-        sp.sin: ("trig", lambda u: sp.cos(u)),
-        sp.cos: ("trig", lambda u: -sp.sin(u)),
-        sp.tan: ("trig", lambda u: sec(u) ** 2),
-        sp.sec: ("trig", lambda u: sec(u) * tan(u)),
-        sp.csc: ("trig", lambda u: -csc(u) * cot(u)),
-        sp.cot: ("trig", lambda u: -csc(u) ** 2),
-        sp.asin: ("inverse_trig", lambda u: 1 / sqrt(1 - u ** 2)),
-        sp.acos: ("inverse_trig", lambda u: -1 / sqrt(1 - u ** 2)),
-        sp.atan: ("inverse_trig", lambda u: 1 / (1 + u ** 2)),
-        sp.acot: ("inverse_trig", lambda u: -1 / (1 + u ** 2)),
-        sp.asec: ("inverse_trig", lambda u: sp.asec(u).fdiff()),
-        sp.acsc: ("inverse_trig", lambda u: sp.acsc(u).fdiff()),
-        sp.sinh: ("hyperbolic", lambda u: sp.cosh(u)),
-        sp.cosh: ("hyperbolic", lambda u: sp.sinh(u)),
-        sp.tanh: ("hyperbolic", lambda u: 1 - tanh(u) ** 2),
-        sp.coth: ("hyperbolic", lambda u: 1 - coth(u) ** 2),
-        sp.asinh: ("inverse_hyperbolic", lambda u: 1 / sqrt(u ** 2 + 1)),
-        sp.acosh: ("inverse_hyperbolic", lambda u: sp.acosh(u).fdiff()),
-        sp.atanh: ("inverse_hyperbolic", lambda u: 1 / (1 - u ** 2)),
-        sp.Abs: ("abs", lambda u: sp.sign(u)),
-        sp.sign: ("sign", lambda u: 2 * sp.DiracDelta(u)),
-        sp.Heaviside: ("heaviside", lambda u: sp.DiracDelta(u)),
-        sp.erf: ("erf", lambda u: 2 / sqrt(sp.pi) * sp.exp(-u ** 2)),
-        fn.sigmoid: ("sigmoid", lambda u: fn.sigmoid(u) * (1 - fn.sigmoid(u))),
-        fn.softplus: ("softplus", lambda u: fn.sigmoid(u)),
-        fn.relu: ("relu", lambda u: sp.Heaviside(u, 0)),
-    }
-
-
-DERIVATIVES = _d_table()
+DERIVATIVES = function_registry.derivative_table()
 
 
 def derivative_table(expr: sp.Expr, var: sp.Symbol) -> sp.Expr:

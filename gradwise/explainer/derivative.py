@@ -25,7 +25,7 @@ def explain(d: Derivation, detail: str = "standard") -> Document:
     """The document for a derivation, at the chosen level of detail."""
     target = sp.Derivative(d.expr, (d.var, d.order))
     title = Math.chain(target)
-    blocks: list = []
+    blocks: list = [read_as(d.expr, d.reading)] if d.reading else []
     intro = ["Find ", Math.chain(target), "."]
     if d.is_partial:
         held = ", ".join(s.name for s in d.held_constant)
@@ -161,7 +161,13 @@ def contract(d: Derivation, detail: str = "standard") -> dict:
         "result": str(d.result), "result_latex": latex(d.result),
         "steps": steps,
         **({"notes": notes} if notes else {}),
+        **({"read_as": unicode(d.expr), "reading": list(d.reading)} if d.reading else {}),
     }
+
+
+def read_as(expr, notes) -> Paragraph:
+    """The first line of a worked solution whose input was interpreted: "Read as: x·y (xy read as x·y)"."""
+    return Paragraph.of("Read as: ", Math.chain(expr), f" ({'; '.join(notes)}).")
 
 
 def _note(step) -> str:

@@ -16,6 +16,7 @@ from sympy.core.function import AppliedUndef
 from sympy.printing.precedence import PRECEDENCE, precedence
 from sympy.printing.printer import Printer
 
+from gradwise.derivations.function_registry import BY_CLASS, display_name
 from gradwise.printing.ordering import factor_rank
 
 #: Greek letter names Typst math knows (lower and upper case)
@@ -26,10 +27,9 @@ GREEK |= {g.capitalize() for g in GREEK}
 TYPST_OPERATORS = {"arccos", "arcsin", "arctan", "arg", "cos", "cosh", "cot", "coth", "csc", "csch", "det",
                    "exp", "gcd", "lcm", "ln", "log", "max", "min", "sec", "sech", "sin", "sinh", "tan", "tanh"}
 #: SymPy function name -> the name gradwise writes
-FUNCTION_NAMES = {"log": "ln", "asin": "arcsin", "acos": "arccos", "atan": "arctan", "acot": "arccot",
-                  "asec": "arcsec", "acsc": "arccsc", "asinh": "arsinh", "acosh": "arcosh", "atanh": "artanh",
-                  "acoth": "arcoth", "sign": "sgn", "relu": "ReLU", "sigmoid": "sigma", "Heaviside": "H",
-                  "DiracDelta": "delta", "re": "Re", "im": "Im", "Trace": "tr"}
+FUNCTION_NAMES = {r.name: display_name(r.name, "typst") for r in BY_CLASS.values()
+                  if display_name(r.name, "typst") != r.name}
+FUNCTION_NAMES.update({"re": "Re", "im": "Im", "Trace": "tr"})
 
 
 def quote(text: str) -> str:

@@ -7,12 +7,10 @@ import sympy as sp
 from sympy.printing.precedence import PRECEDENCE
 from sympy.printing.str import StrPrinter
 
+from gradwise.derivations.function_registry import display_name
 from gradwise.printing.ordering import ConventionalOrder
 
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
-_FUNCTION_NAMES = {"log": "ln", "sigmoid": "σ", "relu": "ReLU", "Heaviside": "H", "DiracDelta": "δ",
-                   "sign": "sgn", "asin": "arcsin", "acos": "arccos", "atan": "arctan", "acot": "arccot",
-                   "asec": "arcsec", "acsc": "arccsc"}
 _GREEK = {"alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "zeta": "ζ", "eta": "η",
           "theta": "θ", "iota": "ι", "kappa": "κ", "lambda": "λ", "mu": "μ", "nu": "ν", "xi": "ξ",
           "rho": "ρ", "sigma": "σ", "tau": "τ", "phi": "φ", "chi": "χ", "psi": "ψ", "omega": "ω"}
@@ -58,7 +56,7 @@ class UnicodePrinter(ConventionalOrder, StrPrinter):
 
     def _print_Function(self, expr):
         name = type(expr).__name__
-        name = _FUNCTION_NAMES.get(name, name)
+        name = display_name(name)
         return f"{name}({', '.join(self._print(a) for a in expr.args)})"
 
     def _print_Heaviside(self, expr):

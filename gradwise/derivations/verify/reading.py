@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import sympy as sp
 
 from gradwise.derivations.latex_input import _FORBIDDEN, FUNCTION_LETTERS, parse_latex
+from gradwise.derivations.parsing import is_latex, parse
 from gradwise.errors import GradwiseError, InputError, TimeLimitExceeded
 
 DISPLAY_ENVIRONMENTS = ("align", "align*", "aligned", "alignat", "alignat*", "equation", "equation*",
@@ -106,7 +107,7 @@ def _parse_side(text: str, line: int) -> Side:
     try:
         prepared = hand_conventions(text)
         gradient = re.match(r"\s*\\nabla(?!\s*_)", prepared)
-        expr = _read_nabla(prepared) if gradient else parse_latex(prepared)
+        expr = _read_nabla(prepared) if gradient else _read_plain(text) or parse_latex(prepared)
     except TimeLimitExceeded:
         raise
     except InputError as exc:
@@ -118,6 +119,17 @@ def _parse_side(text: str, line: int) -> Side:
     if isinstance(expr, sp.Equality) or not isinstance(expr, (sp.Expr, sp.MatrixBase)):
         return Side(text, line, None, "not an expression")
     return Side(text, line, expr, None)
+
+
+def _read_plain(text: str) -> sp.Basic | None:
+    """A side that starts with the plain `d/dx` (or `∂/∂x`), read as `diff` reads it; None otherwise (the
+    LaTeX reader, which would read d/dx x^2 as d/(dx·x²), is asked then)."""
+    if is_latex(text) or not re.match(r"\s*(d/d|∂/∂)[A-Za-zα-ω]", text):
+        return None
+    try:
+        return parse(text)
+    except InputError:
+        return None
 
 
 def _read_nabla(text: str) -> sp.Basic:

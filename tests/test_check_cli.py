@@ -171,7 +171,7 @@ def test_hostile_text_in_an_unreadable_side_is_escaped_in_latex(capsys, tmp_path
     target = tmp_path / "out.tex"
     code, _, _ = run(capsys, str(f), "--format", "latex", "-o", str(target))
     text = target.read_text()
-    assert code == 2 and r"\#1 \^{}\^{}5c" in text and "\\frac{" not in text.split("texttt")[1][:40]
+    assert code == 2 and r"\#1 \textasciicircum{}\textasciicircum{}5c" in text and "\\frac{" not in text.split("texttt")[1][:40]
 
 
 def test_pdf_output(capsys, tmp_path):

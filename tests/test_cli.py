@@ -132,4 +132,4 @@ def test_a_command_imports_only_its_own_module():
             "print(sorted(m for m in sys.modules if m.startswith(('gradwise.cli.', 'matplotlib', "
             "'latex2sympy2_extended', 'gradwise.simulations', 'gradwise.derivations.matrix_calculus'))))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
-    assert out.splitlines()[-1] == "['gradwise.cli._common', 'gradwise.cli.diff']"
+    assert out.splitlines()[-1] == "['gradwise.cli._arguments', 'gradwise.cli._common', 'gradwise.cli.diff']"

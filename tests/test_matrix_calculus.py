@@ -6,9 +6,10 @@ import re
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import assume, given, settings, strategies as st
 
 from gradwise.cli import main
+from gradwise.errors import GradwiseError
 from gradwise.derivations.matrix_calculus import checking, expressions as e
 from gradwise.derivations.matrix_calculus.derivation import matrix_gradient
 from gradwise.derivations.matrix_calculus.differentials import differential_rule
@@ -255,8 +256,13 @@ def test_random_expressions_derive_with_every_line_checked(parts):
     direction, h = rng.standard_normal(3), 1e-6
     plus, minus = list(values), list(values)
     plus[k], minus[k] = values[k] + h * direction, values[k] - h * direction
-    numeric = (grad.value(*plus) - grad.value(*minus)) / (2 * h)
-    assert np.isclose(grad(*values) @ direction, numeric, rtol=1e-5, atol=1e-6)
+    try:
+        numeric = (grad.value(*plus) - grad.value(*minus)) / (2 * h)
+        analytic = grad(*values) @ direction
+    except GradwiseError as exc:   # exp(exp(A A x)) overflows at this point: the code says so, by name
+        assert "overflows" in str(exc)
+        assume(False)
+    assert np.isclose(analytic, numeric, rtol=1e-5, atol=1e-6)
 
 
 def _matrices():

@@ -101,8 +101,8 @@ def test_cli_fuzz_never_gives_a_traceback(command, args, capsys, tmp_path_factor
 # ----------------------------------------------------------------------------------------------------
 # Ctrl-C
 
-def _start(argv: list[str]) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": os.getcwd()}
+def _start(argv: list[str], **extra_env: str) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": os.getcwd(), **extra_env}
     return subprocess.Popen([sys.executable, "-m", "gradwise", *argv], stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, env=env)
 
@@ -125,8 +125,9 @@ def test_ctrl_c_prints_one_line_and_exits_130(argv, tmp_path):
 
 def test_ctrl_c_stops_a_parallel_batch(tmp_path):
     for k in range(4):
-        (tmp_path / f"s{k}.tex").write_text("x^x^x^x^x^x = x\n")
-    p = _start(["check", str(tmp_path), "--jobs", "2"])
+        (tmp_path / f"s{k}.tex").write_text(f"x^{k} = x^{k}\n")
+    # each worker first waits 60 s (the grading workers' test hook), so the batch is surely running
+    p = _start(["check", str(tmp_path), "--jobs", "2", "--no-cache"], GRADWISE_TEST_SLOW="60")
     try:
         p.wait(timeout=4)
     except subprocess.TimeoutExpired:

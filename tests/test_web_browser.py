@@ -19,6 +19,7 @@ from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 from web_server import running_server  # noqa: E402
 
+pytestmark = pytest.mark.xdist_group("browser")  # one page, one browser: the tests share it
 WAIT = 120  # seconds: the machine may be busy
 
 
@@ -73,6 +74,9 @@ def test_a_wrong_line_of_a_derivation_gets_a_cross_and_its_mistake(page):
 
 def test_nothing_is_requested_from_outside_127_0_0_1(page):
     driver, url = page
+    driver.find_element(By.CSS_SELECTOR, '#modes button[data-mode="diff"]').click()
+    _type(driver, "expression", "sin(x) + x^2")   # the page asks its API, whichever tests ran before
+    WebDriverWait(driver, WAIT).until(lambda d: "sin(x)" in d.find_element(By.ID, "reading").text)
     urls = []
     for entry in driver.get_log("performance"):
         message = json.loads(entry["message"])["message"]

@@ -11,7 +11,7 @@ from gradwise.derivations.limits import time_limit
 from gradwise.derivations.parsing import symbol
 
 x, y = symbol("x"), symbol("y")
-# twice the profile's examples (200 by default, 2,000 with HYPOTHESIS_PROFILE=thorough); an explicit count wins
+# the profile's examples (100 by default, 1,000 with HYPOTHESIS_PROFILE=thorough); an explicit count wins
 EXAMPLES = int(os.environ.get("GRADWISE_PROPERTY_EXAMPLES", settings.default.max_examples))
 
 UNARY = [sp.sin, sp.cos, sp.tan, sp.exp, sp.tanh, sp.atan, sp.sinh, sp.cosh, sp.erf, fn.sigmoid,

@@ -62,7 +62,7 @@ def checked(*exprs, relation: str = "=") -> DisplayMath:
 
     plain = [e.expr if isinstance(e, AsWritten) else e for e in exprs]
     for a, b in zip(plain, plain[1:]):
-        verdict = equivalent(sp.sympify(a).doit(), sp.sympify(b).doit())
+        verdict = equivalent(sp.sympify(a).doit(), sp.sympify(b).doit())  # safe: engine expressions
         if verdict.equal is not True:
             raise AssertionError(f"guide step not confirmed: {a} = {b} ({verdict.method})")
     return DisplayMath(Math.chain(*exprs, relation=relation))
@@ -100,7 +100,7 @@ def checked_line(latex: str, text: str, *exprs) -> DisplayMath:
     from gradwise.renderers.document import Notation
 
     for a, b in zip(exprs, exprs[1:]):
-        verdict = equivalent(sp.sympify(a).doit(), sp.sympify(b).doit())
+        verdict = equivalent(sp.sympify(a).doit(), sp.sympify(b).doit())  # safe: engine expressions
         if verdict.equal is not True:
             raise AssertionError(f"guide step not confirmed: {a} = {b} ({verdict.method})")
     return DisplayMath(Notation(latex, text))

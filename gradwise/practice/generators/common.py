@@ -44,7 +44,7 @@ def small(value, limit: int = 500) -> bool:
     """Every number in the value is a modest rational (no huge or many-digit numbers)."""
     values = list(value) if isinstance(value, sp.MatrixBase) else [value]
     for v in values:
-        for n in sp.sympify(v).atoms(sp.Rational):
+        for n in sp.sympify(v).atoms(sp.Rational):  # safe: an engine value, never user text
             if abs(n.p) > limit or n.q > 100:
                 return False
     return True

@@ -31,10 +31,16 @@ def check(text: str, *, assume_positive: bool = False, timeout: float | None = 1
     verdict = Verdict(text, assume_positive=assume_positive)
     if timeout and step_timeout and step_timeout >= timeout:
         step_timeout = None  # the limit of the whole check is the only one
+    return judged(verdict, timeout, lambda: judge_chains(read_derivation(text), assume_positive=assume_positive,
+                                                         step_timeout=step_timeout))
+
+
+def judged(verdict: Verdict, timeout: float | None, judge_steps) -> Verdict:
+    """The verdict with the steps `judge_steps()` gives within `timeout`, or with the reason it has none
+    (an input error, the time limit, nesting too deep): what every checker of derivations ends with."""
     try:
         with time_limit(timeout):
-            verdict.steps = judge_chains(read_derivation(text), assume_positive=assume_positive,
-                                         step_timeout=step_timeout)
+            verdict.steps = judge_steps()
         if not verdict.steps:
             verdict.error = "nothing to check: the input has no step A = B"
     except GradwiseError as exc:

@@ -14,7 +14,7 @@ import re
 from gradwise.derivations.latex_input import _FORBIDDEN
 from gradwise.derivations.limits import time_limit
 from gradwise.derivations.matrix_calculus.parsing import parse_shapes
-from gradwise.derivations.verify.judging import judge_chains
+from gradwise.derivations.verify.judging import judge_chains, judged
 from gradwise.derivations.verify.matrix_judging import MatrixContext, judge_matrix_chain
 from gradwise.derivations.verify.reading import read_derivation, split_chains
 from gradwise.derivations.verify.verdict import StepVerdict, Verdict
@@ -56,23 +56,15 @@ def check_matrix(text: str, *, shapes=None, assume_positive: bool = False, timeo
                  step_timeout: float | None = 5.0) -> Verdict:
     """Check a derivation with chains in matrix notation; the other chains by the scalar checker."""
     verdict = Verdict(text, assume_positive=assume_positive)
-    try:
-        with time_limit(timeout):
-            m = _FORBIDDEN.search(text)
-            if m:
-                raise InputError(f"the LaTeX command \\{m.group(1)} is not allowed", text[m.start():m.start() + 40])
-            context = MatrixContext(shapes=dict(parse_shapes(shapes)))
-            context.declared = frozenset(context.shapes)
-            verdict.steps = _judge_all(split_chains(text), context, assume_positive, step_timeout)
-        if not verdict.steps:
-            verdict.error = "nothing to check: the input has no step A = B"
-    except GradwiseError as exc:
-        verdict.error = str(exc)
-        verdict.steps = []
-    except RecursionError:
-        verdict.error = "the input is nested too deeply to work on"
-        verdict.steps = []
-    return verdict
+
+    def judge_steps() -> list[StepVerdict]:
+        m = _FORBIDDEN.search(text)
+        if m:
+            raise InputError(f"the LaTeX command \\{m.group(1)} is not allowed", text[m.start():m.start() + 40])
+        context = MatrixContext(shapes=dict(parse_shapes(shapes)))
+        context.declared = frozenset(context.shapes)
+        return _judge_all(split_chains(text), context, assume_positive, step_timeout)
+    return judged(verdict, timeout, judge_steps)
 
 
 def _judge_all(chains: list, context: MatrixContext, assume_positive: bool, step_timeout) -> list[StepVerdict]:

@@ -2,6 +2,9 @@
 #   make demo   build .venv, install gradwise, run the main job
 #   make test   install with the test extras, run the whole suite
 PYTHON ?= python3
+# gradwise is installed editable, so its bytecode lives in the tree: a shell that sets
+# PYTHONDONTWRITEBYTECODE would make every process (each test worker, each CLI run) compile it again
+unexport PYTHONDONTWRITEBYTECODE
 VENV   := .venv
 BIN    := $(VENV)/bin
 

@@ -27,6 +27,8 @@ DIGITS = 30
 RELATIVE_TOLERANCE = 1e-10   # the screen at 30 digits, before an exact difference is certified
 FLOAT_DIGITS = 14            # sides with decimals must agree to this many significant digits
 CERTIFY_MAX_PRECISION = 200  # bits evalf may use to tell a difference from 0 (a gap of 1e-45 relative)
+SCREEN_OPS = 60              # steps larger than this are screened at SCREEN_DIGITS before certifying
+SCREEN_DIGITS = 60           # about CERTIFY_MAX_PRECISION bits: below it evalf could not tell a gap from 0
 CERTIFIED_POINTS = 2         # an exact zero costs evalf its whole precision: certify at the first points
 
 
@@ -87,9 +89,10 @@ def _judge(left, right, seed, points, numeric, symbolic, confirm, real_only=Fals
         proved = left == right or (symbolic and _symbolically_zero(_evaluated(left - right)))
         return Judgement(True, "symbolic") if proved else Judgement(None, "undecided")
     # numbers first: a point where the sides differ settles it without an expensive `simplify`
-    # the certified difference is the costly part (an exact zero exhausts evalf): only when no proof
-    verdict = numerically_equal(left, right, seed=seed, points=points, real_only=real_only, certify=False)
-    if verdict.equal is False:
+    # the certified difference is the costly part (an exact zero exhausts evalf): only when no proof,
+    # so at once when no proof will be tried
+    verdict = numerically_equal(left, right, seed=seed, points=points, real_only=real_only, certify=not symbolic)
+    if verdict.equal is False or not symbolic:
         return verdict
     if left == right or (symbolic and _symbolically_zero(_evaluated(left - right))):
         return Judgement(True, "symbolic", points=verdict.points)
@@ -246,6 +249,8 @@ def certified_difference(left: sp.Basic, right: sp.Basic, point: dict) -> comple
     difference = left - right
     if difference == 0 or not isinstance(difference, sp.Expr) or difference.has(*UNCERTIFIED):
         return None  # (the caller has already checked with `explodes` that both sides are computable here)
+    if _zero_at_screen_precision(left, right, point):
+        return None
     try:
         value = difference.evalf(15, subs=point, strict=True, maxn=CERTIFY_MAX_PRECISION)
         c = complex(value)
@@ -255,6 +260,26 @@ def certified_difference(left: sp.Basic, right: sp.Basic, point: dict) -> comple
     if value.free_symbols or c != c or c == 0 or abs(c) == float("inf"):
         return None
     return c
+
+
+def _zero_at_screen_precision(left: sp.Expr, right: sp.Expr, point: dict) -> bool:
+    """Whether a large step's sides agree to SCREEN_DIGITS significant digits at the point (from the
+    point's values at that precision: time linear in the expression).
+
+    An exact zero makes `evalf(strict=True)` raise its precision to the limit in every subexpression,
+    which grows exponentially with the nesting (25 s for one chain-rule step of a depth-8 composition);
+    the screen keeps that cost for differences that may be real. It never proves a gap: sides that
+    differ on the screen go on to the certified evaluation. Small steps skip it (certified directly).
+    """
+    if sp.count_ops(left) + sp.count_ops(right) <= SCREEN_OPS:
+        return False
+    floats = {s: sp.Float(v, SCREEN_DIGITS + 10) for s, v in point.items()}
+    try:
+        a, b = (side.xreplace(floats).evalf(SCREEN_DIGITS) for side in (left, right))
+        gap, scale = abs(complex((a - b).evalf(SCREEN_DIGITS))), max(1.0, abs(complex(a)), abs(complex(b)))
+    except (TypeError, ValueError, ZeroDivisionError, OverflowError, AttributeError, RecursionError):
+        return False
+    return gap <= 10.0 ** (15 - SCREEN_DIGITS) * scale
 
 
 # evalf of these at a point can take unbounded time (a sum up to n = 2.07): they keep the 30-digit screen

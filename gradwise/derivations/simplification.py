@@ -145,11 +145,37 @@ def _cancel(expr):
     return sp.cancel(expr) if _small_powers(expr) else None
 
 
+CIRCULAR = (sp.sin, sp.cos, sp.tan, sp.sec, sp.csc, sp.cot)
+
+
 def _trig(expr):
     # circular functions only: 1 - tanh²(x) is what deep learning writes, not sech²(x)
-    if not expr.has(sp.sin, sp.cos, sp.tan, sp.sec, sp.csc, sp.cot) or expr.has(sp.sinh, sp.cosh, sp.tanh):
+    if not expr.has(*CIRCULAR) or expr.has(sp.sinh, sp.cosh, sp.tanh) or not _trig_factors_meet(expr):
         return None
     return sp.trigsimp(expr)
+
+
+def _trig_factors_meet(expr: sp.Expr) -> bool:
+    """Whether a trigonometric identity could apply: two circular factors in one product or power
+    (sin x cos x, sin²x, tan x cos x), or two circular terms of one sum whose coefficients have a constant
+    ratio (x sin x + x cos x = √2 x sin(x + π/4)). 2x sin x + x² cos x has neither, and trigsimp would
+    spend most of a `diff` on it."""
+    def degree(term: sp.Expr) -> int:
+        total = 0
+        for factor in sp.Mul.make_args(term):
+            base, exponent = factor.as_base_exp()
+            if isinstance(base, CIRCULAR):
+                total += int(abs(exponent)) if exponent.is_Integer else 2
+        return total
+
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, (sp.Mul, sp.Pow)) and degree(node) >= 2:
+            return True
+        if isinstance(node, sp.Add):
+            coefficients = [t.as_independent(*CIRCULAR)[0] for t in node.args if degree(t) == 1]
+            if any((a / b).is_number for i, a in enumerate(coefficients) for b in coefficients[i + 1:]):
+                return True
+    return False
 
 
 def rewrite_in_sigmoid(expr: sp.Expr, original: sp.Expr | None) -> sp.Expr | None:

@@ -1,0 +1,66 @@
+"""The shortcuts that keep derivations fast never change a verdict or a result (issue 18).
+
+- A large exact step is screened at 60 digits before its certified evaluation: the screen may only
+  skip the certification of sides that agree, never hide a gap the certification would find.
+- trigsimp runs only where two circular factors meet: wherever it is skipped, it would have found no
+  trigonometric identity (its result applies the same circular functions).
+"""
+from __future__ import annotations
+
+import pytest
+import sympy as sp
+from hypothesis import given, settings, strategies as st
+
+from gradwise.derivations.equivalence import _zero_at_screen_precision, certified_difference, equivalent
+from gradwise.derivations.simplification import CIRCULAR, _trig_factors_meet
+
+x = sp.Symbol("x", real=True)
+POINT = {x: sp.Rational(137, 100)}
+LARGE = sp.Add(*[sp.sin(k * x + 1) ** 2 * sp.exp(x / k) for k in range(1, 12)])   # over the screen's size
+
+
+def test_the_screen_passes_an_identity_and_stops_at_a_gap():
+    assert _zero_at_screen_precision(LARGE, LARGE.rewrite(sp.cos), POINT)
+    assert not _zero_at_screen_precision(LARGE, LARGE + sp.Rational(1, 10 ** 30), POINT)
+
+
+@pytest.mark.parametrize("exponent", [12, 30, 40])
+def test_a_small_gap_in_a_large_step_is_still_certified(exponent):
+    gap = certified_difference(LARGE + sp.Rational(1, 10 ** exponent), LARGE.rewrite(sp.cos), POINT)
+    assert gap == pytest.approx(10.0 ** -exponent, rel=1e-6)
+    assert equivalent(LARGE.rewrite(sp.cos), LARGE + sp.Rational(1, 10 ** exponent), symbolic=False).equal is False
+
+
+def test_small_steps_are_certified_without_the_screen():
+    # below the screen's size every exact gap goes straight to evalf(strict=True), however small
+    assert not _zero_at_screen_precision(x ** 2, x ** 2 + sp.Rational(1, 10 ** 50), POINT)
+    assert certified_difference(x ** 2 + sp.Rational(1, 10 ** 50), x ** 2, POINT) == pytest.approx(1e-50)
+
+
+@pytest.mark.parametrize("expr, meets", [
+    (sp.sin(x) ** 2 + sp.cos(x) ** 2, True), (sp.sin(x) * sp.cos(x), True), (sp.tan(x) * sp.cos(x), True),
+    (sp.sin(x) + sp.cos(x), True), (x * sp.sin(x) + 3 * x * sp.cos(x), True), (sp.sin(x) / sp.cos(x), True), (sp.exp(sp.sin(x) ** 2), True),
+    (2 * x * sp.sin(x) + x ** 2 * sp.cos(x), False), (x * sp.cos(x), False), (sp.sin(x) * sp.exp(x), False),
+])
+def test_where_trig_factors_meet(expr, meets):
+    assert _trig_factors_meet(expr) is meets
+
+
+def _circular_atoms(e: sp.Expr) -> set:
+    """The circular functions applied: an identity changes them (collecting like terms does not)."""
+    return {n for n in sp.preorder_traversal(e) if isinstance(n, CIRCULAR)}
+
+
+functions = st.sampled_from([sp.sin, sp.cos, sp.tan])
+coefficients = st.sampled_from([x, x ** 2, 2 * x, x + 1, sp.exp(x), sp.log(x ** 2 + 1)])
+arguments = st.sampled_from([x, 2 * x, x + 1, x ** 2])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(coefficients, functions, arguments), min_size=1, max_size=3))
+def test_where_the_guard_skips_trigsimp_it_finds_no_identity(terms):
+    # sums of (coefficient) x (one circular function): where the guard says no identity can meet, none does
+    expr = sp.Add(*[c * f(a) for c, f, a in terms])
+    if _trig_factors_meet(expr):
+        return
+    assert _circular_atoms(sp.trigsimp(expr)) == _circular_atoms(expr)

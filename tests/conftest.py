@@ -1,7 +1,8 @@
 """Hypothesis profiles, chosen with HYPOTHESIS_PROFILE (default: `default`, or `ci` when CI is set).
 
 `default` keeps `make test` within minutes; `thorough` runs ten times the examples (the big property
-test in test_properties.py then tries 2,000 random expressions). The assertions are the same in all.
+test in test_properties.py then tries 1,000 random expressions, 250 for each kind of root). The assertions
+are the same in all.
 """
 import os
 

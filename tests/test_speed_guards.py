@@ -12,7 +12,8 @@ import sympy as sp
 from hypothesis import given, settings, strategies as st
 
 from gradwise.derivations.equivalence import _zero_at_screen_precision, certified_difference, equivalent
-from gradwise.derivations.simplification import CIRCULAR, _trig_factors_meet
+from gradwise.derivations.derivation import differentiate
+from gradwise.derivations.simplification import CIRCULAR, _small_angle_ratios, _trig_factors_meet
 
 x = sp.Symbol("x", real=True)
 POINT = {x: sp.Rational(137, 100)}
@@ -64,3 +65,18 @@ def test_where_the_guard_skips_trigsimp_it_finds_no_identity(terms):
     if _trig_factors_meet(expr):
         return
     assert _circular_atoms(sp.trigsimp(expr)) == _circular_atoms(expr)
+
+
+@pytest.mark.parametrize("expr, small", [
+    (sp.sin(2 * x) ** 2 * sp.cos(3 * x), True), (sp.sin(x) * sp.cos(4 * x), True), (sp.sin(x) * sp.cos(x ** 2), True),
+    (sp.sin(16 * x) ** 2 * sp.cos(20 * x) ** 3, False), (sp.sin(x) + sp.sin(8 * x), False),
+])
+def test_trigsimp_is_tried_only_on_angles_at_small_ratios(expr, small):
+    assert _small_angle_ratios(expr) is small
+
+
+def test_a_product_of_powers_at_large_angles_is_derived_and_checked():
+    # trigsimp ran for minutes on its derivative (issue 18); now the search skips it and says nothing false
+    d = differentiate(sp.sin(16 * x) ** 2 * sp.cos(20 * x) ** 3, x)
+    assert sp.simplify(d.result - sp.diff(sp.sin(16 * x) ** 2 * sp.cos(20 * x) ** 3, x)) == 0
+    assert all(d.check_of(s) is None or d.check_of(s).equal for s in d.all_steps())

@@ -24,6 +24,8 @@ BUDGET = 1200           # operations the whole search may spend (deterministic, 
 #: how much more than its input's size each rewriting costs; cancel/factor work on one big fraction
 WEIGHTS = {"rewrite_sigmoid": 2, "cancel": 3, "factor": 4, "expand": 1, "collect": 1, "trig_identity": 6}
 MAX_DENOMINATORS = 3    # over one denominator, the numerator of n fractions grows like their product
+CIRCULAR = (sp.sin, sp.cos, sp.tan, sp.sec, sp.csc, sp.cot)
+MAX_ANGLE_RATIO = 4   # trigsimp only relates angles such as x, 2x, 3x, 4x (see _small_angle_ratios)
 MAX_TRIG_OPS = 40       # trigsimp's search is exponential in the number of trigonometric terms
 BUDGET_NOTE = ("the simplification search ran out of its budget (the expression is too large to "
                "simplify quickly): the result is shown as the rules produced it, every step checked")
@@ -105,7 +107,22 @@ def _worth_trying(rule: str, expr: sp.Expr, size: int) -> bool:
         denominators = {sp.fraction(t)[1] for t in sp.Add.make_args(expr)} - {sp.S.One}
         return len(denominators) <= MAX_DENOMINATORS
     if rule == "trig_identity":
-        return size <= MAX_TRIG_OPS
+        return size <= MAX_TRIG_OPS and _small_angle_ratios(expr)
+    return True
+
+
+def _small_angle_ratios(expr: sp.Expr) -> bool:
+    """Whether the circular functions' arguments are at small ratios of each other (x and 2x, 2x and 3x).
+
+    trigsimp relates sin(16x) to cos(20x) by writing both in the angle 4x, a polynomial of degree 5
+    and more: seconds to minutes, for no simpler form. Arguments with no rational ratio (x, x²) are fine.
+    """
+    angles = list({f.args[0] for f in expr.atoms(*CIRCULAR)})
+    for i, a in enumerate(angles):
+        for b in angles[i + 1:]:
+            ratio = sp.cancel(a / b)
+            if ratio.is_Rational and max(abs(ratio.p), abs(ratio.q)) > MAX_ANGLE_RATIO:
+                return False
     return True
 
 
@@ -145,7 +162,6 @@ def _cancel(expr):
     return sp.cancel(expr) if _small_powers(expr) else None
 
 
-CIRCULAR = (sp.sin, sp.cos, sp.tan, sp.sec, sp.csc, sp.cot)
 
 
 def _trig(expr):

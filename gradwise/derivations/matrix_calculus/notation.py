@@ -375,3 +375,6 @@ class _Str(_Text):
 
     def _Differential(self, n):
         return f"d({self.p(n.arg)})"
+
+
+e.PRINTERS.update(text=text, latex=latex, sympy_str=sympy_str)

@@ -26,7 +26,7 @@ class FunctionRecord:
     sympy: Callable                             # the class (or constructor) that builds it
     plain: tuple[str, ...] = ()                 # further names plain input reads, e.g. ("σ",)
     latex_names: tuple[str, ...] = ()           # names read in \operatorname{...} / \mathrm{...}
-    matrix: tuple[str, ...] = ()                # names in matrix notation (elementwise), if any
+    matrix: tuple[str, ...] = ()                # names in matrix notation (an elementwise function), if any
     text: str = ""                              # Unicode display name ("" = name)
     latex: str = ""                             # LaTeX display ("" = \operatorname{name})
     typst: str = ""                             # Typst display name ("" = text)
@@ -35,6 +35,7 @@ class FunctionRecord:
     numpy: str | None = None                    # its stable NumPy form: "np.NAME" or a name in numpy_forms
     wording: str = ""                           # what it is, in one phrase
     arity: str = "one"
+    activation: int = 0                         # its place among a network layer's activations (0: not one)
 
     @property
     def shown(self) -> str:
@@ -72,8 +73,8 @@ FUNCTIONS: tuple[FunctionRecord, ...] = (
     # hyperbolic
     _r("sinh", sp.sinh, rule="hyperbolic", derivative=lambda u: sp.cosh(u), numpy="np.sinh"),
     _r("cosh", sp.cosh, rule="hyperbolic", derivative=lambda u: sp.sinh(u), numpy="np.cosh"),
-    _r("tanh", sp.tanh, rule="hyperbolic", derivative=lambda u: 1 - sp.tanh(u) ** 2, numpy="np.tanh",
-       matrix=("tanh",), wording="the hyperbolic tangent"),
+    _r("tanh", sp.tanh, latex=r"\tanh", rule="hyperbolic", derivative=lambda u: 1 - sp.tanh(u) ** 2, numpy="np.tanh",
+       matrix=("tanh",), wording="the hyperbolic tangent", activation=2),
     _r("coth", sp.coth, rule="hyperbolic", derivative=lambda u: 1 - sp.coth(u) ** 2),
     _r("acoth", sp.acoth, "arcoth", typst="arcoth"),
     _r("asinh", sp.asinh, "arsinh", "arcsinh", typst="arsinh", rule="inverse_hyperbolic",
@@ -105,18 +106,18 @@ FUNCTIONS: tuple[FunctionRecord, ...] = (
        derivative=lambda u: 2 / _sqrt(sp.pi) * sp.exp(-u ** 2), numpy="erf"),
     _r("sigmoid", fn.sigmoid, "σ", "Sigmoid", latex_names=("sigmoid", "sigma"), matrix=("sigmoid", "σ"), text="σ",
        latex=r"\sigma", typst="sigma", rule="sigmoid", derivative=lambda u: fn.sigmoid(u) * (1 - fn.sigmoid(u)),
-       numpy="sigmoid", wording="the logistic sigmoid 1/(1 + e^(−x))"),
-    _r("relu", fn.relu, "ReLU", latex_names=("relu",), matrix=("relu",), text="ReLU", latex=r"\operatorname{ReLU}",
+       numpy="sigmoid", wording="the logistic sigmoid 1/(1 + e^(−x))", activation=1),
+    _r("relu", fn.relu, "ReLU", latex_names=("relu",), matrix=("relu", "ReLU"), text="ReLU", latex=r"\operatorname{ReLU}",
        rule="relu", derivative=lambda u: sp.Heaviside(u, 0), numpy="relu",
-       wording="the rectified linear unit max(0, x)"),
-    _r("softplus", fn.softplus, latex_names=("softplus",), rule="softplus", derivative=lambda u: fn.sigmoid(u),
-       numpy="softplus", wording="the smooth ReLU ln(1 + eˣ)"),
+       wording="the rectified linear unit max(0, x)", activation=3),
+    _r("softplus", fn.softplus, latex_names=("softplus",), matrix=("softplus",), rule="softplus",
+       derivative=lambda u: fn.sigmoid(u), numpy="softplus", wording="the smooth ReLU ln(1 + eˣ)", activation=4),
     _r("gelu", fn.gelu, "GELU", latex_names=("gelu",), text="GELU", numpy="gelu", wording="x·Φ(x), written with erf"),
     _r("silu", lambda u: u * fn.sigmoid(u), "SiLU", "swish", latex_names=("silu", "swish"),
        wording="x·σ(x), the sigmoid-weighted linear unit"),
-    _r("logsumexp", fn.logsumexp, latex_names=("logsumexp", "lse"), matrix=("logsumexp",), arity="many",
+    _r("logsumexp", fn.logsumexp, latex_names=("logsumexp", "lse"), arity="many",
        numpy="logsumexp", wording="ln(e^(a₁) + … + e^(aₙ))"),
-    _r("softmax", fn.softmax, matrix=("softmax",), arity="special", numpy="softmax", wording="e^(a_k) / Σ e^(a_j)"),
+    _r("softmax", fn.softmax, arity="special", numpy="softmax", wording="e^(a_k) / Σ e^(a_j)"),
     _r("atan2", sp.atan2, arity="refused"),
 )
 
@@ -128,6 +129,11 @@ REFUSED = {"atan2": "atan2 is not supported: write atan(y/x) and mind the quadra
 BY_NAME: dict[str, FunctionRecord] = {n: r for r in FUNCTIONS for n in r.names}
 BY_CLASS: dict[object, FunctionRecord] = {r.sympy: r for r in FUNCTIONS if isinstance(r.sympy, type)}
 LATEX_NAMES: dict[str, FunctionRecord] = {n: r for r in FUNCTIONS for n in r.latex_names}
+#: elementwise functions of matrix notation, by every name it reads (the node's name is the record's)
+MATRIX_ELEMENTWISE: dict[str, FunctionRecord] = {n: r for r in FUNCTIONS for n in r.matrix}
+#: the activations a network layer offers, by name
+ACTIVATIONS: dict[str, FunctionRecord] = {r.name: r for r in sorted((r for r in FUNCTIONS if r.activation),
+                                                                       key=lambda r: r.activation)}
 
 
 def record(name: str) -> FunctionRecord | None:
@@ -199,10 +205,13 @@ def numpy_function(r: FunctionRecord) -> Callable | None:
     return getattr(numpy_forms, r.numpy)
 
 
-def numpy_functions() -> dict[str, Callable]:
-    """SymPy function name -> its stable NumPy form, for `lambdify`'s namespace (matrix names too)."""
+def numpy_functions(own_only: bool = False) -> dict[str, Callable]:
+    """SymPy function name -> its stable NumPy form, for `lambdify`'s namespace (matrix names too);
+    `own_only`: only the forms NumPy lacks (numpy_forms), not NumPy's own functions."""
     found = {}
     for r in FUNCTIONS:
+        if own_only and r.numpy and r.numpy.startswith("np."):
+            continue
         f = numpy_function(r)
         if f is not None:
             found.update({name: f for name in (r.name, *r.matrix)})

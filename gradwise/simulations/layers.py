@@ -15,6 +15,7 @@ from typing import Callable
 import numpy as np
 import sympy as sp
 
+from gradwise.derivations import function_registry as registry
 from gradwise.derivations import functions as fn
 from gradwise.derivations.derivation import Derivation, differentiate
 from gradwise.derivations.equivalence import equivalent
@@ -23,38 +24,15 @@ from gradwise.errors import EngineError, GradwiseError
 
 Z, A = symbol("z"), symbol("a")
 
-#: name -> the activation as a SymPy function of z
-DEFINITIONS: dict[str, sp.Expr] = {
-    "sigmoid": fn.sigmoid(Z),
-    "tanh": sp.tanh(Z),
-    "relu": fn.relu(Z),
-    "softplus": fn.softplus(Z),
-    "identity": Z,
-}
+#: name -> the activation as a SymPy function of z: the registry's activations, and the identity
+DEFINITIONS: dict[str, sp.Expr] = {**{name: r.sympy(Z) for name, r in registry.ACTIVATIONS.items()}, "identity": Z}
 ACTIVATIONS = tuple(DEFINITIONS)
 _SAMPLES = np.array([-3.7, -1.2, -0.3, 0.0, 0.4, 1.1, 2.9])
 
 
-def _np_sigmoid(z):
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-
-
-def _np_relu(z):
-    return np.maximum(z, 0.0)
-
-
-def _np_softplus(z):
-    return np.logaddexp(0.0, z)
-
-
-#: how the project's own functions run in NumPy (numerically stable forms of their definitions)
-NUMPY_FUNCTIONS = {"sigmoid": _np_sigmoid, "relu": _np_relu, "softplus": _np_softplus}
-
-
 def compile_numpy(args: list[sp.Symbol], expr: sp.Expr) -> Callable:
     """`lambdify` into vectorised NumPy, with the project's functions in their stable forms."""
-    return sp.lambdify(args, expr, modules=[NUMPY_FUNCTIONS, "numpy"])
+    return sp.lambdify(args, expr, modules=[registry.numpy_functions(), "numpy"])
 
 
 @dataclass(frozen=True)

@@ -17,13 +17,15 @@ from typing import Callable, Union
 
 import sympy as sp
 
+from gradwise.derivations.function_registry import MATRIX_ELEMENTWISE
 from gradwise.errors import EngineError
 
 Dim = Union[int, str]
 Shape = tuple  # (rows, cols) of Dim
 SCALAR: Shape = (1, 1)
 
-ELEMENTWISE = ("exp", "log", "tanh", "sigmoid", "relu")
+#: the elementwise functions (the registry's records with matrix-notation names), by node name
+ELEMENTWISE = tuple(dict.fromkeys(r.name for r in MATRIX_ELEMENTWISE.values()))
 # functions that appear only in derivatives: H (the unit step, relu's derivative) and 1/u
 INTERNAL_ELEMENTWISE = ("step", "recip")
 
@@ -159,7 +161,7 @@ class Power(Node):
 
 @dataclass(frozen=True, repr=False)
 class Func(Node):
-    """An elementwise function: exp, log, tanh, sigmoid, relu (and step, recip in derivatives)."""
+    """An elementwise function of ELEMENTWISE (exp, log, tanh, sigmoid, ...; step, recip in derivatives)."""
 
     name: str = "exp"
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 import sympy as sp
 
 from gradwise.derivations import parsing as base
+from gradwise.derivations.function_registry import MATRIX_ELEMENTWISE
 from gradwise.derivations.matrix_calculus import expressions as e
 from gradwise.derivations.matrix_calculus.notation import GREEK, text as show
 from gradwise.errors import InputError
@@ -25,8 +26,7 @@ from gradwise.errors import InputError
 MAX_MATRIX_POWER = 8
 _EXTRA = re.compile(r"[{}‖⊙∘ᵀ_]")
 _EXTRA_KIND = {"{": "(", "}": ")"}  # braces group like brackets: X^{-1} = X^(-1)
-ELEMENTWISE = {"exp": "exp", "log": "log", "ln": "log", "tanh": "tanh", "sigmoid": "sigmoid", "σ": "sigmoid",
-               "relu": "relu", "ReLU": "relu"}
+ELEMENTWISE = {name: r.name for name, r in MATRIX_ELEMENTWISE.items()}  # name read -> node name
 MATRIX_FUNCTIONS = {"tr", "trace", "Tr", "det", "logdet", "norm", "sum", "softmax", "logsumexp", "lse", "inv",
                     "sqrt"}
 FUNCTIONS = set(ELEMENTWISE) | MATRIX_FUNCTIONS

@@ -9,7 +9,8 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import resources
 
-from gradwise.printing.typst import NotationError, notation_typst, quote, typst
+from gradwise.printing.typst import quote, typst
+from gradwise.printing.typst_notation import NotationError, notation_typst
 from gradwise.renderers import text as text_renderer
 from gradwise.renderers.document import (AsWritten, DisplayMath, Document, Figure, Math, Notation, Paragraph,
                                          Section, Step, Table)

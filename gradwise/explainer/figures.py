@@ -60,7 +60,7 @@ def figure(subject, kind: str, path: str | None):
 
 @figure.register
 def _(subject: Study, kind: str, path: str | None):
-    from gradwise.explainer.optimize import figure as study_figure
+    from gradwise.explainer.optimize_figures import figure as study_figure
     return study_figure(subject, kind, path)
 
 

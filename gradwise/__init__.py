@@ -25,7 +25,6 @@ _API = {
     "Verdict": "gradwise.derivations.verify",
     "parse": "gradwise.derivations.parsing",
     "explain": "gradwise.explainer",
-    "render": "gradwise.renderers",
     "Network": "gradwise.simulations.network",
     "load_network": "gradwise.simulations.network",
     "backprop": "gradwise.derivations.graph",
@@ -45,7 +44,7 @@ _API = {
     "InputError": "gradwise.errors",
 }
 
-__all__ = sorted(_API) + ["__version__"]
+__all__ = sorted([*_API, "render"]) + ["__version__"]
 
 
 def __getattr__(name: str):
@@ -58,6 +57,17 @@ def __getattr__(name: str):
 
 def __dir__():
     return __all__
+
+
+def render(result, fmt: str = "text", detail: str = "standard", **options):
+    """Any result (explained at `detail` first) or a Document, in format `fmt` (text, latex, md, json, ...)."""
+    from gradwise.renderers import render as render_document
+    from gradwise.renderers.document import Document
+
+    if not isinstance(result, Document):
+        from gradwise.explainer import explain
+        result = explain(result, detail)
+    return render_document(result, fmt, **options)
 
 
 class _Presenter:

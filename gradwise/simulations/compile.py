@@ -134,6 +134,15 @@ class Compiled:
                 out[..., i] = p
         return out.reshape(shape + (self.n, self.n))
 
+    def __getstate__(self) -> dict:
+        # compiled NumPy functions do not pickle: send the expressions, compile again on arrival
+        return {**self.__dict__, "_f": None, "_grad": None, "_hess": None, "_derivations": None}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        symbols = list(self.variables) + list(self.data)
+        self._f, self._grad = _lambdify(symbols, self.expr), _lambdify(symbols, list(self.gradient_exprs))
+
     @property
     def is_quadratic(self) -> bool:
         """A polynomial of degree <= 2 in the variables (so its Hessian is constant)."""

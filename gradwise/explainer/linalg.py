@@ -9,7 +9,7 @@ from gradwise.derivations.linalg.steps import Label
 from gradwise.derivations.steps import EqualityStep
 from gradwise.printing import latex, unicode
 from gradwise.explainer.givens import N, givens
-from gradwise.renderers.document import Document, Math, Notation, Paragraph, Step
+from gradwise.renderers.document import Answer, Document, Math, Notation, Paragraph, Step
 from gradwise.explainer.linalg_labels import (chain, check_words, exprs_json, factor_piece, matrix_json, op_label, para,
                                               poly_label, short_title, signed_sum, step_json, sub, written)
 
@@ -98,7 +98,7 @@ def explain_determinant(d, detail: str) -> Document:
     answer = Math.chain(Label("det A", r"\det A"), d.value)
     meaning = (" A is singular: its columns are linearly dependent and it has no inverse." if d.value == 0
                else "" if d.value.free_symbols else " A is invertible (its determinant is not zero).")
-    blocks.append(Paragraph.of("Answer: ", answer, "." + meaning))
+    blocks.append(Answer.of(answer, "." + meaning))
     data = {"kind": "determinant", "input": d.input, "matrix": matrix_json(d.matrix), "result": str(d.value),
             "result_latex": latex(d.value), "method": d.tree.rule,
             "steps": [step_json(d.tree, d.checks)]}
@@ -176,7 +176,7 @@ def explain_dot(d, detail: str) -> Document:
                                   Math.chain(written("(u − proj_v u)·v"), products_label(zip(rest.info["remainder"], d.v)), rest.after)),
                            check=chk(proj)))
     answer = Math.chain(written("u·v"), d.value)
-    blocks.append(para("Answer: ", answer, "."))
+    blocks.append(Answer.of(answer, "."))
     data = {"kind": "dot", "input": list(d.input), "u": exprs_json(d.u), "v": exprs_json(d.v),
             "result": str(d.value), "result_latex": latex(d.value),
             "norm_u": str(d.steps[1].after), "norm_v": str(d.steps[2].after),
@@ -237,7 +237,7 @@ def explain_matmul(m, detail: str) -> Document:
                            lines=(Math.chain(written("(AB)ᵀ"), tr.before), Math.chain(written("BᵀAᵀ"), written(tr.info["bt"], ("·", r" \cdot "), tr.info["at"]), tr.after)),
                            check=chk(tr)))
     answer = Math.chain(written("A·B"), m.value)
-    blocks.append(para("Answer: ", answer, "."))
+    blocks.append(Answer.of(answer, "."))
     data = {"kind": "matmul", "input": list(m.input), "a": matrix_json(a), "b": matrix_json(b),
             "shape": list(shp["result"]), "result": matrix_json(m.value), "result_latex": latex(m.value),
             "steps": [step_json(s, m.checks) for s in m.steps]}

@@ -17,8 +17,7 @@ from sympy.printing.precedence import PRECEDENCE, precedence
 from sympy.printing.printer import Printer
 
 from gradwise.printing.ordering import factor_rank
-from gradwise.printing.typst_notation import (FUNCTION_NAMES, GREEK, TYPST_OPERATORS, NotationError,  # noqa: F401
-                                              _name, notation_typst, quote)
+from gradwise.printing.typst_notation import FUNCTION_NAMES, GREEK, NotationError, _name, notation_typst, quote
 
 
 class TypstPrinter(Printer):

@@ -25,7 +25,6 @@ from typing import Callable, Sequence
 import numpy as np
 import sympy as sp
 
-from gradwise.derivations import functions as fn
 from gradwise.derivations.derivation import Derivation, differentiate
 from gradwise.derivations.equivalence import _sample
 from gradwise.derivations.function_registry import numpy_functions

@@ -1,10 +1,14 @@
 """gradwise: the mathematics of deep learning, derived step by step, with every step checked.
 
-The public API is re-exported here and imported on first use, so `import gradwise` stays fast.
+The public API is re-exported here and imported on first use, so `import gradwise` stays fast. This
+module is the composition root, above every layer: it registers the explainer as the presenter that
+results (in `derivations` and `simulations`, which may not import it) call to explain and draw themselves.
 """
 from __future__ import annotations
 
 import importlib
+
+from gradwise.derivations import display as _display
 
 __version__ = "0.1.0"
 
@@ -21,7 +25,6 @@ _API = {
     "Verdict": "gradwise.derivations.verify",
     "parse": "gradwise.derivations.parsing",
     "explain": "gradwise.explainer",
-    "render": "gradwise.renderers",
     "Network": "gradwise.simulations.network",
     "load_network": "gradwise.simulations.network",
     "backprop": "gradwise.derivations.graph",
@@ -41,7 +44,7 @@ _API = {
     "InputError": "gradwise.errors",
 }
 
-__all__ = sorted(_API) + ["__version__"]
+__all__ = sorted([*_API, "render"]) + ["__version__"]
 
 
 def __getattr__(name: str):
@@ -54,3 +57,37 @@ def __getattr__(name: str):
 
 def __dir__():
     return __all__
+
+
+def render(result, fmt: str = "text", detail: str = "standard", **options):
+    """Any result (explained at `detail` first) or a Document, in format `fmt` (text, latex, md, json, ...)."""
+    from gradwise.renderers import render as render_document
+    from gradwise.renderers.document import Document
+
+    if not isinstance(result, Document):
+        from gradwise.explainer import explain
+        result = explain(result, detail)
+    return render_document(result, fmt, **options)
+
+
+class _Presenter:
+    """The explainer, the notebook renderings and the figures, each imported on its first use."""
+
+    def explain(self, result, detail: str):
+        from gradwise.explainer import explain
+        return explain(result, detail)
+
+    def render(self, result, fmt: str) -> str:
+        from gradwise.explainer import notebook
+        return notebook.render(result, fmt)
+
+    def summary(self, result) -> str:
+        from gradwise.explainer import notebook
+        return notebook.summary(result)
+
+    def figure(self, subject, kind: str, path: str | None):
+        from gradwise.explainer.figures import figure
+        return figure(subject, kind, path)
+
+
+_display.register_presenter(_Presenter())

@@ -29,3 +29,30 @@ def test_sympy_input_is_accepted():
 
 def test_import_is_lazy_and_listed():
     assert "differentiate" in dir(gradwise)
+
+
+def test_render_takes_any_result_or_a_document():
+    d = gradwise.differentiate("x^2 sin(x)", "x")
+    assert gradwise.render(d, "text") == gradwise.render(gradwise.explain(d), "text")
+    assert "2" in gradwise.render(d, "latex") and gradwise.render(d, "json").lstrip().startswith("{")
+    assert gradwise.render(gradwise.matrix_gradient("x^T A x", "x"), "md")
+
+
+def test_a_compiled_function_pickles_and_still_computes():
+    import pickle
+
+    import numpy as np
+
+    c = gradwise.compile("sigmoid(w*x + b) + w^2")
+    again = pickle.loads(pickle.dumps(c))
+    X = np.array([[0.3, -1.2, 0.5], [2.0, 0.1, -0.7]])
+    h = 1e-6
+    fd = np.stack([(c.f(X + h * e) - c.f(X - h * e)) / (2 * h) for e in np.eye(3)], axis=-1)
+    assert np.allclose(again.f(X), c.f(X)) and np.allclose(again.grad(X), fd, rtol=1e-6, atol=1e-8)
+    assert np.allclose(again.hessian(X), c.hessian(X))
+
+
+def test_every_result_explains_itself():
+    for result in (gradwise.differentiate("x^3", "x"), gradwise.matrix_gradient("x^T x", "x"),
+                   gradwise.optimize("x^2 + y^2", [1, 1], steps=2), gradwise.determinant("[[1, 2], [3, 4]]")):
+        assert result.explain().blocks

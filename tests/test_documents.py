@@ -184,3 +184,18 @@ def test_markdown_of_a_sectioned_document_has_linked_contents():
     md = render(doc, "md")
     assert md.startswith("# Week \\*3\\*\n")                    # user text is escaped
     assert "1. [Part 0: go](#part-0-go)" in md and "## Part 2: go" in md
+
+
+def test_the_answer_is_a_block_of_its_own_that_renderers_set_apart():
+    from gradwise.derivations.derivation import differentiate
+    from gradwise.explainer import explain
+    from gradwise.renderers import render
+    from gradwise.renderers.document import Answer, Document, Paragraph
+
+    doc = explain(differentiate("x^2", "x"))
+    answers = [b for b in doc.blocks if isinstance(b, Answer)]
+    assert len(answers) == 1 and answers[0].body.parts[0] == ""
+    assert '<div class="answer">' in render(doc, "html")
+    # a paragraph built as plain text is not an answer, whatever its words
+    plain = Document("t", (Paragraph(("Answer: not one",)),))
+    assert '<div class="answer">' not in render(plain, "html")

@@ -6,7 +6,7 @@ import sympy as sp
 from gradwise.derivations.derivation import differentiate
 from gradwise.renderers import render
 from gradwise.renderers.document import Document
-from gradwise.renderers.figures import function_figure
+from gradwise.explainer.figures import function_figure
 
 
 def test_tangent_slope_is_the_derivative_at_the_point(tmp_path):
@@ -32,3 +32,12 @@ def test_a_function_undefined_somewhere_still_plots():
     x = sp.Symbol("x", real=True)
     fig = function_figure(sp.log(x), 1 / x, x, point=1.0, span=(-2, 3))
     assert fig.svg and "tangent" in fig.caption
+
+
+def test_a_figure_leaves_the_callers_backend_and_rcparams_alone():
+    import matplotlib
+
+    before_backend, before_size = matplotlib.get_backend(), matplotlib.rcParams["font.size"]
+    d = differentiate("sigmoid(x)", "x")
+    function_figure(d.expr, d.result, d.var, point=0.0)
+    assert matplotlib.get_backend() == before_backend and matplotlib.rcParams["font.size"] == before_size

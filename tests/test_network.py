@@ -19,13 +19,14 @@ from gradwise.simulations.vanishing import gradient_flow, sigmoid_chain
 def _act(name, z):
     return {"sigmoid": lambda: 1 / (1 + np.exp(-z)), "tanh": lambda: np.tanh(z),
             "relu": lambda: np.where(z > 0, z, 0.0), "softplus": lambda: np.log1p(np.exp(z)),
-            "identity": lambda: z}[name]()
+            "mish": lambda: z * np.tanh(np.log1p(np.exp(z))), "identity": lambda: z}[name]()
 
 
 def _dact(name, z):
     s = 1 / (1 + np.exp(-z))
     return {"sigmoid": lambda: s * (1 - s), "tanh": lambda: 1 - np.tanh(z) ** 2,
             "relu": lambda: (z > 0).astype(float), "softplus": lambda: s,
+            "mish": lambda: np.tanh(np.log1p(np.exp(z))) + z * s / np.cosh(np.log1p(np.exp(z))) ** 2,
             "identity": lambda: np.ones_like(z)}[name]()
 
 
@@ -162,6 +163,10 @@ def test_derivative_bounds_are_derived():
     assert derivative_bound("sigmoid")[0] == sp.Rational(1, 4)
     assert derivative_bound("tanh")[0] == 1
     assert derivative_bound("relu")[0] == 1
+    bound, where = derivative_bound("mish")       # no closed form: Newton's method, checked on a grid
+    z = np.linspace(1.4, 1.6, 20001)
+    d = np.tanh(np.log1p(np.exp(z))) + z / (1 + np.exp(-z)) / np.cosh(np.log1p(np.exp(z))) ** 2
+    assert float(bound) == pytest.approx(d.max(), rel=1e-9) and where.startswith("z = 1.49")
 
 
 # ---------------------------------------------------------------------------------------------------

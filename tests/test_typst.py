@@ -8,7 +8,8 @@ from gradwise.derivations.derivation import differentiate
 from gradwise.derivations.parsing import symbol
 from gradwise.derivations.rules import Rule
 from gradwise.explainer import explain, wording
-from gradwise.printing.typst import NotationError, notation_typst, symbol_typst, typst as T
+from gradwise.printing.typst import symbol_typst, typst as T
+from gradwise.printing.typst_notation import NotationError, notation_typst
 from gradwise.renderers import render
 from gradwise.renderers import typst as typst_renderer
 from gradwise.renderers.pdf import compile_typst
@@ -181,7 +182,7 @@ def test_other_modules_objects_print_through_their_latex():
 
 
 def test_every_latex_command_translation_compiles():
-    from gradwise.printing.typst import _ACCENTS, _COMMANDS
+    from gradwise.printing.typst_notation import _ACCENTS, _COMMANDS
     pieces = [v for v in _COMMANDS.values() if v.strip()] + [f"{v}(x)" for v in _ACCENTS.values()]
     for piece in pieces:  # one by one, so a failure names the symbol
         try:

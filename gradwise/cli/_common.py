@@ -8,6 +8,7 @@ import sys
 from gradwise.errors import GradwiseError
 from gradwise.explainer import DETAILS
 from gradwise.renderers import BINARY_FORMATS, FORMATS, render
+from gradwise.renderers.output import write  # noqa: F401 (the commands import it from here)
 
 DEFAULT_TIMEOUT = 30.0
 
@@ -42,22 +43,6 @@ def rendered(document, args: argparse.Namespace, **options) -> str | bytes:
         if getattr(args, key, None):
             options[key] = getattr(args, key)
     return render(document, args.format, **options)
-
-
-def write(out: str | bytes, path: str | None) -> None:
-    """Write text or bytes to a file, or text to standard output."""
-    if path:
-        directory = os.path.dirname(os.path.abspath(path))
-        if not os.path.isdir(directory):
-            raise GradwiseError(f"cannot write {path}: the folder {directory} does not exist")
-        try:
-            with open(path, "wb" if isinstance(out, bytes) else "w", encoding=None if isinstance(out, bytes) else "utf-8") as f:
-                f.write(out)
-        except OSError as exc:
-            raise GradwiseError(f"cannot write {path}: {exc.strerror}") from None
-        print(f"wrote {path}", file=sys.stderr)
-    else:
-        sys.stdout.write(out if isinstance(out, str) else out.decode())
 
 
 def writable_folder(path: str) -> str:

@@ -1,17 +1,45 @@
-"""Results show themselves in Jupyter.
+"""Results show themselves in Jupyter and in print().
 
-The explainer turns a result into a document and the renderers print it; `derivations` must not import
-them at module level (the arrows run explainer -> derivations), so the lookup happens when a notebook
-asks, through `gradwise.explainer.notebook`.
+The explainer turns a result into a document and the renderers print it, but the arrows run
+explainer -> derivations and explainer -> simulations, so a result cannot import them. The composition
+root (`gradwise/__init__.py`, above every layer) registers a `Presenter` here; results call through it.
 """
 from __future__ import annotations
 
-import importlib
+from typing import Any, Protocol
+
+
+class Presenter(Protocol):
+    """What a result needs from the layers above it: its document, its rendering, its repr, its figure."""
+
+    def explain(self, result: Any, detail: str) -> Any: ...
+
+    def render(self, result: Any, fmt: str) -> str: ...
+
+    def summary(self, result: Any) -> str: ...
+
+    def figure(self, subject: Any, kind: str, path: str | None) -> Any: ...
+
+
+_presenter: Presenter | None = None
+
+
+def register_presenter(presenter: Presenter) -> None:
+    """Set the presenter every result calls (the composition root does this once, on `import gradwise`)."""
+    global _presenter
+    _presenter = presenter
+
+
+def presenter() -> Presenter:
+    """The registered presenter (`import gradwise` registers it before any submodule runs)."""
+    if _presenter is None:
+        raise RuntimeError("no presenter registered: gradwise/__init__.py registers one on import")
+    return _presenter
 
 
 class Displayable:
-    """Mixin: `_repr_latex_`, `_repr_markdown_` and `_repr_html_` through the explainer, and a short
-    `repr` (the answer and how to see the steps) instead of a dataclass's dump of every field."""
+    """Mixin: `explain()`, `_repr_latex_`, `_repr_markdown_` and `_repr_html_` through the presenter, and a
+    short `repr` (the answer and how to see the steps) instead of a dataclass's dump of every field."""
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -21,12 +49,14 @@ class Displayable:
             cls.__repr__ = Displayable.__repr__
 
     def __repr__(self) -> str:
-        notebook = importlib.import_module("gradwise.explainer.notebook")
-        return notebook.summary(self)
+        return presenter().summary(self)
+
+    def explain(self, detail: str = "standard"):
+        """The document that explains this result at the chosen detail (brief, standard, full)."""
+        return presenter().explain(self, detail)
 
     def _render(self, fmt: str) -> str:
-        notebook = importlib.import_module("gradwise.explainer.notebook")
-        return notebook.render(self, fmt)
+        return presenter().render(self, fmt)
 
     def _repr_latex_(self) -> str:
         return self._render("latex")

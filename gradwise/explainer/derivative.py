@@ -15,7 +15,7 @@ from gradwise.derivations.steps import EqualityStep
 from gradwise.explainer.json_steps import step_json
 from gradwise.explainer.wording import SIMPLIFICATIONS, describe
 from gradwise.printing import latex, unicode
-from gradwise.renderers.document import AsWritten, Document, Math, Notation, Paragraph, Step
+from gradwise.renderers.document import Answer, AsWritten, Document, Math, Notation, Paragraph, Step
 
 DETAILS = ("brief", "standard", "full")
 _TRIVIAL = (ConstantRule, VariableRule)
@@ -46,7 +46,7 @@ def explain(d: Derivation, detail: str = "standard") -> Document:
         if o.note:
             blocks.append(Paragraph.of(f"Note: {o.note}."))
     answer = Math.chain(target, *textbook_forms(d))
-    blocks.append(Paragraph.of("Answer: ", answer))
+    blocks.append(Answer.of(answer))
     return Document(title, tuple(blocks), data=contract(d, detail), answer=answer)
 
 

@@ -12,8 +12,9 @@ from gradwise.derivations.linalg.eigen import LAMBDA, Eigen, EigenValue
 from gradwise.derivations.linalg.steps import Label
 from gradwise.derivations.steps import EqualityStep
 from gradwise.explainer.givens import givens
-from gradwise.explainer.linalg import (check_words, poly_label, short_title, determinant_step, factor_piece,
-                                       matrix_json, op_label, step_json, sub, written)
+from gradwise.explainer.linalg import determinant_step
+from gradwise.explainer.linalg_labels import (check_words, factor_piece, matrix_json, op_label, poly_label, short_title,
+                                              step_json, sub, written)
 from gradwise.printing import latex, unicode
 from gradwise.renderers.document import Document, Math, Notation, Paragraph, Step, Table
 

@@ -7,7 +7,7 @@ import sympy as sp
 
 from gradwise.derivations.linalg.pca import PCA
 from gradwise.explainer.givens import N, givens
-from gradwise.explainer.linalg import written
+from gradwise.explainer.linalg_labels import written
 from gradwise.renderers.document import Document, Figure, Math, Paragraph, Section, Step, Table
 
 SHOWN_ROWS = 5

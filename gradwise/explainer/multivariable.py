@@ -15,7 +15,7 @@ from gradwise.derivations.multivariable import (ChainRule, Evaluation, Gradient,
                                                 Partial)
 from gradwise.explainer import derivative as derivative_explainer
 from gradwise.printing import latex, unicode
-from gradwise.renderers.document import DisplayMath, Document, Math, Paragraph, Step, Table
+from gradwise.renderers.document import Answer, DisplayMath, Document, Math, Paragraph, Step, Table
 
 P = Paragraph.of
 
@@ -139,7 +139,7 @@ def _gradient(g: Gradient, detail: str) -> Document:
                                          "v to the unit vector u, then take the dot product with the gradient."),
                            lines=tuple(lines)))
     answer = Math.chain(nabla, vector)
-    blocks.append(P("Answer: ", answer))
+    blocks.append(Answer.of(answer))
     blocks.append(P(_check_words(g.check, detail)))
     return Document(f"∇f for f = {unicode(g.expr)}", tuple(blocks), data=_gradient_json(g, detail), answer=answer)
 
@@ -166,7 +166,7 @@ def _jacobian(J: Jacobian, detail: str) -> Document:
     if J.at:
         blocks.append(_evaluation_step(str(k + 1), "J", J.at, None))
     answer = Math.chain(Label("J", "J"), matrix)
-    blocks.append(P("Answer: ", answer))
+    blocks.append(Answer.of(answer))
     blocks.append(P(_check_words(J.check, detail)))
     return Document(f"Jacobian of {unicode(sp.ImmutableMatrix(J.functions))}", tuple(blocks),
                     data=_jacobian_json(J, detail), answer=answer)
@@ -234,7 +234,7 @@ def _hessian(H: Hessian, detail: str) -> Document:
     if H.at:
         blocks.append(_evaluation_step("4", "H", H.at, None))
     answer = Math.chain(Label("H", "H"), matrix)
-    blocks.append(P("Answer: ", answer))
+    blocks.append(Answer.of(answer))
     blocks.append(P(_check_words(H.check, detail).replace("central finite differences", "central second differences")))
     return Document(f"Hessian of f = {unicode(H.expr)}", tuple(blocks), data=_hessian_json(H, detail), answer=answer)
 
@@ -274,7 +274,7 @@ def _chain(c: ChainRule, detail: str) -> Document:
         answer = Math.chain(Label(f"df/d{t}", rf"\frac{{\mathrm{{d}}f}}{{\mathrm{{d}}{t}}}"), c.result[0])
     else:
         answer = Math.chain(Label("J_{f∘g}", r"J_{f \mathbin{\circ} g}"), c.result)
-    blocks.append(P("Answer: ", answer))
+    blocks.append(Answer.of(answer))
     blocks.append(P("Checked: the product equals the derivative of the composition computed directly, entry "
                     "by entry (symbolically and at random points)."))
     return Document(f"Chain rule for f({outer_names}) with {subs}", tuple(blocks), data=_chain_json(c, detail),

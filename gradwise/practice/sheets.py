@@ -40,7 +40,7 @@ def write_sheet(path: str, problems: list[Problem], title: str | None = None) ->
     document = sheet_document(problems, title or _title(problems))
     options = {"section_pages": True} if fmt == "pdf" else ({"standalone": True} if fmt == "latex" else {})
     out = render(document, fmt, **options)
-    from gradwise.cli._common import write
+    from gradwise.renderers.output import write
     write(out, path)
     return path
 

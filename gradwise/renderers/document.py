@@ -61,7 +61,31 @@ class Paragraph:
 
     @staticmethod
     def of(*parts: Inline) -> "Paragraph":
-        return Paragraph(tuple(p for p in parts if p != ""))
+        kept = tuple(p for p in parts if p != "")
+        # an explainer not yet building Answer itself still gets one (matrix calculus, backprop)
+        if kept and isinstance(kept[0], str) and kept[0].startswith(ANSWER_LABEL):
+            return Answer(kept)
+        return Paragraph(kept)
+
+
+ANSWER_LABEL = "Answer:"
+
+
+@dataclass(frozen=True)
+class Answer(Paragraph):
+    """The worked solution's answer, "Answer: ..." in running text, which renderers set apart (a box)."""
+
+    @staticmethod
+    def of(*parts: Inline) -> "Answer":
+        """The answer paragraph "Answer: <parts>"."""
+        return Answer((ANSWER_LABEL + " ",) + tuple(p for p in parts if p != ""))
+
+    @property
+    def body(self) -> Paragraph:
+        """The answer without its label (for a renderer that writes the label its own way)."""
+        first = self.parts[0]
+        rest = first[len(ANSWER_LABEL):].lstrip() if isinstance(first, str) else first
+        return Paragraph((rest,) + tuple(self.parts[1:]))
 
 
 @dataclass(frozen=True)

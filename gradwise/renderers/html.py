@@ -16,7 +16,8 @@ from gradwise.renderers import latex as latex_renderer
 from gradwise.renderers import mathml
 from gradwise.renderers import text as text_renderer
 from gradwise.renderers import typst as typst_renderer
-from gradwise.renderers.document import DisplayMath, Document, Figure, Math, Notation, Paragraph, Section, Step, Table
+from gradwise.renderers.document import (Answer, DisplayMath, Document, Figure, Math, Notation, Paragraph, Section,
+                                         Step, Table)
 
 STYLE = """
 .gradwise { font-family: "Latin Modern Roman", "Computer Modern Serif", Georgia, "Times New Roman", serif;
@@ -134,11 +135,9 @@ class _HtmlWriter:
         return [f"<figure>{picture}<figcaption>{html.escape(f.caption)}</figcaption></figure>"]
 
     def block(self, block, depth: int) -> list[str]:
+        if isinstance(block, Answer):
+            return [f'<div class="answer"><strong>Answer</strong>&ensp;{self.paragraph(block.body)}</div>']
         if isinstance(block, Paragraph):
-            first = block.parts[0] if block.parts else ""
-            if isinstance(first, str) and first.startswith("Answer:"):
-                return [f'<div class="answer"><strong>Answer</strong>&ensp;'
-                        f"{self.paragraph(Paragraph((first[7:].lstrip(),) + tuple(block.parts[1:])))}</div>"]
             return [f"<p>{self.paragraph(block)}</p>"]
         if isinstance(block, DisplayMath):
             return [self.display(block.math)]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from gradwise.printing import latex as math_latex
-from gradwise.renderers.document import (AsWritten, DisplayMath, Document, Figure, Math, Notation, Paragraph,
+from gradwise.renderers.document import (Answer, AsWritten, DisplayMath, Document, Figure, Math, Notation, Paragraph,
                                          Section, Step, Table)
 
 _SPECIALS = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "$": r"\$", "&": r"\&", "#": r"\#",
@@ -141,11 +141,9 @@ _HEADINGS = ("section", "subsection", "subsubsection", "paragraph")
 
 
 def _block(block, depth: int = 0, level: int = 0, section_pages: bool = False, styled: bool = False) -> list[str]:
+    if isinstance(block, Answer) and styled:
+        return [rf"\gwanswer{{{paragraph(block.body)}}}", ""]
     if isinstance(block, Paragraph):
-        first = block.parts[0] if block.parts else ""
-        if styled and isinstance(first, str) and first.startswith("Answer:"):
-            rest = Paragraph((first[len("Answer:"):].lstrip(),) + tuple(block.parts[1:]))
-            return [rf"\gwanswer{{{paragraph(rest)}}}", ""]
         return [(r"\par\noindent " if styled else "\n") + paragraph(block), ""]
     if isinstance(block, DisplayMath):
         if isinstance(block.math, Notation):

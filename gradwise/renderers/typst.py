@@ -9,9 +9,10 @@ from __future__ import annotations
 from functools import lru_cache
 from importlib import resources
 
-from gradwise.printing.typst import NotationError, notation_typst, quote, typst
+from gradwise.printing.typst import quote, typst
+from gradwise.printing.typst_notation import NotationError, notation_typst
 from gradwise.renderers import text as text_renderer
-from gradwise.renderers.document import (AsWritten, DisplayMath, Document, Figure, Math, Notation, Paragraph,
+from gradwise.renderers.document import (Answer, AsWritten, DisplayMath, Document, Figure, Math, Notation, Paragraph,
                                          Section, Step, Table)
 
 _RELATIONS = {"=": "=", "≈": "approx", "→": "->", "≤": "<=", "≥": ">=", "≠": "!=", "⇒": "=>", "<": "<",
@@ -128,11 +129,9 @@ def _figure(f: Figure) -> list[str]:
 
 
 def _block(block, depth: int, section_pages: bool) -> list[str]:
+    if isinstance(block, Answer):
+        return [f"#gw-answer[*{words('Answer')}* #h(0.6em) {paragraph(block.body)}]", ""]
     if isinstance(block, Paragraph):
-        first = block.parts[0] if block.parts else ""
-        if isinstance(first, str) and first.startswith("Answer:"):
-            rest = Paragraph((first[len("Answer:"):].lstrip(),) + tuple(block.parts[1:]))
-            return [f"#gw-answer[*{words('Answer')}* #h(0.6em) {paragraph(rest)}]", ""]
         return [paragraph(block), ""]
     if isinstance(block, DisplayMath):
         return [display(block.math), ""]

@@ -25,9 +25,9 @@ from typing import Callable, Sequence
 import numpy as np
 import sympy as sp
 
-from gradwise.derivations import functions as fn
 from gradwise.derivations.derivation import Derivation, differentiate
 from gradwise.derivations.equivalence import _sample
+from gradwise.derivations.function_registry import numpy_functions
 from gradwise.derivations.limits import explodes, time_limit
 from gradwise.derivations.parsing import parse, parse_variables, symbol
 from gradwise.errors import EngineError, GradwiseError
@@ -39,50 +39,8 @@ FD_RTOL = 1e-8
 MAX_VARIABLES = 64
 
 
-def _sigmoid(x):
-    """σ(x) without overflow: e^{-|x|} is never large."""
-    x = np.asarray(x, dtype=float)
-    e = np.exp(-np.abs(x))
-    r = 1.0 / (1.0 + e)
-    return np.where(x >= 0, r, e * r)
-
-
-def _softplus(x):
-    return np.logaddexp(0.0, x)
-
-
-_erf = np.frompyfunc(math.erf, 1, 1)
-
-
-def _erf_float(x):
-    return np.asarray(_erf(x), dtype=float)
-
-
-def _gelu(x):
-    return 0.5 * x * (1.0 + _erf_float(np.asarray(x, dtype=float) / math.sqrt(2.0)))
-
-
-def _logsumexp(*args):
-    stacked = np.stack(np.broadcast_arrays(*[np.asarray(a, dtype=float) for a in args]))
-    top = np.max(stacked, axis=0)
-    top = np.where(np.isfinite(top), top, 0.0)
-    return top + np.log(np.sum(np.exp(stacked - top), axis=0))
-
-
-def _softmax(k, *args):
-    return np.exp(np.asarray(args[int(k) - 1], dtype=float) - _logsumexp(*args))
-
-
-def _heaviside(x, h0=0.5):
-    return np.heaviside(x, h0)
-
-
-#: NumPy implementations of the project's functions and of SymPy names NumPy lacks
-NUMPY_FUNCTIONS = {
-    "sigmoid": _sigmoid, "softplus": _softplus, "relu": lambda x: np.maximum(x, 0.0),
-    "gelu": _gelu, "logsumexp": _logsumexp, "softmax": _softmax, "erf": _erf_float, "Heaviside": _heaviside,
-    "DiracDelta": lambda x, *k: np.zeros_like(np.asarray(x, dtype=float)),
-}
+#: NumPy implementations of the project's functions and of SymPy names NumPy lacks (the registry's)
+NUMPY_FUNCTIONS = numpy_functions(own_only=True)
 
 
 @dataclass
@@ -174,6 +132,15 @@ class Compiled:
             for i, p in enumerate(self._hess(*args)):
                 out[..., i] = p
         return out.reshape(shape + (self.n, self.n))
+
+    def __getstate__(self) -> dict:
+        # compiled NumPy functions do not pickle: send the expressions, compile again on arrival
+        return {**self.__dict__, "_f": None, "_grad": None, "_hess": None, "_derivations": None}
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        symbols = list(self.variables) + list(self.data)
+        self._f, self._grad = _lambdify(symbols, self.expr), _lambdify(symbols, list(self.gradient_exprs))
 
     @property
     def is_quadratic(self) -> bool:

@@ -15,6 +15,7 @@ from typing import Callable
 import numpy as np
 import sympy as sp
 
+from gradwise.derivations import function_registry as registry
 from gradwise.derivations import functions as fn
 from gradwise.derivations.derivation import Derivation, differentiate
 from gradwise.derivations.equivalence import equivalent
@@ -23,38 +24,15 @@ from gradwise.errors import EngineError, GradwiseError
 
 Z, A = symbol("z"), symbol("a")
 
-#: name -> the activation as a SymPy function of z
-DEFINITIONS: dict[str, sp.Expr] = {
-    "sigmoid": fn.sigmoid(Z),
-    "tanh": sp.tanh(Z),
-    "relu": fn.relu(Z),
-    "softplus": fn.softplus(Z),
-    "identity": Z,
-}
+#: name -> the activation as a SymPy function of z: the registry's activations, and the identity
+DEFINITIONS: dict[str, sp.Expr] = {**{name: r.sympy(Z) for name, r in registry.ACTIVATIONS.items()}, "identity": Z}
 ACTIVATIONS = tuple(DEFINITIONS)
 _SAMPLES = np.array([-3.7, -1.2, -0.3, 0.0, 0.4, 1.1, 2.9])
 
 
-def _np_sigmoid(z):
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-
-
-def _np_relu(z):
-    return np.maximum(z, 0.0)
-
-
-def _np_softplus(z):
-    return np.logaddexp(0.0, z)
-
-
-#: how the project's own functions run in NumPy (numerically stable forms of their definitions)
-NUMPY_FUNCTIONS = {"sigmoid": _np_sigmoid, "relu": _np_relu, "softplus": _np_softplus}
-
-
 def compile_numpy(args: list[sp.Symbol], expr: sp.Expr) -> Callable:
     """`lambdify` into vectorised NumPy, with the project's functions in their stable forms."""
-    return sp.lambdify(args, expr, modules=[NUMPY_FUNCTIONS, "numpy"])
+    return sp.lambdify(args, expr, modules=[registry.numpy_functions(), "numpy"])
 
 
 @dataclass(frozen=True)
@@ -109,6 +87,26 @@ def _check_compiled(name: str, f: sp.Expr, derivative: sp.Expr, forward, backwar
             raise EngineError(f"compiled {name} disagrees with its derivation at z = {z}")
 
 
+def _critical_points(d: sp.Expr) -> list:
+    """The real z with d'(z) = 0: exactly when SymPy can solve it, else by Newton's method (nsolve) from
+    each local extremum of d on a grid, to 15 digits (mish's derivative has no closed-form extremum)."""
+    dd = sp.diff(d, Z)
+    try:
+        return [c for c in sp.solve(dd, Z) if c.is_real]
+    except NotImplementedError:
+        pass
+    grid = np.linspace(-20, 20, 4001)
+    values = np.abs(sp.lambdify(Z, d, "numpy")(grid))
+    starts = [grid[i] for i in range(1, len(grid) - 1) if values[i] >= values[i - 1] and values[i] >= values[i + 1]]
+    found = []
+    for z0 in starts:
+        try:
+            found.append(sp.Float(sp.nsolve(dd, Z, float(z0), prec=30), 15))
+        except (ValueError, ZeroDivisionError):
+            continue
+    return found
+
+
 @lru_cache(maxsize=None)
 def derivative_bound(name: str) -> tuple[sp.Expr, str]:
     """sup |f'(z)| over the reals and where it is reached, found from the derivation, not typed in.
@@ -125,9 +123,9 @@ def derivative_bound(name: str) -> tuple[sp.Expr, str]:
     else:
         elementary = fn.rewrite_elementary(d).rewrite(sp.exp)
         candidates = []
-        for c in sp.solve(sp.diff(elementary, Z), Z):
-            if c.is_real:
-                candidates.append((sp.simplify(elementary.subs(Z, c)), f"z = {c}"))
+        for c in _critical_points(elementary):
+            value = sp.simplify(elementary.subs(Z, c)) if not isinstance(c, sp.Float) else elementary.subs(Z, c).evalf(15)
+            candidates.append((value, f"z = {c if not isinstance(c, sp.Float) else f'{float(c):.6g}'}"))
         for end in (sp.oo, -sp.oo):
             candidates.append((sp.limit(elementary, Z, end), "z → +∞" if end == sp.oo else "z → −∞"))
         bound, where = max(candidates, key=lambda c: float(abs(c[0])))

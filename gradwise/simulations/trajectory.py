@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from gradwise.derivations.display import Displayable
+from gradwise.derivations.display import Displayable, presenter
 from gradwise.errors import GradwiseError
 from gradwise.simulations import data as data_module
 from gradwise.simulations import test_functions
@@ -67,18 +67,12 @@ class Trajectory(Displayable):
         return (f"Trajectory({self.method}, {len(self.params) - 1} steps, final {_point(self.final)}, "
                 f"loss {self.loss[-1]:.6g}{status})")
 
-    def explain(self, detail: str = "standard"):
-        """The document: the update rule with this function's gradient, the run, the analysis."""
-        from gradwise.explainer import explain
-        return explain(self, detail)
-
     def plot(self, path: str | None = None, kind: str = "contour"):
         """A contour plot with the path (kind="contour") or loss against step (kind="loss").
 
         With `path` (.png or .svg) the picture is written there; without, the bytes/SVG text are returned.
         """
-        from gradwise.explainer.optimize import figure  # the explainer turns runs into plain arrays
-        return figure(Study([self]), kind, path)
+        return presenter().figure(Study([self]), kind, path)  # the explainer turns runs into plain arrays
 
 
 @dataclass(repr=False)
@@ -138,13 +132,8 @@ class Sweep(Displayable):
         return (f"Sweep({self.method}, {self.key} over {len(self.values)} runs, "
                 f"{int(self.diverged.sum())} diverged)")
 
-    def explain(self, detail: str = "standard"):
-        from gradwise.explainer import explain
-        return explain(self, detail)
-
     def plot(self, path: str | None = None, kind: str = "sweep"):
-        from gradwise.explainer.optimize import figure
-        return figure(Study([], sweep=self), kind, path)
+        return presenter().figure(Study([], sweep=self), kind, path)
 
 
 @dataclass(repr=False)

@@ -30,7 +30,7 @@ def derivative_figure(ctx: GuideContext, derivation, point: float | None = None,
     """f, f' and the tangent at `point`, drawn from a checked derivation (one variable only)."""
     if not ctx.figures or derivation.expr.free_symbols - {derivation.var}:
         return ()
-    from gradwise.renderers.figures import function_figure
+    from gradwise.explainer.figures import function_figure
 
     n = ctx.counter["figure"] = ctx.counter.get("figure", 0) + 1
     fig: Figure = function_figure(derivation.expr, derivation.result, derivation.var, point=point, span=span,

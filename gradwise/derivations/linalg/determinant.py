@@ -123,14 +123,9 @@ class Determinant(StepsAndChecks, Displayable):
         return self.tree.after
 
     @property
-    def steps(self) -> list[EqualityStep]:
-        """The top-level step: the whole tree."""
-        return [self.tree]
-
-    @property
     def steps(self) -> tuple:
+        """The top-level step: the whole tree."""
         return (self.tree,)
-
 
 
 def determinant(matrix, *, method: str = "auto", timeout: float | None = None) -> Determinant:

@@ -186,8 +186,8 @@ def _derive(source: str, names: list[str], x: np.ndarray, k: int, plot: str | No
     steps.append(PCAStep("project", projected, "the variance of each projected column is its eigenvalue", err))
     result = PCA(source, names, x, mean, cov, values, vectors, k, projected, steps, exact)
     if plot:
-        from gradwise.derivations.linalg.pca_plot import save_plot
-        result.plot = save_plot(result, plot)
+        from gradwise.derivations.display import presenter  # the figure is drawn above this layer
+        result.plot = presenter().figure(result, "pca", plot)
     return result
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gradwise.derivations.function_registry import MATRIX_ELEMENTWISE, numpy_function
 from gradwise.derivations.matrix_calculus import expressions as e
 
 SIZES = (3, 4, 2, 5, 6, 7, 8, 9)
@@ -313,8 +314,8 @@ def _log(a):
     return np.log(a)
 
 
+#: node name -> its NumPy form: the registry's stable one (log refuses entries ≤ 0)
 FUNCTIONS = {
-    "exp": np.exp, "log": _log, "tanh": np.tanh, "sigmoid": lambda a: 1 / (1 + np.exp(-a)),
-    "relu": lambda a: np.maximum(a, 0.0), "step": lambda a: (a > 0).astype(float),
-    "recip": lambda a: 1 / a,
+    **{r.name: numpy_function(r) for r in MATRIX_ELEMENTWISE.values()}, "log": _log,
+    "step": lambda a: (a > 0).astype(float), "recip": lambda a: 1 / a,
 }

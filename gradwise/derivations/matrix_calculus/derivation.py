@@ -16,7 +16,8 @@ from gradwise.derivations.matrix_calculus.differentials import (DifferentialStep
                                                                 expand, gradient_form, written_form)
 from gradwise.derivations.matrix_calculus.expressions import SCALAR, shape
 from gradwise.derivations.matrix_calculus.numpy_code import compile_module, module_code
-from gradwise.derivations.matrix_calculus.parsing import parse_matrix, parse_shapes
+from gradwise.derivations.matrix_calculus.parsing import parse_matrix
+from gradwise.derivations.matrix_calculus.shapes import parse_shapes
 from gradwise.derivations.steps import EqualityStep
 from gradwise.errors import EngineError, GradwiseError
 

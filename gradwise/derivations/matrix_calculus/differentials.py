@@ -13,6 +13,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import sympy as sp
+
+from gradwise.derivations.function_registry import BY_CLASS, BY_NAME
 from gradwise.derivations.matrix_calculus import expressions as e
 from gradwise.derivations.matrix_calculus.expressions import SCALAR, shape
 from gradwise.derivations.matrix_calculus.simplify import simplify, tidy
@@ -156,22 +159,47 @@ def _product_rule(u: e.Mul, X: e.Var) -> tuple[str, e.Node]:
 
 
 def derivative_factor(name: str, u: e.Node) -> e.Node:
-    """f'(u) for an elementwise function f, as an expression of u's shape."""
+    """f'(u) for an elementwise function f, as an expression of u's shape: the registry's derivative of
+    f, a SymPy expression of one variable, applied entrywise."""
+    record = BY_NAME.get(name)
+    if record is None or record.derivative is None:
+        raise EngineError(f"no derivative for the elementwise function {name}")
+    t = sp.Dummy("t")
+    return entrywise(record.derivative(t), t, u)
+
+
+def entrywise(expr: sp.Expr, t: sp.Symbol, u: e.Node) -> e.Node:
+    """The SymPy expression `expr` of the scalar t, applied to each entry of u, as a tree of u's shape
+    (products become ⊙, 1 the all-ones matrix, 1/v the entrywise reciprocal)."""
     scalar = shape(u) == SCALAR
-    one = e.const(1) if scalar else e.ones(shape(u))
-    fu = e.func(name, u)
-    if name == "exp":
-        return fu
-    if name == "log":
-        return e.power(u, -1) if scalar else e.func("recip", u)
-    if name == "tanh":
-        return e.add(one, e.neg(e.power(fu, 2) if scalar else e.hadamard(fu, fu)))
-    if name == "sigmoid":
-        rest = e.add(one, e.neg(fu))
-        return e.mul(fu, rest) if scalar else e.hadamard(fu, rest)
-    if name == "relu":
-        return e.func("step", u)
-    raise EngineError(f"no derivative for the elementwise function {name}")
+    if expr == t:
+        return u
+    if expr.is_Number:
+        return e.const(expr) if scalar else (e.ones(shape(u)) if expr == 1 else e.mul(e.const(expr), e.ones(shape(u))))
+    if expr.is_Add:
+        return e.add(*(entrywise(a, t, u) for a in expr.args))
+    if expr.is_Mul:
+        coefficient, rest = expr.as_coeff_mul()
+        # a sum last, as in f ⊙ (1 − f)
+        factors = [entrywise(a, t, u) for a in sorted(rest, key=lambda a: a.is_Add)]
+        body = factors[0]
+        for f in factors[1:]:
+            body = e.mul(body, f) if scalar else e.hadamard(body, f)
+        return body if coefficient == 1 else (e.neg(body) if coefficient == -1 else e.mul(e.const(coefficient), body))
+    if expr.is_Pow and expr.exp.is_Integer:
+        base, n = entrywise(expr.base, t, u), int(expr.exp)
+        if scalar:
+            return e.power(base, n)
+        power = base
+        for _ in range(abs(n) - 1):
+            power = e.hadamard(power, base)
+        return power if n > 0 else e.func("recip", power)
+    if isinstance(expr, sp.Heaviside):
+        return e.func("step", entrywise(expr.args[0], t, u))
+    record = BY_CLASS.get(type(expr))
+    if record is not None and record.matrix and len(expr.args) == 1:
+        return e.func(record.name, entrywise(expr.args[0], t, u))
+    raise EngineError(f"matrix notation has no entrywise form of {expr}")
 
 
 def _elementwise(name: str, u: e.Node, du: e.Node) -> e.Node:

@@ -6,25 +6,32 @@ frozen dataclasses, so equal expressions compare and hash equal (the simplifier 
 product fits, so here a mismatch is an engine bug.
 
 Nodes print themselves through the project's printers: `_sympystr` (SymPy's str style, `(A + A.T)*x`,
-or Unicode for gradwise's text printer) and `_latex`, both written in `notation.py`.
+or Unicode for gradwise's text printer) and `_latex`, both written in `notation.py`, which imports this
+module and registers them in `PRINTERS` (the package's `__init__` imports it, so they are always there).
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Union
+from typing import Callable, Union
 
 import sympy as sp
 
+from gradwise.derivations.function_registry import MATRIX_ELEMENTWISE
 from gradwise.errors import EngineError
 
 Dim = Union[int, str]
 Shape = tuple  # (rows, cols) of Dim
 SCALAR: Shape = (1, 1)
 
-ELEMENTWISE = ("exp", "log", "tanh", "sigmoid", "relu")
+#: the elementwise functions (the registry's records with matrix-notation names), by node name
+ELEMENTWISE = tuple(dict.fromkeys(r.name for r in MATRIX_ELEMENTWISE.values()))
 # functions that appear only in derivatives: H (the unit step, relu's derivative) and 1/u
 INTERNAL_ELEMENTWISE = ("step", "recip")
+
+
+#: "text", "latex", "sympy_str" -> the printer of a node, registered by `notation`
+PRINTERS: dict[str, Callable[["Node"], str]] = {}
 
 
 @dataclass(frozen=True)
@@ -41,20 +48,15 @@ class Node:
         return self.args[0]
 
     def _sympystr(self, printer) -> str:
-        from gradwise.derivations.matrix_calculus import notation
         # gradwise's Unicode printer (a StrPrinter with the `literal` switch) gets matrix notation;
         # SymPy's plain str gets SymPy's spelling of matrix expressions
-        if hasattr(printer, "literal"):
-            return notation.text(self)
-        return notation.sympy_str(self)
+        return PRINTERS["text" if hasattr(printer, "literal") else "sympy_str"](self)
 
     def _latex(self, printer) -> str:
-        from gradwise.derivations.matrix_calculus import notation
-        return notation.latex(self)
+        return PRINTERS["latex"](self)
 
     def __str__(self) -> str:
-        from gradwise.derivations.matrix_calculus import notation
-        return notation.sympy_str(self)
+        return PRINTERS["sympy_str"](self)
 
     __repr__ = __str__
 
@@ -159,7 +161,7 @@ class Power(Node):
 
 @dataclass(frozen=True, repr=False)
 class Func(Node):
-    """An elementwise function: exp, log, tanh, sigmoid, relu (and step, recip in derivatives)."""
+    """An elementwise function of ELEMENTWISE (exp, log, tanh, sigmoid, ...; step, recip in derivatives)."""
 
     name: str = "exp"
 

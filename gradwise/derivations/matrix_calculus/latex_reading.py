@@ -12,13 +12,14 @@ import re
 from dataclasses import dataclass
 
 from gradwise.derivations.matrix_calculus import expressions as e
+from gradwise.derivations.function_registry import MATRIX_ELEMENTWISE
 from gradwise.derivations.matrix_calculus.parsing import parse_matrix
 from gradwise.errors import InputError
 
 # commands that become a word of the plain notation
-FUNCTION_NAMES = {"tr": "tr", "trace": "tr", "Tr": "tr", "det": "det", "exp": "exp", "log": "log", "ln": "log",
-                  "tanh": "tanh", "softmax": "softmax", "sigmoid": "sigmoid", "relu": "relu", "ReLU": "relu",
-                  "logsumexp": "logsumexp", "sum": "sum", "logdet": "logdet", "inv": "inv", "sqrt": "sqrt"}
+FUNCTION_NAMES = {"tr": "tr", "trace": "tr", "Tr": "tr", "det": "det", "softmax": "softmax",
+                  "logsumexp": "logsumexp", "sum": "sum", "logdet": "logdet", "inv": "inv", "sqrt": "sqrt",
+                  **{name: r.name for name, r in MATRIX_ELEMENTWISE.items() if name.isascii()}}
 GREEK_COMMANDS = ("alpha beta gamma delta epsilon varepsilon zeta eta theta iota kappa lambda mu nu xi pi rho "
                   "sigma tau upsilon phi varphi chi psi omega").split()
 SPACING = (r"\left", r"\right", r"\bigl", r"\bigr", r"\Bigl", r"\Bigr", r"\big", r"\Big", r"\,", r"\;", r"\!",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import sympy as sp
 
+from gradwise.derivations.function_registry import MATRIX_ELEMENTWISE
 from gradwise.derivations.matrix_calculus import expressions as e
 
 GREEK = {"alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "zeta": "ζ", "eta": "η",
@@ -15,9 +16,9 @@ GREEK = {"alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "
          "pi": "π", "rho": "ρ", "sigma": "σ", "tau": "τ", "upsilon": "υ", "phi": "φ", "chi": "χ",
          "psi": "ψ", "omega": "ω"}
 _SUP = str.maketrans("0123456789-/", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻ᐟ")
-_FUNC_TEXT = {"sigmoid": "σ", "step": "H", "relu": "relu", "exp": "exp", "log": "log", "tanh": "tanh"}
-_FUNC_LATEX = {"sigmoid": r"\sigma", "step": "H", "relu": r"\operatorname{relu}", "exp": r"\exp",
-               "log": r"\log", "tanh": r"\tanh"}
+# an elementwise function shows as its registry record does; step (relu's derivative) is H
+_FUNC_TEXT = {"step": "H", **{r.name: r.shown for r in MATRIX_ELEMENTWISE.values()}}
+_FUNC_LATEX = {"step": "H", **{r.name: r.latex or rf"\operatorname{{{r.shown}}}" for r in MATRIX_ELEMENTWISE.values()}}
 
 # precedence: higher binds tighter
 ADD, MUL, UNARY, POSTFIX, ATOM = 10, 20, 25, 30, 40
@@ -375,3 +376,6 @@ class _Str(_Text):
 
     def _Differential(self, n):
         return f"d({self.p(n.arg)})"
+
+
+e.PRINTERS.update(text=text, latex=latex, sympy_str=sympy_str)

@@ -6,15 +6,17 @@ worked on as columns; a gradient is returned in the shape its variable was given
 """
 from __future__ import annotations
 
+import inspect
 import keyword
 
 import numpy as np
 
+from gradwise.derivations.function_registry import MATRIX_ELEMENTWISE
 from gradwise.derivations.matrix_calculus import expressions as e
 from gradwise.derivations.matrix_calculus.expressions import SCALAR, shape
 from gradwise.errors import GradwiseError
 
-HELPERS = '''import numpy as np
+_PRELUDE = '''import numpy as np
 
 
 def _softmax(u):
@@ -25,12 +27,19 @@ def _softmax(u):
 def _logsumexp(u):
     m = np.max(u)
     return m + np.log(np.sum(np.exp(u - m)))
-
-
-def _sigmoid(u):
-    return 1.0 / (1.0 + np.exp(-u))
 '''
-_RESERVED = {"np", "_softmax", "_logsumexp", "_sigmoid", "value", "shape"}
+#: node name -> its NumPy call: np.NAME, or a copy of the registry's stable form (numpy_forms) as _NAME
+_CALLS = {r.name: r.numpy if r.numpy.startswith("np.") else "_" + r.numpy
+          for r in MATRIX_ELEMENTWISE.values() if r.numpy}
+
+
+def _helper(name: str) -> str:
+    from gradwise.derivations import numpy_forms
+    return "\n\n" + inspect.getsource(getattr(numpy_forms, name)).replace(f"def {name}(", f"def _{name}(", 1)
+
+
+HELPERS = _PRELUDE + "".join(_helper(c[1:]) for c in dict.fromkeys(_CALLS.values()) if c.startswith("_"))
+_RESERVED = {"np", "_softmax", "_logsumexp", *(c for c in _CALLS.values() if c.startswith("_")), "value", "shape"}
 
 
 def python_name(name: str) -> str:
@@ -108,9 +117,11 @@ class _Code:
 
     def _Func(self, n):
         a = self.p(n.arg)
-        return {"exp": f"np.exp({a})", "log": f"np.log({a})", "tanh": f"np.tanh({a})",
-                "sigmoid": f"_sigmoid({a})", "relu": f"np.maximum({a}, 0.0)",
-                "step": f"({a} > 0).astype(float)", "recip": f"(1.0 / {a})"}[n.name]
+        if n.name == "step":
+            return f"({a} > 0).astype(float)"
+        if n.name == "recip":
+            return f"(1.0 / {a})"
+        return f"{_CALLS[n.name]}({a})"
 
     def _Sum(self, n):
         return f"np.sum({self.p(n.arg)})"

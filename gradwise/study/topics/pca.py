@@ -25,7 +25,7 @@ def _scatter(ctx: GuideContext, pca) -> tuple:
     """Forty points drawn from a tilted ellipse, with their principal axes (PC1, PC2) drawn as arrows."""
     import numpy as np
 
-    from gradwise.derivations.linalg.pca_plot import save_plot
+    from gradwise.explainer.figures import pca_plot as save_plot
 
     rng = np.random.default_rng(0)
     t = rng.normal(size=(40, 2)) * [2.0, 0.6]

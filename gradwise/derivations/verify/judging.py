@@ -31,8 +31,12 @@ def check(text: str, *, assume_positive: bool = False, timeout: float | None = 1
     verdict = Verdict(text, assume_positive=assume_positive)
     if timeout and step_timeout and step_timeout >= timeout:
         step_timeout = None  # the limit of the whole check is the only one
-    return judged(verdict, timeout, lambda: judge_chains(read_derivation(text), assume_positive=assume_positive,
-                                                         step_timeout=step_timeout))
+
+    def judge_steps() -> list[StepVerdict]:
+        chains = read_derivation(text)
+        verdict.reading = tuple(side for chain in chains for side in chain.sides if side.notes)
+        return judge_chains(chains, assume_positive=assume_positive, step_timeout=step_timeout)
+    return judged(verdict, timeout, judge_steps)
 
 
 def judged(verdict: Verdict, timeout: float | None, judge_steps) -> Verdict:

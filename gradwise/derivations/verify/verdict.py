@@ -52,6 +52,7 @@ class Verdict(Displayable):
     error: str | None = None                # the input as a whole could not be read
     assume_positive: bool = False
     name: str = ""                          # the submission's name in a batch
+    reading: tuple = ()                     # the sides (verify.reading.Side) not read literally
 
     kind = "check"
 

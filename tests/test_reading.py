@@ -153,6 +153,8 @@ COMMANDS = {
               "x·y", ["xy read as x·y"]),
     "backprop": (["backprop", "sigmoid(wx + b)", "--at", "w=1,x=2,b=0"],
                  ["backprop", "sigmoid(w*x + b)", "--at", "w=1,x=2,b=0"], "σ(b + w·x)", ["wx read as w·x"]),
+    "matgrad": (["matgrad", "x^TAx", "--wrt", "x"], ["matgrad", "x^T A x", "--wrt", "x"],
+                "xᵀ A x", ["Ax read as A·x"]),
 }
 
 

@@ -170,12 +170,15 @@ def contract(d: Derivation, detail: str = "standard") -> dict:
 def read_as(expr, notes, where: str = "") -> Paragraph:
     """The first line of a worked solution whose input was interpreted: "Read as: x·y (xy read as x·y)"
     (`where` names the place in a longer input: "line 2")."""
-    return Paragraph.of(f"Read as ({where}): " if where else "Read as: ", Math.chain(expr), f" ({'; '.join(notes)}).")
+    shown = expr if isinstance(expr, Notation) else Math.chain(expr)   # a Notation: matrix calculus
+    return Paragraph.of(f"Read as ({where}): " if where else "Read as: ", shown, f" ({'; '.join(notes)}).")
 
 
 def reading_json(expr, notes) -> dict:
     """`{"read_as": ..., "reading": [...]}` when the input was interpreted, else nothing (golden files hold)."""
-    return {"read_as": unicode(expr), "reading": list(notes)} if notes else {}
+    if not notes:
+        return {}
+    return {"read_as": expr.text if isinstance(expr, Notation) else unicode(expr), "reading": list(notes)}
 
 
 def with_reading(document: Document, expr, notes) -> Document:

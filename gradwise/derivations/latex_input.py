@@ -250,7 +250,7 @@ def _norm_value(value: sp.Basic) -> sp.Expr:
     """The Euclidean (Frobenius) norm of a vector or matrix; |a| of a number."""
     if isinstance(value, sp.MatrixBase):
         return sp.sqrt(sp.Add(*[e**2 for e in value]))
-    return sp.Abs(value)
+    return fn.real_abs(value)
 
 
 def _brace_matrix_cells(s: str) -> str:
@@ -313,7 +313,7 @@ MAX_SUM_TERMS = 1000
 _COMMAND_WORDS = frozenset("""partial nabla mathrm operatorname text frac dfrac cdot times left right begin end
     mathcal mathbf mathit boldsymbol infty lVert rVert Vert vert prime top intercal dots ldots cdots quad
     qquad mathsf limits displaystyle""".split())
-_FUNCTIONS = {cls: cls for cls in (
+_FUNCTIONS = {cls: fn.real_abs if cls is sp.Abs else cls for cls in (
     sp.sin, sp.cos, sp.tan, sp.sec, sp.csc, sp.cot, sp.asin, sp.acos, sp.atan, sp.acot, sp.asec, sp.acsc,
     sp.sinh, sp.cosh, sp.tanh, sp.coth, sp.asinh, sp.acosh, sp.atanh, sp.exp, sp.Abs, sp.erf, sp.sign,
     fn.sigmoid, fn.relu, fn.softplus, fn.logsumexp)}
@@ -403,7 +403,7 @@ def sanitize(expr, text: str, calls: dict | None = None) -> sp.Basic:
                 raise InputError(f"unknown function '{name}'", text)
             return sp.Function(clean, real=True)(*args)
         if type(e) in _FUNCTIONS:
-            return type(e)(*[walk(a, depth + 1) for a in e.args])
+            return _FUNCTIONS[type(e)](*[walk(a, depth + 1) for a in e.args])
         if isinstance(e, sp.Function) and type(e).__name__ in GREEK:
             raise InputError(f"unknown function '{type(e).__name__}'", text)
         raise InputError(f"unsupported construct {type(e).__name__} in LaTeX", text)

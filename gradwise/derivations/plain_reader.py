@@ -368,7 +368,7 @@ class PlainReader:
             if record.arity == "one":
                 if len(args) != 1:
                     raise self.error(f"{name} takes one argument, not {len(args)}", t)
-                return record.sympy(args[0])
+                return (fn.real_abs if record.sympy is sp.Abs else record.sympy)(args[0])
             if record.arity == "many":
                 if len(args) < 2 and record.name in ("Max", "Min"):
                     raise self.error(f"{name} needs at least two arguments", t)

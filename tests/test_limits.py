@@ -55,11 +55,13 @@ def test_slow_simplify_falls_back_to_numbers(monkeypatch):
         while True:
             pass
 
-    monkeypatch.setattr(equivalence, "SYMBOLIC_SECONDS", 0.1)
+    from gradwise.derivations import symbolic_proof
+    monkeypatch.setattr(symbolic_proof, "GUARD_SECONDS", 0.1)
     monkeypatch.setattr(equivalence.sp, "simplify", slow)
     x = sp.Symbol("x", real=True)
     judgement = equivalence.equivalent(sp.sin(x) ** 2 + sp.cos(x) ** 2, sp.Integer(1))
     assert judgement.equal is True and judgement.method == "numeric"
+    assert "wall-clock guard" in judgement.reason   # the last guard says that it fired
 
 
 def test_timeout_bounds_the_explanation_too(capsys):

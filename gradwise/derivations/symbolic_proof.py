@@ -1,0 +1,103 @@
+"""Proving that a difference is 0 symbolically, within budgets of size rather than of time.
+
+The work SymPy does grows with what it is given, so the budgets are sizes: `count_ops` of the difference
+(`simplify` only below OPS_LIMIT) and the number of terms an expansion would make (`expand` only below
+EXPANSION_TERMS_LIMIT). The same step gets the same answer however busy the machine is. One wall-clock
+guard remains, for a rewrite that runs away within those sizes (gcds over algebraic fields); when it
+fires the proof says so (`Proof.note`), and the judgement reports it.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import sympy as sp
+
+from gradwise.derivations import functions as fn
+from gradwise.derivations.limits import time_limit
+
+OPS_LIMIT = 80                  # differences larger than this are not given to `simplify`
+EXPANSION_TERMS_LIMIT = 4000    # nor to `expand` when its result would have more terms than this
+GUARD_SECONDS = 10.0            # the last guard: wall-clock time for the whole sequence of rewrites
+_ERRORS = (TypeError, ValueError, NotImplementedError, RecursionError, ZeroDivisionError, AttributeError)
+
+
+@dataclass(frozen=True)
+class Proof:
+    """Whether the rewrites took the difference to 0; `note` says when the wall-clock guard stopped them."""
+
+    proved: bool
+    note: str = ""
+
+
+class _GuardFired(Exception):
+    """The rewrites ran past the wall-clock guard."""
+
+
+def symbolically_zero(difference: sp.Basic, *, thorough: bool = False) -> Proof:
+    """Whether a fixed sequence of rewrites, each within its size budget, takes `difference` to 0.
+
+    `thorough` adds rewrites for exact hand-written steps (abs, sign and Heaviside as cases; everything
+    in exponentials), tried only after the cheap ones."""
+    if difference == 0:
+        return Proof(True)
+    if not isinstance(difference, sp.Expr):
+        return Proof(False)
+    try:
+        with time_limit(GUARD_SECONDS, error=_GuardFired):
+            for rewrite in _rewrites(difference, thorough):
+                try:
+                    if rewrite(difference) == 0:
+                        return Proof(True)
+                except _ERRORS:
+                    continue
+    except _GuardFired:
+        return Proof(False, f"the symbolic check stopped at its {GUARD_SECONDS:g} s wall-clock guard")
+    return Proof(False)
+
+
+def _rewrites(difference: sp.Expr, thorough: bool) -> list:
+    """The rewrites this difference is small enough for, cheapest first."""
+    steps = []
+    if expansion_terms(difference) <= EXPANSION_TERMS_LIMIT:
+        steps.append(sp.expand)
+    if sp.count_ops(difference) <= OPS_LIMIT:
+        steps.append(sp.simplify)
+        if thorough:
+            steps += [_cases, lambda d: sp.simplify(fn.rewrite_elementary(d).rewrite(sp.exp))]
+    return steps
+
+
+def _cases(difference: sp.Expr) -> sp.Expr:
+    """abs, sign, Heaviside, max, min and relu written as cases, folded and simplified case by case."""
+    difference = fn.rewrite_elementary(difference)
+    if not difference.has(sp.Abs, sp.sign, sp.Heaviside, sp.Max, sp.Min):
+        return difference
+    folded = sp.piecewise_fold(difference.rewrite(sp.Piecewise))
+    if sp.count_ops(folded) > 4 * OPS_LIMIT:
+        return folded
+    return sp.simplify(folded)
+
+
+def expansion_terms(expr: sp.Basic, limit: int = EXPANSION_TERMS_LIMIT) -> int:
+    """How many terms `expand` would make of expr, estimated from above (limit + 1 once it is past limit)."""
+    over = limit + 1
+    if isinstance(expr, sp.Add):
+        return min(over, sum(expansion_terms(a, limit) for a in expr.args))
+    if isinstance(expr, sp.Mul):
+        product = 1
+        for a in expr.args:
+            product = min(over, product * expansion_terms(a, limit))
+        return product
+    if isinstance(expr, sp.Pow):
+        base = expansion_terms(expr.base, limit)
+        if expr.exp.is_Integer and base > 1:
+            n = abs(int(expr.exp))
+            if n > limit:
+                return over
+            return min(over, math.comb(base + n - 1, n))   # monomials of degree n in `base` terms
+        return base if base > limit else min(over, base + expansion_terms(expr.exp, limit))
+    if isinstance(expr, sp.Basic) and expr.args:
+        inner = max(expansion_terms(a, limit) for a in expr.args)   # expand works inside functions too
+        return over if inner > limit else 1
+    return 1

@@ -9,7 +9,6 @@ holds a floating-point number, and the judgement then says to how many significa
 """
 from __future__ import annotations
 
-import dataclasses
 import math
 import random
 import zlib
@@ -96,8 +95,6 @@ def _judge(left, right, seed, points, numeric, symbolic, confirm, real_only=Fals
         return Judgement(True, "symbolic", points=verdict.points)
     if verdict.equal and verdict.digits is None:
         verdict = numerically_equal(left, right, seed=seed, points=points, real_only=real_only)
-    if proof.note and verdict.equal:
-        verdict = dataclasses.replace(verdict, reason="; ".join(filter(None, (verdict.reason, proof.note))))
     return verdict
 
 

@@ -133,7 +133,8 @@ def judge_step(index: int, a: Side, b: Side, definitions: dict, assume_positive:
         if step_timeout is None or not str(exc).startswith(f"gave up after {step_timeout:g} s"):
             raise  # the limit of the whole check, not of this step
         return StepVerdict(**base, valid=False, method="undecided",
-                           reason=f"gave up on this step after {step_timeout:g} s")
+                           reason=f"gave up on this step after {step_timeout:g} s of wall-clock time (the last "
+                                  "guard: the judging itself is bounded by sizes, not by time)")
     return StepVerdict(**base, valid=False, method=judgement.method,
                        counterexample=judgement.counterexample, left_value=judgement.left_value,
                        right_value=judgement.right_value,

@@ -94,7 +94,7 @@ FUNCTIONS: tuple[FunctionRecord, ...] = (
        numpy="np.abs(u)"),
     _r("sign", sp.sign, "sgn", latex_names=("sgn", "sign"), text="sgn", latex=r"\operatorname{sgn}", typst="sgn", rule="sign",
        derivative=lambda u: 2 * sp.DiracDelta(u), numpy="np.sign(u)"),
-    _r("Heaviside", sp.Heaviside, "heaviside", text="H", typst="H", latex=r"\theta", rule="heaviside",
+    _r("Heaviside", sp.Heaviside, "heaviside", latex_names=("H",), text="H", typst="H", latex=r"\theta", rule="heaviside",
        derivative=lambda u: sp.DiracDelta(u), numpy="np.heaviside(u, 0.5)", arity="special"),
     _r("DiracDelta", sp.DiracDelta, text="δ", typst="delta", arity="special"),
     _r("Max", sp.Max, "max", text="max", latex=r"\max", arity="many", numpy="np.maximum"),

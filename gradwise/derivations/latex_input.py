@@ -38,7 +38,7 @@ _FORBIDDEN = re.compile(r"\\(" + "|".join(FORBIDDEN) + r")(?![A-Za-z])")
 # \operatorname{atan}, \operatorname{sign}, ...)
 _DL_NAMES = {name.lower(): r for r in registry.FUNCTIONS if r.arity != "refused" and r.name != "Rational"
              for name in r.names if name.isascii()}
-_DL_NAMES.update({name: r for name, r in registry.LATEX_NAMES.items()})
+_DL_NAMES.update({name.lower(): r for name, r in registry.LATEX_NAMES.items()})
 _PLACEHOLDER = "Z_{%d}"  # a symbol both parsers read; the number makes it unique
 _PLACEHOLDER_BASE = 9100
 _DL_CALL = re.compile(r"\\(?:operatorname|mathrm|text|mathop)\s*\{\s*([A-Za-z]+)\s*\}"
@@ -67,7 +67,9 @@ def parse_latex_with_notes(text: str) -> tuple[sp.Basic, list[str]]:
             raise
         except Exception as exc:  # a parser's own failure: the other one may still read it
             errors.append(_first_line(exc))
-    if not readings:
+    if not readings or (errors and "," in prepared):
+        # SymPy's parser stops at a comma it does not expect and returns what came before it:
+        # a\left(x, 0\right) would be read as a, \sin(x, 0) as sin(x); refused instead
         raise InputError(f"cannot read this LaTeX ({errors[0]})", text)
     if len(readings) == 2 and not _same_reading(*readings):
         raise InputError(f"ambiguous LaTeX: one parser reads {readings[0]}, the other {readings[1]}; "

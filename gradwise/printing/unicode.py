@@ -60,7 +60,8 @@ class UnicodePrinter(ConventionalOrder, StrPrinter):
         return f"{name}({', '.join(self._print(a) for a in expr.args)})"
 
     def _print_Heaviside(self, expr):
-        return f"H({self._print(expr.args[0])})"
+        # not H(x): plain input reads that as H·x; the value at 0 is shown unless it is SymPy's ½
+        return f"Heaviside({', '.join(self._print(a) for a in _heaviside_args(expr))})"
 
     def _print_Abs(self, expr):
         return f"|{self._print(expr.args[0])}|"
@@ -117,3 +118,8 @@ def unicode(expr, literal: bool = False) -> str:
     text = text.replace("*", "·")
     # a number times a letter or bracket reads better joined: 2·x -> 2x, 3·(x + 1) -> 3(x + 1)
     return re.sub(r"(?<![\w.^/])(\d+)·(?=[A-Za-zα-ωπ√(])(?!d/|d²/|∂)", r"\1", text)
+
+
+def _heaviside_args(expr) -> tuple:
+    """H(u), or H(u, value at 0) when that value is not the default ½."""
+    return expr.args[:1] if len(expr.args) == 1 or expr.args[1] == sp.S.Half else expr.args

@@ -19,6 +19,7 @@ from sympy.core.function import AppliedUndef
 
 from gradwise.errors import GradwiseError, InputError
 from gradwise.derivations import functions as fn
+from gradwise.derivations.latex_matrix import matrix_cells, read_matrix
 from gradwise.derivations import function_registry as registry
 from gradwise.derivations.input_basics import GREEK, bounded_pow, check_size, symbol
 from gradwise.derivations.latex_conventions import (KNOWN_COMMANDS, refuse_dangling, differential_letters, refuse_decimal_comma,  # noqa: F401
@@ -55,6 +56,9 @@ def parse_latex_with_notes(text: str) -> tuple[sp.Basic, list[str]]:
     """The expression, and a note for each reading that was not literal."""
     check_size(text)
     refuse_dangling(text)
+    rows = matrix_cells(text)
+    if rows is not None:
+        return read_matrix(rows, text, parse_latex_with_notes)
     notes: list[str] = []
     prepared, calls = prepass(text, notes)
     readings, errors = [], []

@@ -43,7 +43,8 @@ class UnicodePrinter(ConventionalOrder, StrPrinter):
         if exp.is_Rational and exp.is_negative:
             return f"1/{self._print_Pow(sp.Pow(base, -exp, evaluate=False))}" if exp != -1 \
                 else f"1/{self.parenthesize(base, PRECEDENCE['Mul'], strict=True)}"
-        b = self.parenthesize(base, PRECEDENCE["Pow"], strict=True)
+        # (x³)^(1/3), (x³)ʸ: a power of a power is bracketed, else x³^(1/3) reads back as x^(3^(1/3))
+        b = f"({self._print(base)})" if base.is_Pow else self.parenthesize(base, PRECEDENCE["Pow"], strict=True)
         if exp.is_Integer:
             return b + str(exp).translate(_SUPERSCRIPT)
         if exp.is_Symbol and len(exp.name) == 1 and exp.name in "nxyi":

@@ -73,6 +73,15 @@ def test_the_expansion_budget_counts_terms_before_expanding():
     assert expansion_terms((x + y + z) ** 400) > 4000 and expansion_terms(sp.sin((x + 1) ** 5000)) > 4000
 
 
+def test_the_trig_budget_weighs_nesting():
+    import sympy as sp
+
+    from gradwise.derivations.symbolic_proof import trig_work
+    x = sp.Symbol("x")
+    assert trig_work(sp.sin(x) * sp.cos(x)) == 2 and trig_work(sp.tan(sp.cos(x))) == 3
+    assert trig_work(sp.tanh(sp.cos(sp.tan(sp.cos(x) - 6)))) == 10 and trig_work(x ** 2) == 0
+
+
 def test_a_verdict_does_not_depend_on_the_clock(monkeypatch):
     """A heavy but correct derivation gets the same verdict when every wall-clock timer would fire at
     once (a machine slowed without limit): the judging of a step reads no clock."""

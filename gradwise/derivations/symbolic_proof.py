@@ -17,6 +17,8 @@ from gradwise.derivations import functions as fn
 
 OPS_LIMIT = 80                  # differences larger than this are not given to `simplify`
 EXPANSION_TERMS_LIMIT = 4000    # nor to `expand` when its result would have more terms than this
+TRIG_LIMIT = 6                  # nor to `simplify` when trigsimp would search through more trig than this
+_TRIG = (sp.sin, sp.cos, sp.tan, sp.cot, sp.sec, sp.csc, sp.sinh, sp.cosh, sp.tanh, sp.coth)
 _ERRORS = (TypeError, ValueError, NotImplementedError, RecursionError, ZeroDivisionError, AttributeError)
 
 
@@ -57,11 +59,20 @@ def _rewrites(difference: sp.Expr, thorough: bool) -> list:
     steps = []
     if expansion_terms(difference) <= EXPANSION_TERMS_LIMIT:
         steps.append(sp.expand)
-    if sp.count_ops(difference) <= OPS_LIMIT:
+    if sp.count_ops(difference) <= OPS_LIMIT and trig_work(difference) <= TRIG_LIMIT:
         steps.append(sp.simplify)
         if thorough:
             steps += [_cases, lambda d: sp.simplify(fn.rewrite_elementary(d).rewrite(sp.exp))]
     return steps
+
+
+def trig_work(expr: sp.Basic) -> int:
+    """The trigonometric and hyperbolic functions in expr, a nested one counting as many as its depth:
+    the search of `trigsimp` (inside `simplify`) grows with them, tan(cos(x)) far faster than sin x cos x."""
+    def work(e: sp.Basic, depth: int) -> int:
+        here = isinstance(e, _TRIG)
+        return (depth + 1 if here else 0) + sum(work(a, depth + here) for a in e.args)
+    return work(expr, 0)
 
 
 def _cases(difference: sp.Expr) -> sp.Expr:

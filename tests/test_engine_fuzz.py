@@ -35,7 +35,8 @@ def test_random_expressions_never_end_in_an_internal_error(text):
 
 
 @pytest.mark.parametrize("text", ["abs(sqrt(x))", "abs(x^y)", "(abs(tan(sqrt(x))))^4", "relu(sqrt(x))",
-                                  "abs(log(x))", "abs(asin(x))"])
+                                  "abs(log(x))", "abs(asin(x))", "(exp(relu(cos(asin(3))))) ^ (3)",
+                                  "max(cos(asin(3)), x)^2"])
 def test_abs_of_what_turns_complex_is_checked_on_the_real_domain(text):
     try:
         d = differentiate(text, "x", timeout=6)

@@ -187,6 +187,10 @@ def real_abs(u: sp.Expr) -> sp.Expr:
     return sp.Mul(*positive) * sp.Abs(sp.Mul(*rest)) if positive else sp.Abs(u)
 
 
+#: Functions defined for real arguments only: a number that is not real is refused as their argument.
+REAL_ONLY = (relu, sp.Heaviside, sp.Max, sp.Min)
+
+
 #: The project's own functions, by the name they print with.
 DL_FUNCTIONS = {"sigmoid": sigmoid, "relu": relu, "softplus": softplus,
                 "logsumexp": logsumexp, "softmax": softmax}

@@ -364,6 +364,10 @@ class PlainReader:
         for a in args:
             if isinstance(a, sp.MatrixBase):
                 raise self.error(f"{name} of a vector or matrix is not supported here", t)
+            if record.sympy in fn.REAL_ONLY and a.is_number and a.is_real is False:
+                # relu(cos(asin(3))) = relu(2√2·i): SymPy cannot even compare it with 0 later
+                raise self.error(f"{name} of {a}, which is not a real number: it is defined for real "
+                                 "arguments only", t)
         try:
             if record.arity == "one":
                 if len(args) != 1:

@@ -7,8 +7,11 @@ or any exception other than a GradwiseError is a bug; a refusal (GradwiseError) 
 from __future__ import annotations
 
 import collections
+import os
 import random
+import statistics
 import sys
+import time
 
 from gradwise.derivations.derivation import differentiate
 from gradwise.errors import EngineError, GradwiseError, TimeLimitExceeded
@@ -46,20 +49,33 @@ def outcome(text: str, timeout: float = 20.0) -> str:
         return f"crash: {type(exc).__name__}: {exc}"
 
 
-def main(count: int = 10_000, seed: int = 0) -> None:
+def main(count: int = 10_000, seed: int = 0, every: int = 250) -> None:
     rng = random.Random(seed)
     tally: collections.Counter = collections.Counter()
-    bugs = []
-    for _ in range(count):
+    bugs, seconds = [], []
+    for k in range(1, count + 1):
         text = random_expression(rng)
+        start = time.perf_counter()
         result = outcome(text)
+        seconds.append(time.perf_counter() - start)
         kind = result.split(":")[0]
         tally[kind] += 1
         if kind in ("internal error", "crash"):
             bugs.append((text, result))
-    print(f"{count} expressions (seed {seed}): " + ", ".join(f"{k} {v}" for k, v in sorted(tally.items())))
+            print(f"  {text}\n    {result[:300]}", flush=True)
+        if k % every == 0 or k == count:
+            print(summary(k, seed, tally, seconds), flush=True)
     for text, result in bugs[:40]:
         print(f"  {text}\n    {result[:300]}")
+
+
+def summary(count: int, seed: int, tally: collections.Counter, seconds: list[float]) -> str:
+    """One line: the outcomes, the median and 99th percentile time, how many ran past 20 s, the load."""
+    ordered = sorted(seconds)
+    median, p99 = statistics.median(ordered), ordered[min(len(ordered) - 1, int(0.99 * len(ordered)))]
+    return (f"{count} expressions (seed {seed}): " + ", ".join(f"{k} {v}" for k, v in sorted(tally.items()))
+            + f"; median {median:.2f} s, p99 {p99:.2f} s, past 20 s {sum(t >= 20 for t in ordered)}"
+            + f"; load {os.getloadavg()[0]:.1f}")
 
 
 if __name__ == "__main__":

@@ -80,3 +80,31 @@ def test_written_input_is_never_dropped(rhs):
     step = v.steps[0]
     assert not step.valid  # read as 2x + 1 (wrong) or refused by name, never read as 2x
     assert step.rhs is None or step.rhs != 2 * sp.Symbol("x")
+
+
+# Exact sides that agree at every point are proved, or the step is undecided: points are evidence, not proof.
+PROVED_BY_CASES = [r"\operatorname{ReLU}(x) - \operatorname{ReLU}(-x) = x", r"\max(x, 0) + \min(x, 0) = x",
+                   r"\left|x\right| \operatorname{sgn}(x) = x"]
+
+
+@pytest.mark.parametrize("text", PROVED_BY_CASES)
+def test_exact_agreement_is_upgraded_to_a_proof(text):
+    v = check(text, timeout=None, step_timeout=None)
+    assert v.valid and v.steps[0].method == "symbolic", [(s.method, s.reason) for s in v.steps]
+
+
+def test_exact_agreement_without_a_proof_is_undecided(monkeypatch):
+    """x/|x| agrees with sgn x wherever it is defined, but no rewrite proves it: the step is undecided (not
+    valid, exit 1), in the verdict and in the JSON, and the reason says that points are not a proof."""
+    import json
+
+    from gradwise.explainer import explain
+    from gradwise.renderers import render
+    v = check(r"\frac{d}{dx} \left|x\right| = \frac{x}{\left|x\right|}", timeout=None, step_timeout=None)
+    step = v.steps[0]
+    assert (step.valid, step.method, v.exit_code) == (False, "undecided", 1)
+    assert "evidence, not proof" in step.reason and step.points == 4
+    data = json.loads(render(explain(v), "json"))
+    assert data["steps"][0]["method"] == "undecided" and data["valid"] is False
+    assert "could not be decided" in render(explain(v), "text")
+

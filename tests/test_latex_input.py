@@ -66,3 +66,42 @@ def test_everything_we_print_reads_back():
         d = differentiate(text, "x")
         for e in (d.expr, d.result):
             assert parse(latex(e)) == e
+
+
+# A matrix is read cell by cell, each cell by both parsers (a whole matrix took latex2sympy seconds).
+MATRIX_CASES = [
+    (r"\left[\begin{matrix}2 \ln(y) & \frac{2 x}{y}\\\frac{2 x}{y} & -\frac{x^{2}}{y^{2}}\end{matrix}\right]",
+     [["2*log(y)", "2*x/y"], ["2*x/y", "-x**2/y**2"]]),
+    (r"\begin{bmatrix} 6x & 2 \\ 2 & 6y \\ \end{bmatrix}", [["6*x", "2"], ["2", "6*y"]]),
+    (r"\begin{pmatrix} \sigma(x) \\ e^{x} \end{pmatrix}", [["sigmoid(x)"], ["exp(x)"]]),
+    (r"\begin{bmatrix} \foo{x} & 2 \end{bmatrix}", "cannot read \\foo"),
+    (r"\begin{bmatrix} 1 & 2 \\ 3 \end{bmatrix}", "different lengths"),
+    (r"\begin{bmatrix} 1 & \\ 3 & 4 \end{bmatrix}", "empty cell"),
+]
+
+
+@pytest.mark.parametrize("text, expected", MATRIX_CASES)
+def test_a_matrix_is_read_cell_by_cell(text, expected):
+    from gradwise.derivations import functions as fn
+    from gradwise.derivations.parsing import symbol
+    from gradwise.errors import InputError
+    if not isinstance(expected, list):
+        with pytest.raises(InputError) as err:
+            parse(text)
+        assert expected is None or expected in str(err.value)
+        return
+    names = {"sigmoid": fn.sigmoid, **{n: symbol(n) for n in "xy"}}
+    oracle = sp.ImmutableMatrix([[sp.sympify(c, locals=names) for c in row] for row in expected])
+    assert parse(text) == oracle
+
+
+def test_matrices_gradwise_prints_read_back():
+    from gradwise.derivations.parsing import symbol
+    from gradwise.printing import latex
+    x, y = symbol("x"), symbol("y")
+    m = sp.ImmutableMatrix([[sp.exp(4 * y - 2 * x * y) * y ** 2, -sp.sin(x) / y], [sp.Abs(x - 1), sp.sqrt(x + y)]])
+    for matrix in (m, m.col(0)):
+        for printed in (latex(matrix), sp.latex(matrix)):
+            assert parse(printed) == matrix, printed
+    step = sp.ImmutableMatrix([[sp.Heaviside(x, 0), 1]])   # SymPy's latex() writes Heaviside as θ: gradwise's only
+    assert parse(latex(step)) == step

@@ -139,3 +139,57 @@ def test_check_reads_plain_lines_subscripts_and_refuses_unknown_macros():
     assert "cannot read \\\\foo" in text or "cannot read \\foo" in text
     wrong = check(r"\frac{d}{dx} \left(a x^3 + d\,x\right) = 3 a x^2")
     assert not wrong.valid
+
+
+# Every command that interprets its input says so: glued names in text and JSON; literal input, nothing.
+COMMANDS = {
+    "grad": (["grad", "xy + sinx", "--wrt", "x,y"], ["grad", "x*y + sin(x)", "--wrt", "x,y"],
+             "x·y + sin(x)", ["xy read as x·y", "sinx read as sin(x)"]),
+    "jacobian": (["jacobian", "[xy, 2x]", "--wrt", "x,y"], ["jacobian", "[x*y, 2x]", "--wrt", "x,y"],
+                 "(x·y, 2x)ᵀ", ["xy read as x·y"]),
+    "hessian": (["hessian", "xy^2", "--wrt", "x,y"], ["hessian", "x y^2", "--wrt", "x,y"],
+                "x·y²", ["xy read as x·y"]),
+    "chain": (["grad", "xy", "--chain", "x=cos(t),y=t"], ["grad", "x*y", "--chain", "x=cos(t),y=t"],
+              "x·y", ["xy read as x·y"]),
+    "backprop": (["backprop", "sigmoid(wx + b)", "--at", "w=1,x=2,b=0"],
+                 ["backprop", "sigmoid(w*x + b)", "--at", "w=1,x=2,b=0"], "σ(b + w·x)", ["wx read as w·x"]),
+    "matgrad": (["matgrad", "x^TAx", "--wrt", "x"], ["matgrad", "x^T A x", "--wrt", "x"],
+                "xᵀ A x", ["Ax read as A·x"]),
+}
+
+
+def _run(argv: list[str], capsys) -> str:
+    from gradwise.cli import main
+    assert main(argv) == 0
+    return capsys.readouterr().out
+
+
+@pytest.mark.parametrize("name", list(COMMANDS))
+def test_every_command_shows_how_it_read_its_input(name, capsys):
+    glued, literal, read_as, notes = COMMANDS[name]
+    text = _run(glued, capsys)
+    assert text.split("\n\n")[1].startswith(f"Read as: {read_as} ("), text   # first line after the title
+    data = json.loads(_run(glued + ["--format", "json"], capsys))
+    assert data["read_as"] == read_as and data["reading"] == notes
+    assert "Read as" not in _run(literal, capsys)
+    assert "read_as" not in json.loads(_run(literal + ["--format", "json"], capsys))
+
+
+def test_check_shows_how_each_side_was_read(tmp_path, capsys):
+    glued = tmp_path / "glued.tex"
+    glued.write_text("\\frac{d}{dx} \\left(a x^3 + d\\,x\\right) = 3 a x^2 + d\nd/dx xy = y\n")
+    literal = tmp_path / "literal.tex"
+    literal.write_text("\\frac{d}{dx} x^2 = 2x\n")
+    from gradwise.cli import main
+    main(["check", str(glued)])
+    text = capsys.readouterr().out
+    assert "Read as (line 1): ∂/∂x[a·x³ + d·x] (d x read as d·x)." in text
+    assert text.index("Read as (line 2): ∂/∂x[x·y] (xy read as x·y).") < text.index("valid")
+    main(["check", str(glued), "--format", "json"])
+    data = json.loads(capsys.readouterr().out)
+    assert [(r["line"], r["read_as"], r["reading"]) for r in data["read_as"]] == [
+        (1, "∂/∂x[a·x³ + d·x]", ["d x read as d·x"]), (2, "∂/∂x[x·y]", ["xy read as x·y"])]
+    main(["check", str(literal)])
+    assert "Read as" not in capsys.readouterr().out
+    main(["check", str(literal), "--format", "json"])
+    assert "read_as" not in json.loads(capsys.readouterr().out)

@@ -10,6 +10,7 @@ from gradwise.cli._common import add_output_options, emit, read_argument
 from gradwise.derivations.limits import time_limit
 from gradwise.errors import GradwiseError
 from gradwise.explainer import explain
+from gradwise.explainer.derivative import with_reading
 
 BACKPROP_EXAMPLES = """examples:
   gradwise backprop "sigmoid(w*x + b)" --at w=0.5,x=2,b=-1
@@ -59,6 +60,7 @@ def register(subparsers) -> None:
 
 def run_backprop(args: argparse.Namespace) -> int:
     text = read_argument(args.expression)
+    read = None
     with time_limit(args.timeout), np.errstate(all="ignore"):   # non-finite values are reported by name
         if text.strip().lower().endswith(".toml"):
             if not args.explain:
@@ -73,13 +75,16 @@ def run_backprop(args: argparse.Namespace) -> int:
             if not args.at:
                 raise GradwiseError("give the point with --at, e.g. --at w=0.5,x=2,b=-1")
             from gradwise.derivations.graph import build_graph
+            from gradwise.derivations.parsing import parse_with_reading
+            read = parse_with_reading(text)   # how it was read, for the "Read as" line
             result = build_graph(text, args.at)
             if args.graph:
                 from gradwise.explainer.backprop import graph_picture
                 from gradwise.renderers.graph_plot import draw_graph
                 nodes, edges, title = graph_picture(result)
                 result.graph_file = draw_graph(nodes, edges, args.graph, title)
-    emit(explain(result, args.detail), args)
+    document = explain(result, args.detail)
+    emit(with_reading(document, read.expr, read.notes) if read else document, args)
     return 0
 
 

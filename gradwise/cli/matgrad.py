@@ -2,12 +2,17 @@
 from __future__ import annotations
 
 import argparse
+import re
 
 from gradwise.cli._common import add_output_options, read_argument, rendered, write
+from gradwise.derivations.matrix_calculus import notation
 from gradwise.derivations.matrix_calculus.derivation import matrix_gradient
+from gradwise.derivations.parsing import GREEK_LETTERS, is_latex
 from gradwise.explainer import explain
+from gradwise.explainer.derivative import with_reading
 from gradwise.errors import GradwiseError
 from gradwise.renderers import BINARY_FORMATS, FORMATS
+from gradwise.renderers.document import Notation
 
 EXAMPLES = """examples:
   gradwise matgrad "x^T A x" --wrt x                  # (A + Aᵀ) x
@@ -41,10 +46,31 @@ def output(args: argparse.Namespace, **options) -> str | bytes:
     """What `gradwise matgrad` prints for these options: NumPy code or the rendered document
     (shared by the command line and the web API)."""
     shapes = ",".join(args.shape) if args.shape else None
-    g = matrix_gradient(read_argument(args.expression), args.wrt, shapes=shapes, timeout=args.timeout)
+    text = read_argument(args.expression)
+    g = matrix_gradient(text, args.wrt, shapes=shapes, timeout=args.timeout)
     if args.format == "numpy":
         return g.numpy_code()
-    return rendered(explain(g, args.detail), args, **options)
+    read = Notation(latex=notation.latex(g.expression), text=notation.text(g.expression))
+    return rendered(with_reading(explain(g, args.detail), read, glued_names(text)), args, **options)
+
+
+def glued_names(text: str) -> tuple[str, ...]:
+    """A note for each name the matrix reader takes for a product of letters (`xAx` read as x·A·x), by
+    that reader's own rule (matrix_calculus.parsing: functions, I, ones, Greek names and names with a
+    digit or `_` are read whole); LaTeX input has its own reader and no such names."""
+    from gradwise.derivations.matrix_calculus.parsing import FUNCTIONS, tokenize
+    if is_latex(text):
+        return ()
+    notes, after = [], None
+    for t in tokenize(text):
+        name = GREEK_LETTERS.get(t.text, t.text)
+        if after == "^" and name.startswith("T") and name not in FUNCTIONS:
+            name = name[1:]   # x^TAx: the transpose, then Ax
+        after = t.text
+        if t.kind == "name" and len(name) > 1 and name not in FUNCTIONS | {"I", "ones", "diff"} \
+                and name not in notation.GREEK and not re.search(r"[\d_]", name):
+            notes.append(f"{name} read as {'·'.join(name)}")
+    return tuple(dict.fromkeys(notes))
 
 
 def run(args: argparse.Namespace) -> int:

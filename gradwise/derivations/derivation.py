@@ -150,7 +150,7 @@ def _read_request(expr, wrt, order: int, text: str):
     return expr, _as_symbol(wrt), order
 
 
-REAL_ONLY = (fn.relu, sp.Heaviside, sp.Max, sp.Min)
+REAL_ONLY = fn.REAL_ONLY
 
 
 def _real_only_name(node: sp.Basic) -> str:

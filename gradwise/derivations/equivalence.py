@@ -19,10 +19,9 @@ from sympy.core.evalf import PrecisionExhausted
 from sympy.core.function import AppliedUndef
 
 from gradwise.derivations import functions as fn
-from gradwise.derivations.limits import explodes, time_limit
+from gradwise.derivations.limits import explodes
+from gradwise.derivations.symbolic_proof import Proof, symbolically_zero
 
-SYMBOLIC_SECONDS = 2.0     # the time simplify() may take before the numbers decide alone
-SYMBOLIC_OPS_LIMIT = 80     # larger differences skip `simplify` and go straight to numbers
 DIGITS = 30
 RELATIVE_TOLERANCE = 1e-10   # the screen at 30 digits, before an exact difference is certified
 FLOAT_DIGITS = 14            # sides with decimals must agree to this many significant digits
@@ -86,19 +85,36 @@ def _judge(left, right, seed, points, numeric, symbolic, confirm, real_only=Fals
     if left == right and not confirm:
         return Judgement(True, "structural")
     if not numeric:
-        proved = left == right or (symbolic and _symbolically_zero(_evaluated(left - right)))
-        return Judgement(True, "symbolic") if proved else Judgement(None, "undecided")
+        proof = Proof(True) if left == right else _proof(left, right) if symbolic else Proof(False)
+        return Judgement(True, "symbolic") if proof.proved else Judgement(None, "undecided", reason=proof.note)
     # numbers first: a point where the sides differ settles it without an expensive `simplify`
     # the certified difference is the costly part (an exact zero exhausts evalf): only when no proof,
     # so at once when no proof will be tried
     verdict = numerically_equal(left, right, seed=seed, points=points, real_only=real_only, certify=not symbolic)
     if verdict.equal is False or not symbolic:
         return verdict
-    if left == right or (symbolic and _symbolically_zero(_evaluated(left - right))):
+    proof = Proof(True) if left == right else _proof(left, right) if symbolic else Proof(False)
+    if proof.proved:
         return Judgement(True, "symbolic", points=verdict.points)
     if verdict.equal and verdict.digits is None:
-        return numerically_equal(left, right, seed=seed, points=points, real_only=real_only)
+        verdict = numerically_equal(left, right, seed=seed, points=points, real_only=real_only)
     return verdict
+
+
+def _proof(left: sp.Basic, right: sp.Basic, thorough: bool = False) -> Proof:
+    return symbolically_zero(_evaluated(left - right), thorough=thorough)
+
+
+def proved_equal(left: sp.Basic, right: sp.Basic) -> Proof:
+    """A symbolic proof of `left = right` with every rewrite gradwise has (for exact steps that agree at
+    every point: agreement at points is evidence, this is the proof), entry by entry for matrices."""
+    if isinstance(left, sp.MatrixBase) or isinstance(right, sp.MatrixBase):
+        if not (isinstance(left, sp.MatrixBase) and isinstance(right, sp.MatrixBase)) or left.shape != right.shape:
+            return Proof(False)
+        proofs = [proved_equal(a, b) for a, b in zip(left, right)]
+        failed = next((p for p in proofs if not p.proved), None)
+        return failed or Proof(True)
+    return Proof(True) if left == right else _proof(left, right, thorough=True)
 
 
 def has_decimals(expr: sp.Basic) -> bool:
@@ -145,24 +161,6 @@ def concrete(expr: sp.Basic, seed: int = 0) -> sp.Basic:
     if arity:
         expr = expr.subs({f: random_function(f.__name__, n, seed) for f, n in arity.items()})
     return _evaluated(expr)
-
-
-class _SymbolicBudgetSpent(Exception):
-    """simplify() ran out of its time: the numbers decide instead."""
-
-
-def _symbolically_zero(difference: sp.Expr) -> bool:
-    # simplify can run for minutes on some expressions (gcds over algebraic fields): it gets a budget
-    try:
-        with time_limit(SYMBOLIC_SECONDS, error=_SymbolicBudgetSpent):
-            if sp.expand(difference) == 0:
-                return True
-            if sp.count_ops(difference) <= SYMBOLIC_OPS_LIMIT:
-                return sp.simplify(difference) == 0
-    except (TypeError, ValueError, NotImplementedError, RecursionError, ZeroDivisionError,
-            _SymbolicBudgetSpent):
-        return False
-    return False
 
 
 def numerically_equal(left: sp.Basic, right: sp.Basic, *, seed: int = 0, points: int = 4,

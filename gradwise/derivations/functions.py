@@ -175,6 +175,22 @@ def gelu(x: sp.Expr) -> sp.Expr:
     return x * (1 + sp.erf(x / sp.sqrt(2))) / 2
 
 
+def real_abs(u: sp.Expr) -> sp.Expr:
+    """|u| where every variable is real: a factor e^v or b^v (b > 0, v without i) is positive wherever it is
+    defined, so it leaves the bars. SymPy's own |e^v| is e^(re v) (or, for v = √x, a form with atan2), which
+    no rule differentiates as a real function."""
+    positive, rest = [], []
+    for f in sp.Mul.make_args(u):
+        base, power = f.as_base_exp()
+        real = not f.has(sp.I) and not f.has(sp.zoo, sp.nan)
+        (positive if real and (isinstance(f, exp) or (f.is_Pow and base.is_positive)) else rest).append(f)
+    return sp.Mul(*positive) * sp.Abs(sp.Mul(*rest)) if positive else sp.Abs(u)
+
+
+#: Functions defined for real arguments only: a number that is not real is refused as their argument.
+REAL_ONLY = (relu, sp.Heaviside, sp.Max, sp.Min)
+
+
 #: The project's own functions, by the name they print with.
 DL_FUNCTIONS = {"sigmoid": sigmoid, "relu": relu, "softplus": softplus,
                 "logsumexp": logsumexp, "softmax": softmax}

@@ -19,6 +19,7 @@ from sympy.core.function import AppliedUndef
 
 from gradwise.errors import GradwiseError, InputError
 from gradwise.derivations import functions as fn
+from gradwise.derivations.latex_matrix import matrix_cells, read_matrix
 from gradwise.derivations import function_registry as registry
 from gradwise.derivations.input_basics import GREEK, bounded_pow, check_size, symbol
 from gradwise.derivations.latex_conventions import (KNOWN_COMMANDS, refuse_dangling, differential_letters, refuse_decimal_comma,  # noqa: F401
@@ -38,7 +39,7 @@ _FORBIDDEN = re.compile(r"\\(" + "|".join(FORBIDDEN) + r")(?![A-Za-z])")
 # \operatorname{atan}, \operatorname{sign}, ...)
 _DL_NAMES = {name.lower(): r for r in registry.FUNCTIONS if r.arity != "refused" and r.name != "Rational"
              for name in r.names if name.isascii()}
-_DL_NAMES.update({name: r for name, r in registry.LATEX_NAMES.items()})
+_DL_NAMES.update({name.lower(): r for name, r in registry.LATEX_NAMES.items()})
 _PLACEHOLDER = "Z_{%d}"  # a symbol both parsers read; the number makes it unique
 _PLACEHOLDER_BASE = 9100
 _DL_CALL = re.compile(r"\\(?:operatorname|mathrm|text|mathop)\s*\{\s*([A-Za-z]+)\s*\}"
@@ -55,6 +56,9 @@ def parse_latex_with_notes(text: str) -> tuple[sp.Basic, list[str]]:
     """The expression, and a note for each reading that was not literal."""
     check_size(text)
     refuse_dangling(text)
+    rows = matrix_cells(text)
+    if rows is not None:
+        return read_matrix(rows, text, parse_latex_with_notes)
     notes: list[str] = []
     prepared, calls = prepass(text, notes)
     readings, errors = [], []
@@ -67,7 +71,9 @@ def parse_latex_with_notes(text: str) -> tuple[sp.Basic, list[str]]:
             raise
         except Exception as exc:  # a parser's own failure: the other one may still read it
             errors.append(_first_line(exc))
-    if not readings:
+    if not readings or (errors and "," in prepared):
+        # SymPy's parser stops at a comma it does not expect and returns what came before it:
+        # a\left(x, 0\right) would be read as a, \sin(x, 0) as sin(x); refused instead
         raise InputError(f"cannot read this LaTeX ({errors[0]})", text)
     if len(readings) == 2 and not _same_reading(*readings):
         raise InputError(f"ambiguous LaTeX: one parser reads {readings[0]}, the other {readings[1]}; "
@@ -250,7 +256,7 @@ def _norm_value(value: sp.Basic) -> sp.Expr:
     """The Euclidean (Frobenius) norm of a vector or matrix; |a| of a number."""
     if isinstance(value, sp.MatrixBase):
         return sp.sqrt(sp.Add(*[e**2 for e in value]))
-    return sp.Abs(value)
+    return fn.real_abs(value)
 
 
 def _brace_matrix_cells(s: str) -> str:
@@ -313,7 +319,7 @@ MAX_SUM_TERMS = 1000
 _COMMAND_WORDS = frozenset("""partial nabla mathrm operatorname text frac dfrac cdot times left right begin end
     mathcal mathbf mathit boldsymbol infty lVert rVert Vert vert prime top intercal dots ldots cdots quad
     qquad mathsf limits displaystyle""".split())
-_FUNCTIONS = {cls: cls for cls in (
+_FUNCTIONS = {cls: fn.real_abs if cls is sp.Abs else cls for cls in (
     sp.sin, sp.cos, sp.tan, sp.sec, sp.csc, sp.cot, sp.asin, sp.acos, sp.atan, sp.acot, sp.asec, sp.acsc,
     sp.sinh, sp.cosh, sp.tanh, sp.coth, sp.asinh, sp.acosh, sp.atanh, sp.exp, sp.Abs, sp.erf, sp.sign,
     fn.sigmoid, fn.relu, fn.softplus, fn.logsumexp)}
@@ -403,7 +409,7 @@ def sanitize(expr, text: str, calls: dict | None = None) -> sp.Basic:
                 raise InputError(f"unknown function '{name}'", text)
             return sp.Function(clean, real=True)(*args)
         if type(e) in _FUNCTIONS:
-            return type(e)(*[walk(a, depth + 1) for a in e.args])
+            return _FUNCTIONS[type(e)](*[walk(a, depth + 1) for a in e.args])
         if isinstance(e, sp.Function) and type(e).__name__ in GREEK:
             raise InputError(f"unknown function '{type(e).__name__}'", text)
         raise InputError(f"unsupported construct {type(e).__name__} in LaTeX", text)

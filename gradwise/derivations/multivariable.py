@@ -20,7 +20,7 @@ from gradwise.derivations.derivation import Derivation, differentiate
 from gradwise.derivations.display import Displayable
 from gradwise.derivations.equivalence import equivalent
 from gradwise.derivations.limits import time_limit
-from gradwise.derivations.parsing import parse, parse_variables
+from gradwise.derivations.parsing import parse, parse_variables, parse_with_reading
 from gradwise.errors import EngineError, GradwiseError
 
 DIGITS = 40
@@ -90,6 +90,7 @@ class Gradient(Displayable):
     check: NumericCheck
     at: Evaluation | None = None
     directional: Directional | None = None
+    reading: tuple[str, ...] = ()     # how the input was read, where that was not literal
 
     kind = "gradient"
 
@@ -108,6 +109,7 @@ class Jacobian(Displayable):
     entries: list[list[Partial]]
     check: NumericCheck
     at: Evaluation | None = None
+    reading: tuple[str, ...] = ()
 
     kind = "jacobian"
 
@@ -132,6 +134,7 @@ class Hessian(Displayable):
     symmetric: bool
     check: NumericCheck
     at: Evaluation | None = None
+    reading: tuple[str, ...] = ()
 
     kind = "hessian"
 
@@ -166,6 +169,7 @@ class ChainRule(Displayable):
     result: sp.ImmutableMatrix        # the product, simplified
     scalar: bool                      # f was one function
     at: Evaluation | None = None
+    reading: tuple[str, ...] = ()
 
     kind = "chain_rule"
 
@@ -181,13 +185,13 @@ def gradient(expression: str | sp.Expr, wrt: str | list | None = None, *, at: st
              direction: str | list | None = None, timeout: float | None = None) -> Gradient:
     """∇f of a scalar function; `at="x=1,y=2"` evaluates it, `direction="3,4"` adds D_u f."""
     with time_limit(timeout):
-        text, expr = _read(expression)
+        text, expr, reading = _read(expression)
         if isinstance(expr, sp.MatrixBase):
             raise GradwiseError("grad takes one function; for a vector of functions use gradwise jacobian")
         variables = _variables(expr, wrt, text)
         entries = [Partial(expr, v, sp.diff(expr, v)) for v in variables]
         check = _check_first([expr], variables, [[p.result for p in entries]])
-        g = Gradient(text, expr, variables, entries, check)
+        g = Gradient(text, expr, variables, entries, check, reading=reading)
         if at is not None:
             g.at = _evaluate(g.result, [expr], _point(at, variables))
         if direction is not None:
@@ -199,12 +203,12 @@ def jacobian(expression: str | sp.Expr | list, wrt: str | list | None = None, *,
              timeout: float | None = None) -> Jacobian:
     """The Jacobian of a vector of functions, "[x y, x + y^2, sin(x)]"."""
     with time_limit(timeout):
-        text, value = _read(expression)
+        text, value, reading = _read(expression)
         functions = list(value) if isinstance(value, (sp.MatrixBase, list, tuple)) else [value]
         variables = _variables(sp.Tuple(*functions), wrt, text)
         entries = [[Partial(f, v, sp.diff(f, v)) for v in variables] for f in functions]
         check = _check_first(functions, variables, [[p.result for p in row] for row in entries])
-        J = Jacobian(text, functions, variables, entries, check)
+        J = Jacobian(text, functions, variables, entries, check, reading=reading)
         if at is not None:
             J.at = _evaluate(J.result, functions, _point(at, variables))
         return J
@@ -214,7 +218,7 @@ def hessian(expression: str | sp.Expr, wrt: str | list | None = None, *, at: str
             timeout: float | None = None) -> Hessian:
     """The Hessian of a scalar function, with the symmetry of its mixed partials checked."""
     with time_limit(timeout):
-        text, expr = _read(expression)
+        text, expr, reading = _read(expression)
         if isinstance(expr, sp.MatrixBase):
             raise GradwiseError("hessian takes one function")
         variables = _variables(expr, wrt, text)
@@ -224,7 +228,7 @@ def hessian(expression: str | sp.Expr, wrt: str | list | None = None, *, at: str
         symmetric = all(equivalent(entries[i][j].result, entries[j][i].result).equal is not False
                         for i in range(n) for j in range(i + 1, n))
         check = _check_second(expr, variables, [[p.result for p in row] for row in entries])
-        H = Hessian(text, expr, variables, first, entries, symmetric, check)
+        H = Hessian(text, expr, variables, first, entries, symmetric, check, reading=reading)
         if at is not None:
             H.at = _evaluate(H.result, [expr], _point(at, variables))
         return H
@@ -234,7 +238,7 @@ def chain_rule(outer: str | sp.Expr, substitutions: str | dict, *, at: str | dic
                timeout: float | None = None) -> ChainRule:
     """d/dt f(g(t), h(t)), or J_{f∘g} = J_f(g)·J_g: `chain_rule("x^2 y", "x=cos(t), y=sin(t)")`."""
     with time_limit(timeout):
-        text, value = _read(outer)
+        text, value, reading = _read(outer)
         subs = _substitutions(substitutions)
         outer_vars = list(subs)
         functions = list(value) if isinstance(value, sp.MatrixBase) else [value]
@@ -253,7 +257,8 @@ def chain_rule(outer: str | sp.Expr, substitutions: str | dict, *, at: str | dic
         for a, b in zip(product, direct):
             if equivalent(a, b).equal is False:
                 raise EngineError(f"the chain rule gave {a} but the direct derivative is {b}")
-        c = ChainRule(text, J_f, J_g, subs, sp.ImmutableMatrix(at_g), product, not isinstance(value, sp.MatrixBase))
+        c = ChainRule(text, J_f, J_g, subs, sp.ImmutableMatrix(at_g), product, not isinstance(value, sp.MatrixBase),
+                      reading=reading)
         if at is not None:
             c.at = _evaluate(product, composite, _point(at, inner_vars))
         return c
@@ -261,13 +266,15 @@ def chain_rule(outer: str | sp.Expr, substitutions: str | dict, *, at: str | dic
 
 # ---------------------------------------------------------------------------------------------------- reading
 
-def _read(expression) -> tuple[str, object]:
+def _read(expression) -> tuple[str, object, tuple[str, ...]]:
+    """The input as text, what it was read as, and how it was read where that was not literal."""
     if isinstance(expression, str):
-        return expression, parse(expression)
+        read = parse_with_reading(expression)
+        return expression, read.expr, read.notes
     if isinstance(expression, (list, tuple)):
         functions = [_number(f) for f in expression]
-        return str(functions), functions
-    return str(expression), expression
+        return str(functions), functions, ()
+    return str(expression), expression, ()
 
 
 def _variables(expr, wrt, text: str) -> list[sp.Symbol]:

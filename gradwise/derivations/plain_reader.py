@@ -124,17 +124,19 @@ class PlainReader:
 
     def power(self) -> sp.Basic:
         base = self.postfix()
-        if self.at_op("^"):
-            op = self.advance()
-            if self.tok.kind == "end":
-                raise self.error("expected an exponent after '^'")
-            self.nested()
-            exponent = self.unary()
-            self.unnest()
-            if isinstance(base, sp.MatrixBase) or isinstance(exponent, sp.MatrixBase):
-                raise self.error("a power of a vector or matrix is not supported", op)
-            return bounded_pow(base, exponent, self.text, op.column)
-        return base
+        return self.raised(base) if self.at_op("^") else base
+
+    def raised(self, base: sp.Basic) -> sp.Basic:
+        """base^exponent, at a `^`."""
+        op = self.advance()
+        if self.tok.kind == "end":
+            raise self.error("expected an exponent after '^'")
+        self.nested()
+        exponent = self.unary()
+        self.unnest()
+        if isinstance(base, sp.MatrixBase) or isinstance(exponent, sp.MatrixBase):
+            raise self.error("a power of a vector or matrix is not supported", op)
+        return bounded_pow(base, exponent, self.text, op.column)
 
     def postfix(self) -> sp.Basic:
         value = self.primary()
@@ -310,7 +312,10 @@ class PlainReader:
             raise self.error(f"unknown name '{name}'", t, f"did you mean {close[0]}(...)? "
                              "(for a product of letters, write them with spaces or *)")
         self.notes.append(f"{name} read as {'·'.join(name)}")
-        return sp.Mul(*self.letters(name))
+        letters = self.letters(name)
+        if self.at_op("^"):  # xy^2 is x·y², as mathematics writes it: the power is the last letter's
+            letters[-1] = self.raised(letters[-1])
+        return sp.Mul(*letters)
 
     def letters(self, name: str) -> list[sp.Expr]:
         return [sp.E if c == "e" else symbol(c) for c in name]
@@ -359,11 +364,15 @@ class PlainReader:
         for a in args:
             if isinstance(a, sp.MatrixBase):
                 raise self.error(f"{name} of a vector or matrix is not supported here", t)
+            if record.sympy in fn.REAL_ONLY and a.is_number and a.is_real is False:
+                # relu(cos(asin(3))) = relu(2√2·i): SymPy cannot even compare it with 0 later
+                raise self.error(f"{name} of {a}, which is not a real number: it is defined for real "
+                                 "arguments only", t)
         try:
             if record.arity == "one":
                 if len(args) != 1:
                     raise self.error(f"{name} takes one argument, not {len(args)}", t)
-                return record.sympy(args[0])
+                return (fn.real_abs if record.sympy is sp.Abs else record.sympy)(args[0])
             if record.arity == "many":
                 if len(args) < 2 and record.name in ("Max", "Min"):
                     raise self.error(f"{name} needs at least two arguments", t)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sympy as sp
 
 from gradwise.derivations.verify.verdict import StepVerdict, Verdict
+from gradwise.explainer.derivative import read_as
 from gradwise.printing import latex, unicode
 from gradwise.printing.typst import quote, typst
 from gradwise.renderers.document import AsWritten, DisplayMath, Document, Math, Notation, Paragraph, Step
@@ -20,7 +21,8 @@ METHOD_WORDS = {"structural": "the same expression", "symbolic": "checked symbol
 
 def explain(v: Verdict, detail: str = "standard") -> Document:
     """The document for a verdict; `brief` shows only the wrong steps."""
-    blocks: list = [Paragraph.of(summary(v))]
+    blocks: list = [read_as(side.expr, side.notes, f"line {side.line}") for side in v.reading]
+    blocks.append(Paragraph.of(summary(v)))
     if v.error:
         blocks.append(Paragraph.of(f"Cannot read the input: {v.error}"))
     if v.steps:
@@ -174,6 +176,9 @@ def contract(v: Verdict, detail: str = "standard") -> dict:
            "steps": [step_contract(s) for s in v.steps],
            "readable": v.readable, "error": v.error, "exit_code": v.exit_code,
            "assume_positive": v.assume_positive}
+    if v.reading:   # only when a side was interpreted, so golden files hold
+        out["read_as"] = [{"line": side.line, "text": side.text, "read_as": unicode(side.expr),
+                           "reading": list(side.notes)} for side in v.reading]
     if v.name:
         out = {"name": v.name, **out}
     return out

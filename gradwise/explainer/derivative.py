@@ -6,6 +6,8 @@ every substitution and how each step was checked.
 """
 from __future__ import annotations
 
+import dataclasses
+
 import sympy as sp
 
 from gradwise.derivations.derivation import Derivation, OrderDerivation
@@ -161,13 +163,31 @@ def contract(d: Derivation, detail: str = "standard") -> dict:
         "result": str(d.result), "result_latex": latex(d.result),
         "steps": steps,
         **({"notes": notes} if notes else {}),
-        **({"read_as": unicode(d.expr), "reading": list(d.reading)} if d.reading else {}),
+        **reading_json(d.expr, d.reading),
     }
 
 
-def read_as(expr, notes) -> Paragraph:
-    """The first line of a worked solution whose input was interpreted: "Read as: x·y (xy read as x·y)"."""
-    return Paragraph.of("Read as: ", Math.chain(expr), f" ({'; '.join(notes)}).")
+def read_as(expr, notes, where: str = "") -> Paragraph:
+    """The first line of a worked solution whose input was interpreted: "Read as: x·y (xy read as x·y)"
+    (`where` names the place in a longer input: "line 2")."""
+    shown = expr if isinstance(expr, Notation) else Math.chain(expr)   # a Notation: matrix calculus
+    return Paragraph.of(f"Read as ({where}): " if where else "Read as: ", shown, f" ({'; '.join(notes)}).")
+
+
+def reading_json(expr, notes) -> dict:
+    """`{"read_as": ..., "reading": [...]}` when the input was interpreted, else nothing (golden files hold)."""
+    if not notes:
+        return {}
+    return {"read_as": expr.text if isinstance(expr, Notation) else unicode(expr), "reading": list(notes)}
+
+
+def with_reading(document: Document, expr, notes) -> Document:
+    """The document of any command, starting with its "Read as" line and carrying `read_as` in its JSON
+    when the input was interpreted; unchanged otherwise."""
+    if not notes:
+        return document
+    return dataclasses.replace(document, blocks=(read_as(expr, notes), *document.blocks),
+                               data={**document.data, **reading_json(expr, notes)})
 
 
 def _note(step) -> str:

@@ -44,8 +44,17 @@ class Label:
 
 
 def explain(result, detail: str = "standard") -> Document:
-    return {"gradient": _gradient, "jacobian": _jacobian, "hessian": _hessian,
-            "chain_rule": _chain}[result.kind](result, detail)
+    """The document of a gradient, Jacobian, Hessian or chain rule, with its "Read as" line if any."""
+    document = {"gradient": _gradient, "jacobian": _jacobian, "hessian": _hessian,
+                "chain_rule": _chain}[result.kind](result, detail)
+    return derivative_explainer.with_reading(document, _as_read(result), result.reading)
+
+
+def _as_read(result) -> sp.Basic:
+    """The function the input was read as: one expression, or the column of a Jacobian's functions."""
+    functions = result.functions if result.kind == "jacobian" else \
+        result.outer.functions if result.kind == "chain_rule" else [result.expr]
+    return functions[0] if len(functions) == 1 and result.kind != "jacobian" else sp.ImmutableMatrix(functions)
 
 
 def _f() -> "Label":

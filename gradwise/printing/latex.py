@@ -13,7 +13,9 @@ class GradwiseLatexPrinter(ConventionalOrder, LatexPrinter):
     """SymPy's LaTeX printer with the notations of deep learning."""
 
     def _print_Heaviside(self, expr, exp=None):
-        s = rf"H\left({self._print(expr.args[0])}\right)"
+        # \operatorname{H}, not H: LaTeX input reads H(x) as a function H; the value at 0 unless it is ½
+        args = expr.args[:1] if len(expr.args) == 1 or expr.args[1] == sp.S.Half else expr.args
+        s = rf"\operatorname{{H}}\left({', '.join(self._print(a) for a in args)}\right)"
         return s if exp is None else rf"{s}^{{{exp}}}"
 
     def _print_Derivative(self, expr):

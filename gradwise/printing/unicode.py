@@ -43,7 +43,8 @@ class UnicodePrinter(ConventionalOrder, StrPrinter):
         if exp.is_Rational and exp.is_negative:
             return f"1/{self._print_Pow(sp.Pow(base, -exp, evaluate=False))}" if exp != -1 \
                 else f"1/{self.parenthesize(base, PRECEDENCE['Mul'], strict=True)}"
-        b = self.parenthesize(base, PRECEDENCE["Pow"], strict=True)
+        # (x³)^(1/3), (x³)ʸ: a power of a power is bracketed, else x³^(1/3) reads back as x^(3^(1/3))
+        b = f"({self._print(base)})" if base.is_Pow else self.parenthesize(base, PRECEDENCE["Pow"], strict=True)
         if exp.is_Integer:
             return b + str(exp).translate(_SUPERSCRIPT)
         if exp.is_Symbol and len(exp.name) == 1 and exp.name in "nxyi":
@@ -60,7 +61,8 @@ class UnicodePrinter(ConventionalOrder, StrPrinter):
         return f"{name}({', '.join(self._print(a) for a in expr.args)})"
 
     def _print_Heaviside(self, expr):
-        return f"H({self._print(expr.args[0])})"
+        # not H(x): plain input reads that as H·x; the value at 0 is shown unless it is SymPy's ½
+        return f"Heaviside({', '.join(self._print(a) for a in _heaviside_args(expr))})"
 
     def _print_Abs(self, expr):
         return f"|{self._print(expr.args[0])}|"
@@ -117,3 +119,8 @@ def unicode(expr, literal: bool = False) -> str:
     text = text.replace("*", "·")
     # a number times a letter or bracket reads better joined: 2·x -> 2x, 3·(x + 1) -> 3(x + 1)
     return re.sub(r"(?<![\w.^/])(\d+)·(?=[A-Za-zα-ωπ√(])(?!d/|d²/|∂)", r"\1", text)
+
+
+def _heaviside_args(expr) -> tuple:
+    """H(u), or H(u, value at 0) when that value is not the default ½."""
+    return expr.args[:1] if len(expr.args) == 1 or expr.args[1] == sp.S.Half else expr.args

@@ -13,7 +13,7 @@ import dataclasses
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
-from gradwise.derivations.equivalence import Judgement, equivalent
+from gradwise.derivations.equivalence import Judgement, equivalent, make_positive, proved_equal
 from gradwise.derivations.limits import time_limit
 from gradwise.derivations.verify.diagnosis import Diagnosis, diagnose_derivative, diagnose_expression
 from gradwise.derivations.verify.reading import Chain, Side, read_derivation
@@ -31,8 +31,12 @@ def check(text: str, *, assume_positive: bool = False, timeout: float | None = 1
     verdict = Verdict(text, assume_positive=assume_positive)
     if timeout and step_timeout and step_timeout >= timeout:
         step_timeout = None  # the limit of the whole check is the only one
-    return judged(verdict, timeout, lambda: judge_chains(read_derivation(text), assume_positive=assume_positive,
-                                                         step_timeout=step_timeout))
+
+    def judge_steps() -> list[StepVerdict]:
+        chains = read_derivation(text)
+        verdict.reading = tuple(side for chain in chains for side in chain.sides if side.notes)
+        return judge_chains(chains, assume_positive=assume_positive, step_timeout=step_timeout)
+    return judged(verdict, timeout, judge_steps)
 
 
 def judged(verdict: Verdict, timeout: float | None, judge_steps) -> Verdict:
@@ -116,17 +120,21 @@ def judge_step(index: int, a: Side, b: Side, definitions: dict, assume_positive:
     try:
         with time_limit(step_timeout):
             judgement = _judge(left, right, assume_positive)
+            if judgement.equal is True and judgement.method == "numeric" and judgement.digits is None:
+                judgement = _exactly(left, right, judgement, assume_positive)
             if judgement.equal is True:
                 return StepVerdict(**base, valid=True, method=judgement.method, points=judgement.points,
                                    reason=judgement.reason)
             if judgement.equal is None:
-                return StepVerdict(**base, valid=False, method="undecided", reason=judgement.reason)
+                return StepVerdict(**base, valid=False, method="undecided", points=judgement.points,
+                                   reason=judgement.reason)
             diagnosis = _diagnose(left, right, judgement)
     except TimeLimitExceeded as exc:
         if step_timeout is None or not str(exc).startswith(f"gave up after {step_timeout:g} s"):
             raise  # the limit of the whole check, not of this step
         return StepVerdict(**base, valid=False, method="undecided",
-                           reason=f"gave up on this step after {step_timeout:g} s")
+                           reason=f"gave up on this step after {step_timeout:g} s of wall-clock time (the last "
+                                  "guard: the judging itself is bounded by sizes, not by time)")
     return StepVerdict(**base, valid=False, method=judgement.method,
                        counterexample=judgement.counterexample, left_value=judgement.left_value,
                        right_value=judgement.right_value,
@@ -158,6 +166,20 @@ def _judge(left: sp.Basic, right: sp.Basic, assume_positive: bool) -> Judgement:
         methods.append(judgement.method)
     order = ("numeric", "symbolic", "structural")
     return Judgement(True, next(m for m in order if m in methods) if methods else "structural")
+
+
+def _exactly(left: sp.Basic, right: sp.Basic, judgement: Judgement, assume_positive: bool) -> Judgement:
+    """Exact sides that agreed at every point: proved equal, or undecided (agreement at points is
+    evidence, not proof)."""
+    if assume_positive:
+        left, right = make_positive(left), make_positive(right)
+    proof = proved_equal(left, right)
+    if proof.proved:
+        return dataclasses.replace(judgement, method="symbolic")
+    words = (f"the sides agree at {judgement.points} random points (their differences certified), but no "
+             "symbolic proof was found: agreement at points is evidence, not proof")
+    return dataclasses.replace(judgement, equal=None, method="undecided",
+                               reason="; ".join(filter(None, (words, judgement.reason, proof.note))))
 
 
 def _undefined_derivative(expr: sp.Basic) -> str | None:

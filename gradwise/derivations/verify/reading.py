@@ -14,8 +14,8 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from gradwise.derivations.latex_input import _FORBIDDEN, FUNCTION_LETTERS, parse_latex
-from gradwise.derivations.parsing import is_latex, parse
+from gradwise.derivations.latex_input import _FORBIDDEN, FUNCTION_LETTERS, parse_latex, parse_latex_with_notes
+from gradwise.derivations.parsing import is_latex, parse_with_reading
 from gradwise.errors import GradwiseError, InputError, TimeLimitExceeded
 
 DISPLAY_ENVIRONMENTS = ("align", "align*", "aligned", "alignat", "alignat*", "equation", "equation*",
@@ -38,6 +38,7 @@ class Side:
     line: int                     # 1-based line of the source where the side starts
     expr: sp.Basic | None = None
     error: str | None = None      # why the side could not be read
+    notes: tuple[str, ...] = ()   # how it was read, where that was not literal ("d x read as d·x")
 
     @property
     def readable(self) -> bool:
@@ -104,10 +105,11 @@ def _parse_side(text: str, line: int) -> Side:
     relation = next((r for r in OTHER_RELATIONS if _split_top_level(text, (r,))[1:]), None)
     if relation is not None:
         return Side(text, line, None, f"the relation {relation} is not checked (only = is)")
+    notes: list[str] = []
     try:
         prepared = hand_conventions(text)
         gradient = re.match(r"\s*\\nabla(?!\s*_)", prepared)
-        expr = _read_nabla(prepared) if gradient else _read_plain(text) or parse_latex(prepared)
+        expr = _read_nabla(prepared) if gradient else _read_plain(text, notes) or _read_latex(prepared, notes)
     except TimeLimitExceeded:
         raise
     except InputError as exc:
@@ -118,18 +120,26 @@ def _parse_side(text: str, line: int) -> Side:
         return Side(text, line, None, f"cannot read this LaTeX ({type(exc).__name__})")
     if isinstance(expr, sp.Equality) or not isinstance(expr, (sp.Expr, sp.MatrixBase)):
         return Side(text, line, None, "not an expression")
-    return Side(text, line, expr, None)
+    return Side(text, line, expr, None, tuple(dict.fromkeys(notes)))
 
 
-def _read_plain(text: str) -> sp.Basic | None:
+def _read_latex(text: str, notes: list[str]) -> sp.Basic:
+    expr, more = parse_latex_with_notes(text)
+    notes.extend(more)
+    return expr
+
+
+def _read_plain(text: str, notes: list[str]) -> sp.Basic | None:
     """A side that starts with the plain `d/dx` (or `∂/∂x`), read as `diff` reads it; None otherwise (the
     LaTeX reader, which would read d/dx x^2 as d/(dx·x²), is asked then)."""
     if is_latex(text) or not re.match(r"\s*(d/d|∂/∂)[A-Za-zα-ω]", text):
         return None
     try:
-        return parse(text)
+        read = parse_with_reading(text)
     except InputError:
         return None
+    notes.extend(read.notes)
+    return read.expr
 
 
 def _read_nabla(text: str) -> sp.Basic:

@@ -14,7 +14,8 @@ class StepVerdict:
 
     `method` is how it was decided: "structural", "symbolic", "numeric", "definition" (the step
     names an expression, as in `f(x) = x^2`), "unreadable" (a side could not be read: `reason` says
-    why) or "undecided" (no method could decide: `reason` says why).
+    why) or "undecided" (no method could decide: `reason` says why; exact sides that agree at every
+    sampled point but that no symbolic rewrite proves equal are undecided too: points are evidence, not proof).
     """
 
     index: int
@@ -52,6 +53,7 @@ class Verdict(Displayable):
     error: str | None = None                # the input as a whole could not be read
     assume_positive: bool = False
     name: str = ""                          # the submission's name in a batch
+    reading: tuple = ()                     # the sides (verify.reading.Side) not read literally
 
     kind = "check"
 

@@ -192,10 +192,15 @@ def _shapes_words(g: MatrixGradient) -> list:
     return [p for p in parts if p != ""]
 
 
+#: where the engine's table (COOKBOOK) cites an equation that is not the rule: in the 2012 Cookbook (34) is
+#: ∂(αX) = α∂X, a scalar factor; d(AUB) = A dU B is ∂A = 0 (33) with the product rule (37) applied twice
+CITED = {**COOKBOOK, "constant_factor": "33 and 37"}
+
+
 def _rule_title(rule: str) -> tuple[str, Notation | None]:
     title, statement = RULES.get(rule, (rule.replace("_", " ").capitalize(), None))
-    if rule in COOKBOOK:
-        title = f"{title} (Cookbook {COOKBOOK[rule]})"
+    if rule in CITED:
+        title = f"{title} (Cookbook {CITED[rule]})"
     return title, statement
 
 

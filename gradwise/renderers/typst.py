@@ -57,14 +57,19 @@ def math(m: Math | Notation) -> str:
     return " ".join(relation(p) if isinstance(p, str) else expr_typst(p) for p in m.parts)
 
 
-def inline(part) -> str:
+def inline(part, tall: bool = False) -> str:
+    """Text or inline math; with `tall`, a matrix or fraction keeps its display size (an answer, a table
+    cell), where inline style would shrink it to an unreadable size."""
     if isinstance(part, str):
         return words(part)
-    return f"${math(part)}$"
+    body = math(part)
+    if tall and ("mat(" in body or "frac(" in body):
+        return f"$display({body})$"
+    return f"${body}$"
 
 
-def paragraph(p: Paragraph) -> str:
-    return "".join(inline(x) for x in p.parts)
+def paragraph(p: Paragraph, tall: bool = False) -> str:
+    return "".join(inline(x, tall) for x in p.parts)
 
 
 def display(m: Math | Notation) -> str:
@@ -107,24 +112,29 @@ def _step(s: Step, depth: int) -> list[str]:
 
 def _table(t: Table) -> list[str]:
     cells = [f"[{inline(c)}]" for c in t.header]
-    body = [f"[{inline(c)}]" for row in t.rows for c in row]
+    body = [f"[{_cell(c)}]" for row in t.rows for c in row]
     out = ["#block(breakable: false, width: 100%)["]  # a table and its caption stay on one page
     if t.caption:
         out.append(f"#align(center, text(size: 9pt, style: \"italic\")[{words(t.caption)}])")
-    out.append(f"#align(center, table(columns: {len(t.header)}, stroke: none, align: left, inset: (x: 8pt, y: 4pt), "
+    out.append(f"#align(center, table(columns: {len(t.header)}, stroke: none, align: left + horizon, inset: (x: 8pt, y: 4pt), "
                "table.hline(stroke: 0.7pt), " + ", ".join(cells) + ", table.hline(stroke: 0.4pt), "
                + "".join(c + ", " for c in body) + "table.hline(stroke: 0.7pt)))")
     return out + ["]"]
 
 
+def _cell(c) -> str:
+    """A table cell: a matrix (an eigenvector column) at display size, everything else inline."""
+    text = inline(c)
+    return f"#block(above: 2pt, below: 2pt, ${' ' + math(c) + ' '}$)" if "mat(" in text else text
+
+
 def _figure(f: Figure) -> list[str]:
+    width = f"width: {round(f.width * 100)}%"
     if f.svg:
-        picture = f"image(bytes({quote(f.svg)}), format: \"svg\", width: {round(f.width * 100)}%)"
-    elif f.png_path:
-        picture = f"image({quote(f.png_path)}, width: {round(f.width * 100)}%)"
-    else:
-        return [f"#gw-note[{words('[figure: ' + f.caption + ']')}]"]
-    return [f"#gw-figure({picture}, [{words(f.caption)}])"]
+        return [f"#gw-figure(bytes({quote(f.svg)}), format: \"svg\", {width}, [{words(f.caption)}])"]
+    if f.png_path:
+        return [f"#gw-figure({quote(f.png_path)}, {width}, [{words(f.caption)}])"]
+    return [f"#gw-note[{words('[figure: ' + f.caption + ']')}]"]
 
 
 def _block(block, depth: int, section_pages: bool) -> list[str]:
@@ -132,7 +142,7 @@ def _block(block, depth: int, section_pages: bool) -> list[str]:
         first = block.parts[0] if block.parts else ""
         if isinstance(first, str) and first.startswith("Answer:"):
             rest = Paragraph((first[len("Answer:"):].lstrip(),) + tuple(block.parts[1:]))
-            return [f"#gw-answer[*{words('Answer')}* #h(0.6em) {paragraph(rest)}]", ""]
+            return [f"#gw-answer[*{words('Answer')}* #h(0.6em) {paragraph(rest, tall=True)}]", ""]
         return [paragraph(block), ""]
     if isinstance(block, DisplayMath):
         return [display(block.math), ""]
@@ -143,7 +153,8 @@ def _block(block, depth: int, section_pages: bool) -> list[str]:
     if isinstance(block, Figure):
         return _figure(block) + [""]
     if isinstance(block, Section):
-        out = ["#pagebreak(weak: true)"] if section_pages and depth == 0 else []
+        # floating figures are placed before the next topic starts, never above its heading
+        out = ["#place.flush()", "#pagebreak(weak: true)"] if section_pages and depth == 0 else []
         out += ["=" * min(depth + 1, 6) + " " + words(block.title), ""]
         return out + _blocks(block.blocks, depth + 1, section_pages)
     raise TypeError(f"cannot render {type(block).__name__}")

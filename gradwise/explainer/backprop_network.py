@@ -7,7 +7,7 @@ import re
 
 import sympy as sp
 
-from gradwise.explainer.backprop_parts import factor_latex, factor_text, figure, name_latex, num, num_latex
+from gradwise.explainer.backprop_parts import factor_latex, factor_text, figure, name_latex, num, num_latex, sci
 from gradwise.explainer.givens import N
 from gradwise.printing import latex, unicode
 from gradwise.renderers.document import DisplayMath, Document, Math, Paragraph, Section, Step, Table
@@ -242,7 +242,7 @@ def explain_flow(flow, detail: str = "standard") -> Document:
     step = 1 if L <= 30 or detail == "full" else max(1, L // 20)
     layers = sorted(set(range(1, L + 1, step)) | {L})
     blocks.append(Table(("layer",) + tuple(_label(r, inits) for r in flow.runs),
-                        tuple((str(l),) + tuple(f"{r.layer_norms[l - 1]:.3g}" for r in flow.runs) for l in layers),
+                        tuple((str(l),) + tuple(sci(r.layer_norms[l - 1]) for r in flow.runs) for l in layers),
                         caption="The norm of each layer's weight gradient (layer 1 is the farthest from the loss)"))
     for r in flow.runs:
         blocks.append(Paragraph.of(*_run_words(r, L, detail)))
@@ -255,10 +255,10 @@ def explain_flow(flow, detail: str = "standard") -> Document:
             N(r"\sigma'(0) = \tfrac{1}{4}", "σ′(0) = 1/4"), "; each layer back multiplies the gradient by ",
             N(r"w\,\sigma'(0) = \tfrac{w}{4}", "w·σ′(0) = w/4"), ", so ",
             N(r"\frac{\partial L}{\partial b_l} = \frac{1}{4} \left(\frac{w}{4}\right)^{L - l}", "∂L/∂b_l = (1/4)(w/4)^(L−l)"),
-            ". Measured ", N(r"\frac{\partial L}{\partial b_1}", "∂L/∂b₁"), f" = {cf['measured'][0]:.6g}, closed form ",
+            ". Measured ", N(r"\frac{\partial L}{\partial b_1}", "∂L/∂b₁"), " = ", sci(cf['measured'][0], 6), ", closed form ",
             N(rf"\frac{{1}}{{4}} \left(\frac{{w}}{{4}}\right)^{{{L - 1}}}", f"(1/4)(w/4)^{L - 1}"),
-            f" = {cf['closed_form'][0]:.6g}"
-            + (f"; the largest relative difference over the layers is {worst:.1e}." if detail == "full" else
+            " = ", sci(cf['closed_form'][0], 6),
+            (f"; the largest relative difference over the layers is {worst:.1e}." if detail == "full" else
                " (the same at every layer)." if worst < 1e-9 else f"; they agree to {worst:.0e}.")),)))
     if flow.plot_file:
         blocks.append(figure(flow.plot_file, "Gradient norm per layer, log scale"))
@@ -278,12 +278,12 @@ def _run_words(r, L: int, detail: str = "standard") -> tuple:
     parts: list = [f"{r.activation} ({r.init} init): ",
                    N(rf"\left\|\frac{{\partial L}}{{\partial W_1}}\right\| \big/ "
                      rf"\left\|\frac{{\partial L}}{{\partial W_{{{L}}}}}\right\|", f"‖∂L/∂W₁‖/‖∂L/∂W_{L}‖"),
-                   f" = {ratio:.3g}, so the gradient {verdict} on the way back. Its derivative is at most ",
+                   " = ", sci(ratio), f", so the gradient {verdict} on the way back. Its derivative is at most ",
                    Math.chain(r.bound), f" (reached at {r.bound_at})"]
     if bound < 1 and L > 1:
         parts += [", so the activations alone multiply the gradient by at most ",
                   N(rf"\left({latex(r.bound)}\right)^{{{L - 1}}}", f"({unicode(r.bound)})^{L - 1}"),
-                  f" = {bound ** (L - 1):.3g} over {L - 1} layers"]
+                  " = ", sci(bound ** (L - 1)), f" over {L - 1} layers"]
     parts += [". In this run the mean of ", N(rf"{act}'(z)", f"{r.activation}′(z)"),
               f" per layer was between {lo:.3g} and {hi:.3g}, ", N(r"\|W_l\|_2", "‖W_l‖₂"),
               f" between {min(r.weight_gain):.3g} and {max(r.weight_gain):.3g}, and going back one layer "

@@ -34,6 +34,20 @@ def num_latex(v: float) -> str:
     return text
 
 
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def sci(v: float, digits: int = 3):
+    """A number with `digits` significant digits as a textbook prints it: 1.5 × 10⁻⁷, not 1.5e-07
+    (a Notation when it has an exponent, else the plain digits)."""
+    text = f"{v:.{digits}g}"
+    if "e" not in text:
+        return text
+    mantissa, exponent = text.split("e")
+    power = int(exponent)
+    return Notation(rf"{mantissa} \times 10^{{{power}}}", f"{mantissa}×10{str(power).translate(_SUPERSCRIPT)}")
+
+
 def factor_latex(v: float) -> str:
     """A number as a factor of a product: negative ones in brackets, 2 · (−0.5)."""
     return f"({num_latex(v)})" if v < 0 else num_latex(v)

@@ -310,5 +310,5 @@ def flow_picture(flow) -> dict:
     from gradwise.renderers.graph_plot import Series
     inits = len({r.init for r in flow.runs})
     series = [Series(_label(r, inits), tuple(range(1, flow.depth + 1)), r.layer_norms) for r in flow.runs]
-    return {"series": series, "title": f"‖∂L/∂W_l‖ through {flow.depth} layers of {flow.width} units",
+    return {"series": series, "title": f"‖∂L/∂Wₗ‖ through {flow.depth} layers of {flow.width} units",
             "xlabel": "layer l (1 = farthest from the loss)", "ylabel": "gradient norm (log scale)"}

@@ -82,12 +82,16 @@ def graph_figure(nodes: list[GraphNode], edges: list[GraphEdge], title: str = ""
 
     from gradwise.renderers.graph_layout import LABEL_PT, LEADING, LINE_PT, PAD_Y, TITLE_PT
 
+    from gradwise.renderers.graph_layout import text_width
+
     plan = graph_layout(nodes, edges)
     strip = 16.0 if title else 0.0
-    fig = Figure(figsize=(plan.width / 72, (plan.height + strip) / 72))
+    width = max(plan.width, text_width(_shown(title), 9.0) + 12.0) if title else plan.width
+    left = (width - plan.width) / 2          # a title wider than the graph: the graph is centred under it
+    fig = Figure(figsize=(width / 72, (plan.height + strip) / 72))
     ax = fig.add_axes((0, 0, 1, 1))
     ax.set_axis_off()
-    ax.set_xlim(0, plan.width)
+    ax.set_xlim(-left, plan.width + left)
     ax.set_ylim(0, plan.height + strip)
     colours = {"input": "#e8f0fe", "op": "#ffffff", "output": "#fde8e8"}
     for e, route in zip(edges, plan.routes):

@@ -29,6 +29,7 @@ RAW = {
     r"\(1/\d+\)\^": "a power of a fraction written as ASCII",
     r"relative (error|difference) \d": "a checker's error figure, for the full detail only",
     r"\\[a-z]+\{": "LaTeX source in the text",
+    r"∂\w+/∂\w": "a derivative written as text (∂f/∂x) instead of typeset",
 }
 
 
@@ -59,7 +60,8 @@ def test_the_guide_has_no_raw_mathematics_or_placeholders(guide_text):
 
 def test_the_scanner_catches_what_it_looks_for():
     for bad in ("1/(1 + e^(−x))", "W_l", "2/lambda_max", "[0, 1; 1, 0]", "sigmoid'(z)", "8 samples of <data>",
-                "a 2x2 matrix", "λmin", "(1/4)^9", "largest relative error 2.4e-26", r"\sin{x}"):
+                "a 2x2 matrix", "λmin", "(1/4)^9", "largest relative error 2.4e-26", r"\sin{x}",
+                "∂f/∂v2 = ∂f/∂v3·∂v3/∂v2"):
         assert any(re.search(p, bad) for p in RAW), bad
 
 

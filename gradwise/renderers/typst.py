@@ -6,6 +6,7 @@ their `typst` field, else their LaTeX translated by `notation_typst`, else their
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from importlib import resources
 
@@ -87,9 +88,27 @@ def display(m: Math | Notation) -> str:
     return f"#gw-fit[$ {body} $]"
 
 
+_DERIVATIVE = re.compile(r"∂([A-Za-z]+)(\d*)/∂([A-Za-z]+)(\d*)")
+
+
+def _name(letters: str, digits: str) -> str:
+    return (letters if len(letters) == 1 else quote(letters)) + (f"_({digits})" if digits else "")
+
+
+def step_title(title: str) -> str:
+    """A step's title as Typst content: words, with a derivative in it (∂f/∂x) typeset."""
+    parts, at = [], 0
+    for m in _DERIVATIVE.finditer(title):
+        parts += [words(title[at:m.start()]), f"$partial {_name(*m.group(1, 2))} \\/ partial {_name(*m.group(3, 4))}$"]
+        at = m.end()
+    if not parts:
+        return quote(title)
+    return "[" + "".join(parts + [words(title[at:])]) + "]"
+
+
 def _step(s: Step, depth: int) -> list[str]:
     statement = f"[${math(s.statement)}$]" if s.statement is not None else "none"
-    out = [f"#gw-step(number: {quote(s.number)}, title: {quote(s.title)}, statement: {statement}, "
+    out = [f"#gw-step(number: {quote(s.number)}, title: {step_title(s.title)}, statement: {statement}, "
            f"depth: {depth})["]
     if s.where:
         out.append("#gw-note[" + words("with ") + words(", ").join(f"${math(w)}$" for w in s.where) + "]")

@@ -127,7 +127,7 @@ def _forms(g: MatrixGradient) -> dict:
     """The names and formulas the explanation uses, as Notation: the target ∂f/∂X, the form tr(Gᵀ dX)."""
     X = g.variable
     dX_tex, dX_text = e_latex(e.d(X)), text(e.d(X))
-    target = N(rf"\frac{{\partial f}}{{\partial {e_latex(X)}}}", f"∂f/∂{text(X)}")
+    target = N(rf"\partial f/\partial {e_latex(X)}", f"∂f/∂{text(X)}")   # in running text: a slash
     if g.variable_kind == "matrix":
         form, name = N(rf"{_TR}(G^{{\top}}\, {dX_tex})", f"tr(Gᵀ {dX_text})"), "G"
     elif g.variable_kind == "vector":
@@ -154,7 +154,7 @@ def explain(g: MatrixGradient, detail: str = "standard") -> Document:
     blocks.append(_differential_step(g, detail))
     blocks.append(_terms_step(g, detail))
     blocks.append(_collect_step(g, detail))
-    answer = Math.chain(Label(target, f["target"].latex), g.result)
+    answer = Math.chain(Label(target, rf"\frac{{\partial f}}{{\partial {e_latex(X)}}}"), g.result)
     blocks.append(P("Answer: ", answer, f"   ({e.shape_text(X.shape)}, denominator layout)"))
     for note in g.notes:
         blocks.append(P("Note: " + note + "."))

@@ -106,6 +106,12 @@ def step_title(title: str) -> str:
     return "[" + "".join(parts + [words(title[at:])]) + "]"
 
 
+def title_markup(title: str) -> str:
+    """A heading or document title in markup, with a derivative in it typeset (∂L/∂W1[0,1] by ...)."""
+    shown = step_title(title)
+    return "#" + shown if shown.startswith("[") else words(title)
+
+
 def _step(s: Step, depth: int) -> list[str]:
     statement = f"[${math(s.statement)}$]" if s.statement is not None else "none"
     out = [f"#gw-step(number: {quote(s.number)}, title: {step_title(s.title)}, statement: {statement}, "
@@ -174,7 +180,7 @@ def _block(block, depth: int, section_pages: bool) -> list[str]:
     if isinstance(block, Section):
         # floating figures are placed before the next topic starts, never above its heading
         out = ["#place.flush()", "#pagebreak(weak: true)"] if section_pages and depth == 0 else []
-        out += ["=" * min(depth + 1, 6) + " " + words(block.title), ""]
+        out += ["=" * min(depth + 1, 6) + " " + title_markup(block.title), ""]
         return out + _blocks(block.blocks, depth + 1, section_pages)
     raise TypeError(f"cannot render {type(block).__name__}")
 
@@ -212,7 +218,7 @@ def render(document: Document, contents: bool | None = None, section_pages: bool
     if contents is None:
         contents = sections >= 3
     title = document.title
-    shown_title = words(title) if isinstance(title, str) else f"${math(title)}$"
+    shown_title = title_markup(title) if isinstance(title, str) else f"${math(title)}$"
     out = [template(), f"#show: gw-setup.with(title: {quote(title_text(document)[:200])})", ""]
     sub = f", subtitle: [{words(subtitle)}]" if subtitle else ""
     out += [f"#gw-title([{shown_title}]{sub})", ""]

@@ -68,14 +68,20 @@ WHY = {
     "product": "One term per factor that depends on the variable, that factor replaced by its differential, "
                "the order of the factors kept.",
     "transpose": "The differential of a transpose is the transpose of the differential.",
-    "inverse": "From U U⁻¹ = I: dU U⁻¹ + U d(U⁻¹) = 0, so d(U⁻¹) = −U⁻¹ dU U⁻¹.",
+    "inverse": ("From ", N(r"U U^{-1} = I", "U U⁻¹ = I"), ": ",
+                N(r"\mathrm{d}U\, U^{-1} + U\, \mathrm{d}(U^{-1}) = 0", "dU U⁻¹ + U d(U⁻¹) = 0"), ", so ",
+                N(r"\mathrm{d}(U^{-1}) = -U^{-1}\, \mathrm{d}U\, U^{-1}", "d(U⁻¹) = −U⁻¹ dU U⁻¹"), "."),
     "trace": "The trace is linear.",
     "determinant": "Jacobi's formula.",
-    "log_determinant": "From Jacobi's formula and d log a = da / a.",
-    "relu": "relu has a corner at 0, where it is not differentiable; H(0) = 0 is the convention there "
-            "(PyTorch's).",
-    "log_softmax": "log softmax(u) = u − 1·logsumexp(u), and d logsumexp(u) = softmax(u)ᵀ du.",
-    "norm": "From ‖u‖ = √(uᵀu); it is not differentiable at u = 0.",
+    "log_determinant": ("From Jacobi's formula and ", N(r"\mathrm{d}\log a = \mathrm{d}a / a", "d log a = da / a"), "."),
+    "relu": ("relu has a corner at 0, where it is not differentiable; ", N("H(0) = 0", "H(0) = 0"),
+             " is the convention there (PyTorch's)."),
+    "log_softmax": (N(r"\log\operatorname{softmax}(u) = u - \mathbf{1}\operatorname{logsumexp}(u)",
+                      "log softmax(u) = u − 1·logsumexp(u)"), ", and ",
+                    N(r"\mathrm{d}\operatorname{logsumexp}(u) = \operatorname{softmax}(u)^{\top}\mathrm{d}u",
+                      "d logsumexp(u) = softmax(u)ᵀ du"), "."),
+    "norm": ("From ", N(r"\lVert u \rVert = \sqrt{u^{\top}u}", "‖u‖ = √(uᵀu)"), "; it is not differentiable at ",
+             N("u = 0", "u = 0"), "."),
 }
 
 _TR = r"\operatorname{tr}"
@@ -197,6 +203,12 @@ def _shapes_words(g: MatrixGradient) -> list:
 CITED = {**COOKBOOK, "constant_factor": "33 and 37"}
 
 
+def _why(rule: str) -> Paragraph:
+    """Why a rule holds, in words and formulas."""
+    why = WHY[rule]
+    return P(why) if isinstance(why, str) else P(*why)
+
+
 def _rule_title(rule: str) -> tuple[str, Notation | None]:
     title, statement = RULES.get(rule, (rule.replace("_", " ").capitalize(), None))
     if rule in CITED:
@@ -210,7 +222,7 @@ def _differential_step(g: MatrixGradient, detail: str) -> Step:
         for i, s in enumerate(g.differential_steps, start=1):
             title, statement = _rule_title(s.rule)
             children.append(Step(f"1.{i}", title, s.rule, statement,
-                                 explanation=P(WHY[s.rule]) if s.rule in WHY and detail == "full" else None,
+                                 explanation=_why(s.rule) if s.rule in WHY and detail == "full" else None,
                                  lines=(Math.chain(s.target, s.replacement),),
                                  check=_check_words(g.check_of(s)) if detail == "full" else ""))
     df = e.d(e.Var(name="f"))

@@ -148,9 +148,12 @@ def _table(t: Table) -> list[str]:
 
 
 def _cell(c) -> str:
-    """A table cell: a matrix (an eigenvector column) at display size, everything else inline."""
+    """A table cell: a matrix (an eigenvector) or a fraction (an update rule) at display size, left-aligned
+    like the rest of the column; everything else inline."""
     text = inline(c)
-    return f"#block(above: 2pt, below: 2pt, ${' ' + math(c) + ' '}$)" if "mat(" in text else text
+    if "mat(" in text or "frac(" in text or ")/(" in text:
+        return f"#block(above: 2pt, below: 2pt)[#set align(left)\n#gw-fit[$ {math(c)} $]]"
+    return text
 
 
 def _figure(f: Figure) -> list[str]:

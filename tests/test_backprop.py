@@ -172,7 +172,7 @@ def test_cli_network_file(tmp_path, capsys):
                  '[data]\ninputs = [[0.5, -1.0, 2.0], [1.5, 0.3, -0.7]]\ntargets = [2, 0]\n')
     assert main(["backprop", str(f), "--explain", "W1[0,1]"]) == 0
     out = capsys.readouterr().out
-    assert "sum over the 3 paths" in out and "tanh'(z1[1])" in out and "(δ_(l+1) W_(l+1)^T)" in out
+    assert "sum over the 3 paths" in out and "tanh'(z1[1])" in out and "(δ_(l+1) W_(l+1)ᵀ)" in out
     assert main(["backprop", str(f), "--explain", "W1[0,1]", "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["paths"]["sum"] == pytest.approx(data["value"], rel=1e-10)
@@ -260,3 +260,53 @@ def test_text_fits_80_columns_for_a_graph_with_many_paths(capsys):
     out = capsys.readouterr().out
     assert max(len(line) for line in out.splitlines()) <= 80
     assert "paths" in out
+
+
+def _notations(block):
+    """Every hand-written formula (Notation) in a block, at any depth."""
+    from dataclasses import fields, is_dataclass
+
+    from gradwise.renderers.document import Notation
+    if isinstance(block, Notation):
+        yield block
+    elif isinstance(block, (tuple, list)):
+        for b in block:
+            yield from _notations(b)
+    elif is_dataclass(block):
+        for f in fields(block):
+            yield from _notations(getattr(block, f.name))
+
+
+def test_backprop_prose_is_typeset_in_every_format(tmp_path):
+    """The backward pass, the paths, the network prose and the matrix-calculus method are formulas, each
+    of which Typst can read (no fallback to plain text), with no ASCII ^T or _( left in their LaTeX."""
+    from gradwise.derivations.matrix_calculus.derivation import matrix_gradient
+    from gradwise.explainer import explain
+    from gradwise.printing.typst import notation_typst
+    from gradwise.simulations.network import load_network
+    from gradwise.simulations.weight_paths import explain_parameter
+
+    f = tmp_path / "net.toml"
+    f.write_text('sizes = [3, 4, 3]\nactivations = ["tanh", "identity"]\nloss = "cross_entropy"\n'
+                 '[data]\ninputs = [[0.5, -1.0, 2.0], [1.5, 0.3, -0.7]]\ntargets = [2, 0]\n')
+    results = [build_graph("(w*x - y)^2/2 + w^2/2", "w=1,x=2,y=1"), matrix_gradient("tr(A X B)", "X"),
+               matrix_gradient("x^T A x", "x")]
+    net, X, y = load_network(str(f))
+    results.append(explain_parameter(net, X, y, "W1[0,1]"))
+    for r in results:
+        found = list(_notations(explain(r, "standard").blocks))
+        assert len(found) >= 3
+        for n in found:
+            notation_typst(n.latex)             # raises on anything Typst would get as plain text
+            assert "^T" not in n.latex and "_(" not in n.latex and "^T" not in n.text, n
+    lines = [p for p in explain(results[0]).blocks]
+    assert any("∂f/∂w = ∂f/∂v1·∂v1/∂w + ∂f/∂v2·∂v2/∂w" in n.text for n in _notations(lines))
+
+
+def test_sci_writes_powers_of_ten_as_a_textbook_does():
+    from gradwise.explainer.backprop_parts import sci
+    assert sci(0.0104) == "0.0104"
+    n = sci(1.2247e-7)
+    assert n.text == "1.22×10⁻⁷" and n.latex == r"1.22 \times 10^{-7}"
+    assert float(n.text.split("×")[0]) * 10 ** -7 == pytest.approx(1.22e-7)
+    assert sci(3.5e12).text == "3.5×10¹²"

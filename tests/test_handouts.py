@@ -80,3 +80,26 @@ def test_notebook_views_carry_the_worked_solution(kind):
     assert "<math" in result._repr_html_()
     short = repr(result)
     assert len(short) < 400 and "\n" not in short, short
+
+
+def test_a_key_never_gives_a_given_as_the_answer():
+    """An example without an Answer line: the key shows its result (a named table, where each run ended,
+    its last line), never the matrix it was given; a sheet never shows a result table."""
+    import sympy as sp
+
+    from gradwise.renderers.document import DisplayMath, Document, Math, Table
+    given = DisplayMath(Math.chain(sp.Symbol("A"), sp.Matrix([[2, 1], [1, 2]])))
+    summary = Table(("λ", "eigenvectors"), (("1", "(-1, 1)"), ("3", "(1, 1)")), caption="Summary")
+    eigen = Section("Example 1: eigen", (Paragraph.of("Given:"), given, Step("1", "Rule", "r", None), summary))
+    runs = Section("Example 2: runs", (Paragraph.of("Minimise it."), Section("sgd", (
+        Paragraph.of("SGD (lr = 0.1)"), Table(("step", "x"), (("0", "1"),)),
+        Paragraph.of("After 30 steps: x = 0.01.")))))
+    flow = Section("Example 3: norms", (Paragraph.of("Given: 10 layers."), Table(("layer", "norm"), (("1", "2"),),
+                                                                                 caption="Norms"),
+                                        Paragraph.of("It vanished.")))
+    doc = Document("Guide", (Section("Topic", (eigen, runs, flow)),))
+    key, sheet = _words(handout(doc, "answers")), _words(handout(doc, "problems"))
+    assert "Summary" in key and "(1, 1)" in key and "After 30 steps: x = 0.01." in key and "Norms" in key
+    assert "SGD (lr = 0.1)" not in key and "Minimise it." not in key
+    assert "Norms" not in sheet and "It vanished." not in sheet and "Given: 10 layers." in sheet
+    assert "Summary" not in sheet

@@ -37,3 +37,15 @@ def test_cookbook_identity(equation, f, wrt, shapes, expected):
 
 def test_at_least_25_identities():
     assert len({i[0] for i in IDENTITIES}) >= 25
+
+
+def test_the_constant_factor_rule_cites_the_equations_it_comes_from():
+    """The Matrix Cookbook (2012) numbers ∂A = 0 as (33), ∂(αX) = α∂X as (34), the product rule as (37):
+    d(AXB) = A dX B is (33) with (37), not (34)."""
+    from gradwise.derivations.matrix_calculus.derivation import matrix_gradient
+    from gradwise.explainer.matrix_calculus import explain
+    from gradwise.renderers import render
+
+    text = render(explain(matrix_gradient("tr(A X B)", "X")), "text")
+    assert "Constant factors stay (Cookbook 33 and 37)" in text and "Cookbook 34" not in text
+    assert "Trace (Cookbook 36)" in text

@@ -188,7 +188,8 @@ def test_sigmoid_vanishes_and_the_explanation_uses_the_run():
     from gradwise.explainer import explain
     from gradwise.renderers import render
     text = render(explain(flow), "text")
-    assert f"{sig.ratio:.3g}" in text and "(1/4)^11" in text
+    from gradwise.explainer.backprop_parts import sci
+    assert sci(sig.ratio).text in text and "(1/4)^11" in text
 
 
 # ---------------------------------------------------------------------------------------------------

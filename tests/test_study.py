@@ -192,3 +192,29 @@ def test_guide_through_pdflatex_with_its_figure(tmp_path):
     assert main(["study", "--topic", "derivatives", "--engine", "latex", "-o", str(out)]) == 0
     assert out.read_bytes().startswith(b"%PDF-")
     assert not list(tmp_path.glob("*-figures"))   # the PNGs for LaTeX lived in a temporary folder
+
+
+def test_a_sign_shuffling_factor_step_is_not_the_answer():
+    """Example 12: x·σ·(1 − σ)·(σ − y), not the 'factored' x·σ·(y − σ)·(σ − 1); same value at any point."""
+    import random
+
+    import sympy as sp
+
+    from gradwise.derivations.derivation import differentiate
+    from gradwise.study.worked import unshuffled
+
+    d = differentiate("(sigmoid(w*x + b) - y)^2 / 2", "w")
+    kept = unshuffled(d)
+    named = {v.name: v for v in d.expr.free_symbols}
+    sig = lambda z: 1 / (1 + sp.exp(-z))  # noqa: E731
+    rng = random.Random(0)
+    for _ in range(5):
+        at = {named[k]: rng.uniform(-2, 2) for k in "wxby"}
+        z = at[named["w"]] * at[named["x"]] + at[named["b"]]
+        by_hand = float((sig(z) - at[named["y"]]) * sig(z) * (1 - sig(z)) * at[named["x"]])
+        assert abs(float(kept.result.subs(at)) - by_hand) < 1e-12
+    text = str(kept.result)
+    assert "y - sigmoid" not in text and "sigmoid(b + w*x) - 1" not in text
+    assert "-y + sigmoid(b + w*x)" in text or "sigmoid(b + w*x) - y" in text
+    plain = differentiate("x^2 sin(x)", "x")
+    assert unshuffled(plain) is plain

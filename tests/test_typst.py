@@ -189,3 +189,11 @@ def test_every_latex_command_translation_compiles():
             compile_typst(f"$ a {piece} b $")
         except Exception as exc:
             raise AssertionError(f"{piece!r} is not Typst math: {exc}") from exc
+
+
+def test_a_derivative_in_a_step_title_is_typeset():
+    """∂f/∂x in a heading is mathematics (italic f and x, a true slash), not the characters of a word."""
+    from gradwise.renderers.typst import step_title
+    assert step_title("∂f/∂x") == r"[$partial f \/ partial x$]"
+    assert step_title("Row by column") == '"Row by column"'
+    assert "partial v_(3)" in step_title("∂v3/∂v2, the local derivative")

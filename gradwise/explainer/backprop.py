@@ -9,11 +9,14 @@ from __future__ import annotations
 
 import sympy as sp
 
+from gradwise.derivations.linalg.steps import Label
 from gradwise.derivations.rules import Rule
+from gradwise.explainer.backprop_parts import (factor_latex, factor_text, figure, num, num_latex, number, op_cell,
+                                               partial)
 from gradwise.explainer.json_steps import step_json
 from gradwise.explainer.wording import describe
 from gradwise.printing import latex, unicode
-from gradwise.renderers.document import Document, Figure, Math, Paragraph, Section, Step, Table
+from gradwise.renderers.document import Document, Math, Notation, Paragraph, Section, Step, Table
 
 
 def explain(result, detail: str = "standard") -> Document:
@@ -25,38 +28,6 @@ def explain(result, detail: str = "standard") -> Document:
         return explain_weight(result, detail)
     from gradwise.explainer.backprop_network import explain_flow
     return explain_flow(result, detail)
-
-
-def op_cell(op: str):
-    """An operation for a table cell: a power typeset (u², not ^2), any other name as it is."""
-    if op.startswith("^"):
-        from gradwise.renderers.document import Notation
-        return Notation(f"u^{{{op[1:]}}}", f"u^{op[1:]}" if op[1:] not in "23" else "u" + "²³"[int(op[1:]) - 2])
-    return op
-
-
-def num(v: float) -> str:
-    """A number as a person reads it: 6 significant digits."""
-    if v == 0:
-        return "0"
-    return f"{v:.6g}"
-
-
-def number(v: float) -> sp.Number:
-    """A number for a formula, printed with the 6 significant digits `num` writes."""
-    if float(v).is_integer() and abs(v) < 1e15:
-        return sp.Integer(int(v))
-    text = f"{v:.6g}"
-    digits = len(text.lstrip("-").split("e")[0].replace(".", "").lstrip("0")) or 1
-    return sp.Float(text, digits)
-
-
-def _figure(path: str, caption: str) -> Figure:
-    svg = ""
-    if path.lower().endswith(".svg"):
-        with open(path, encoding="utf-8") as f:
-            svg = f.read()
-    return Figure(caption, svg=svg, png_path=path if path.lower().endswith(".png") else "")
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -75,7 +46,8 @@ def explain_graph(g, detail: str = "standard") -> Document:
         Table(("node", "computes", "operation", "value"),
               tuple((n.name.name, "input" if n.is_input else Math.chain(n.name, n.definition),
                      op_cell(n.op), num(n.value)) for n in g.nodes)),
-        Paragraph.of(f"The output {g.output.name.name} = {num(g.value)} is f at the point."))))
+        Paragraph.of("The output ", Notation(f"{latex(g.output.name)} = {num_latex(g.value)}",
+                                             f"{g.output.name.name} = {num(g.value)}"), " is f at the point."))))
     if detail != "brief":
         blocks.append(Section("2. Local derivatives, one per edge", tuple(_edge_step(g, e, i, detail)
                                                                           for i, e in enumerate(g.edges, start=1))))
@@ -83,15 +55,18 @@ def explain_graph(g, detail: str = "standard") -> Document:
     blocks.append(Section(f"{n}. Backward pass", _backward_blocks(g, detail)))
     blocks.append(Section(f"{n + 1}. The chain rule as a sum over paths", _path_blocks(g)))
     if g.graph_file:
-        blocks.append(_figure(g.graph_file, "The computational graph; each edge is labelled with its local "
+        blocks.append(figure(g.graph_file, "The computational graph; each edge is labelled with its local "
                                             "derivative, each node with its value and gradient"))
     blocks.append(Paragraph.of(
         "Checked: the output equals f evaluated directly at the point, every gradient equals SymPy's "
         "derivative of the whole expression at the point, and every local derivative's steps were checked "
         "symbolically and at random points."))
-    grads = ", ".join(f"∂f/∂{k} = {num(v)}" for k, v in g.gradients.items())
     answer = Math.chain(sp.Symbol("f"), number(g.value))
-    blocks.append(Paragraph.of(f"Answer: f = {num(g.value)}; {grads}."))
+    grads: list = []
+    for k, v in g.gradients.items():
+        tex, text = partial("f", k)
+        grads += [", " if grads else "; ", Notation(f"{tex} = {num_latex(v)}", f"{text} = {num(v)}")]
+    blocks.append(Paragraph.of("Answer: ", Notation(f"f = {num_latex(g.value)}", f"f = {num(g.value)}"), *grads, "."))
     title = f"Backpropagation through f = {unicode(g.expr)}"
     return Document(title if len(title) <= 78 else "Backpropagation through f", tuple(blocks), data=graph_contract(g),
                     answer=answer)
@@ -106,25 +81,42 @@ def _edge_step(g, e, i: int, detail: str) -> Step:
     if detail == "full":
         from gradwise.explainer.derivative import explain as explain_derivative
         children = tuple(b for b in explain_derivative(e.derivation, "standard").blocks if isinstance(b, Step))
-    return Step(str(i), f"∂{target.name}/∂{source.name}: {desc.title.lower()}", e.rule, None,
+    return Step(str(i), f"Edge {source.name} → {target.name}: {desc.title.lower()}", e.rule, None,
                 lines=(line,), children=children, collapsed=True,
                 check="checked symbolically and at random points" if detail == "full" else "")
 
 
 def _backward_blocks(g, detail: str) -> tuple:
+    start_tex, start_text = partial("f", g.output.name.name)
     out: list = [Paragraph.of(
-        f"Start with ∂f/∂{g.output.name} = 1. Going back through the nodes in reverse order, each node's "
-        "gradient is the sum, over the nodes that use it, of their gradient times the local derivative.")]
+        "Start with ", Notation(f"{start_tex} = 1", f"{start_text} = 1"), ". Going back through the nodes in "
+        "reverse order, each node's gradient is the sum, over the nodes that use it, of their gradient times "
+        "the local derivative.")]
     if detail != "brief":
         for n in reversed(g.nodes[:-1]):
-            users = g.edges_from(n.index)
-            terms = " + ".join(f"{num(g.nodes[e.target].grad)}·{num(e.value)}" for e in users)
-            names = " + ".join(f"∂f/∂{g.nodes[e.target].name}·∂{g.nodes[e.target].name}/∂{n.name}" for e in users)
-            out.append(Paragraph.of(f"∂f/∂{n.name} = {names} = {terms} = {num(n.grad)}"))
+            out.append(Paragraph.of(_backward_line(g, n)))
     out.append(Table(("node", "op", "value", "grad"),
                      tuple((n.name.name, op_cell(n.op), num(n.value), num(n.grad)) for n in g.nodes),
-                     caption="The trace, as micrograd prints it: grad is ∂f/∂node."))
+                     caption="The trace, as micrograd prints it; grad is the derivative of f in that node."))
     return tuple(out)
+
+
+def _backward_line(g, n) -> Notation:
+    """∂f/∂n = Σ over its users u of ∂f/∂u · ∂u/∂n, in symbols, in numbers, and its value."""
+    users = g.edges_from(n.index)
+    left_tex, left_text = partial("f", n.name.name)
+    names_tex, names_text, terms_tex, terms_text = [], [], [], []
+    for e in users:
+        u = g.nodes[e.target].name.name
+        a_tex, a_text = partial("f", u)
+        b_tex, b_text = partial(u, n.name.name)
+        names_tex.append(f"{a_tex} \\cdot {b_tex}")
+        names_text.append(f"{a_text}·{b_text}")
+        terms_tex.append(f"{factor_latex(g.nodes[e.target].grad)} \\cdot {factor_latex(e.value)}")
+        terms_text.append(f"{factor_text(g.nodes[e.target].grad)}·{factor_text(e.value)}")
+    tex = " = ".join([left_tex, " + ".join(names_tex), " + ".join(terms_tex), num_latex(n.grad)])
+    text = " = ".join([left_text, " + ".join(names_text), " + ".join(terms_text), num(n.grad)])
+    return Notation(tex, text)
 
 
 def _path_blocks(g) -> tuple:
@@ -135,26 +127,46 @@ def _path_blocks(g) -> tuple:
         paths, count = g.paths[name], g.path_counts[name]
         children = []
         for i, p in enumerate(paths, start=1):
-            factors = " · ".join(f"∂{g.nodes[e.target].name}/∂{g.nodes[e.source].name}" for e in p.edges)
-            values = " · ".join(num(e.value) for e in p.edges)
-            symbolic: list = []
-            for e in p.edges:
-                wrap = ("(", ")") if e.local.is_Add else ("", "")
-                symbolic += [" · " if symbolic else "", wrap[0], Math.chain(e.local), wrap[1]]
-            short = len(factors) <= 60
-            children.append(Step(f"{k}.{i}", factors if short else f"a path of {len(p.edges)} edges", "path", None,
-                                 explanation=Paragraph.of("" if short else f"{factors} ", "= ", *symbolic,
-                                                          f" = {values} = {num(p.product)}")))
+            children.append(Step(f"{k}.{i}", f"path {i}: {_route(g, p)}", "path", None,
+                                 explanation=Paragraph.of(_path_product(g, p))))
         if count > len(paths):
             children.append(Step(f"{k}.{len(paths) + 1}", f"… {count - len(paths):,} more paths", "path", None,
                                  explanation=Paragraph.of("backpropagation adds them all without listing them")))
-        total = (" + ".join(num(p.product) for p in paths) + " = ") if 1 < count == len(paths) <= 4 else ""
-        out.append(Step(str(k), f"∂f/∂{name}: {count} path{'s' if count != 1 else ''}", "chain_paths", None,
-                        children=tuple(children),
-                        explanation=None,
-                        check=f"sum of the {count} products: ∂f/∂{name} = {total}{num(leaf.grad)}" if count > 1
-                        else f"∂f/∂{name} = {num(leaf.grad)}"))
+        tex, text = partial("f", name)
+        if 1 < count == len(paths) <= 4:
+            tex += " = " + " + ".join(factor_latex(p.product) for p in paths)
+            text += " = " + " + ".join(factor_text(p.product) for p in paths)
+        total = Label(f"{text} = {num(leaf.grad)}", f"{tex} = {num_latex(leaf.grad)}")
+        out.append(Step(str(k), f"The gradient in {name}: {count} path{'s' if count != 1 else ''}", "chain_paths",
+                        None, children=tuple(children), conclusion=Math.chain(total),
+                        check=f"the sum of the {count} products" if count > 1 else ""))
     return tuple(out)
+
+
+def _route(g, p) -> str:
+    """The nodes a path visits, from the output down to the input: f ← v3 ← v2 ← w."""
+    names = [g.nodes[p.edges[0].target].name.name] if p.edges else []
+    names += [g.nodes[e.source].name.name for e in p.edges]
+    return " → ".join(names)
+
+
+def _path_product(g, p) -> Notation:
+    """One path's product of local derivatives: by name, in symbols, in numbers, and its value."""
+    names_tex, names_text, sym_tex, sym_text = [], [], [], []
+    for e in p.edges:
+        tex, text = partial(g.nodes[e.target].name.name, g.nodes[e.source].name.name)
+        names_tex.append(tex)
+        names_text.append(text)
+        wrap = e.local.is_Add or e.local.could_extract_minus_sign()
+        sym_tex.append(f"\\left({latex(e.local)}\\right)" if wrap else latex(e.local))
+        sym_text.append(f"({unicode(e.local)})" if wrap else unicode(e.local))
+    values_tex = " \\cdot ".join(factor_latex(e.value) for e in p.edges)
+    values_text = " · ".join(factor_text(e.value) for e in p.edges)
+    parts_tex = [" \\cdot ".join(names_tex), " \\cdot ".join(sym_tex), values_tex, num_latex(p.product)]
+    parts_text = [" · ".join(names_text), " · ".join(sym_text), values_text, num(p.product)]
+    if " \\cdot ".join(sym_tex) == values_tex:          # every local derivative a number: say it once
+        del parts_tex[1], parts_text[1]
+    return Notation(" = ".join(parts_tex), " = ".join(parts_text))
 
 
 def graph_contract(g) -> dict:

@@ -68,67 +68,99 @@ WHY = {
     "product": "One term per factor that depends on the variable, that factor replaced by its differential, "
                "the order of the factors kept.",
     "transpose": "The differential of a transpose is the transpose of the differential.",
-    "inverse": "From U U⁻¹ = I: dU U⁻¹ + U d(U⁻¹) = 0, so d(U⁻¹) = −U⁻¹ dU U⁻¹.",
+    "inverse": ("From ", N(r"U U^{-1} = I", "U U⁻¹ = I"), ": ",
+                N(r"\mathrm{d}U\, U^{-1} + U\, \mathrm{d}(U^{-1}) = 0", "dU U⁻¹ + U d(U⁻¹) = 0"), ", so ",
+                N(r"\mathrm{d}(U^{-1}) = -U^{-1}\, \mathrm{d}U\, U^{-1}", "d(U⁻¹) = −U⁻¹ dU U⁻¹"), "."),
     "trace": "The trace is linear.",
     "determinant": "Jacobi's formula.",
-    "log_determinant": "From Jacobi's formula and d log a = da / a.",
-    "relu": "relu has a corner at 0, where it is not differentiable; H(0) = 0 is the convention there "
-            "(PyTorch's).",
-    "log_softmax": "log softmax(u) = u − 1·logsumexp(u), and d logsumexp(u) = softmax(u)ᵀ du.",
-    "norm": "From ‖u‖ = √(uᵀu); it is not differentiable at u = 0.",
+    "log_determinant": ("From Jacobi's formula and ", N(r"\mathrm{d}\log a = \mathrm{d}a / a", "d log a = da / a"), "."),
+    "relu": ("relu has a corner at 0, where it is not differentiable; ", N("H(0) = 0", "H(0) = 0"),
+             " is the convention there (PyTorch's)."),
+    "log_softmax": (N(r"\log\operatorname{softmax}(u) = u - \mathbf{1}\operatorname{logsumexp}(u)",
+                      "log softmax(u) = u − 1·logsumexp(u)"), ", and ",
+                    N(r"\mathrm{d}\operatorname{logsumexp}(u) = \operatorname{softmax}(u)^{\top}\mathrm{d}u",
+                      "d logsumexp(u) = softmax(u)ᵀ du"), "."),
+    "norm": ("From ", N(r"\lVert u \rVert = \sqrt{u^{\top}u}", "‖u‖ = √(uᵀu)"), "; it is not differentiable at ",
+             N("u = 0", "u = 0"), "."),
 }
 
-#: identity id -> words (for a vector variable, then for a matrix)
+_TR = r"\operatorname{tr}"
+
+#: identity id -> words and formulas (for a matrix variable)
 IDENTITIES = {
-    "scalar_trace": "a scalar is its own trace, a = tr(a)",
-    "trace_cyclic": "the trace is cyclic, tr(A B C) = tr(C A B) (Cookbook 16)",
-    "trace_transpose": "tr(Aᵀ) = tr(A) (Cookbook 13)",
-    "transpose_product": "(A B)ᵀ = Bᵀ Aᵀ",
-    "double_transpose": "M = (Mᵀ)ᵀ",
-    "hadamard_trace": "tr(Aᵀ (B ⊙ C)) = tr((A ⊙ B)ᵀ C)",
-    "trace_identity": "α tr(M) = tr((α I)ᵀ M)",
-    "sum_ones": "sum(M) = ⟨1, M⟩ = tr(1ᵀ M) with 1 the matrix of ones",
-    "scalar_factor": "a scalar factor can move out of the product",
+    "scalar_trace": ("a scalar is its own trace, ", N(rf"a = {_TR}(a)", "a = tr(a)")),
+    "trace_cyclic": ("the trace is cyclic, ", N(rf"{_TR}(ABC) = {_TR}(CAB)", "tr(A B C) = tr(C A B)"),
+                     " (Cookbook 16)"),
+    "trace_transpose": (N(rf"{_TR}(A^{{\top}}) = {_TR}(A)", "tr(Aᵀ) = tr(A)"), " (Cookbook 13)"),
+    "transpose_product": (N(r"(AB)^{\top} = B^{\top} A^{\top}", "(A B)ᵀ = Bᵀ Aᵀ"),),
+    "double_transpose": (N(r"M = (M^{\top})^{\top}", "M = (Mᵀ)ᵀ"),),
+    "hadamard_trace": (N(rf"{_TR}(A^{{\top}} (B \odot C)) = {_TR}((A \odot B)^{{\top}} C)",
+                         "tr(Aᵀ (B ⊙ C)) = tr((A ⊙ B)ᵀ C)"),),
+    "trace_identity": (N(rf"\alpha\, {_TR}(M) = {_TR}((\alpha I)^{{\top}} M)", "α tr(M) = tr((α I)ᵀ M)"),),
+    "sum_ones": (N(rf"\operatorname{{sum}}(M) = \langle \mathbf{{1}}, M \rangle = {_TR}(\mathbf{{1}}^{{\top}} M)",
+                   "sum(M) = ⟨1, M⟩ = tr(1ᵀ M)"), " with ", N(r"\mathbf{1}", "1"), " the matrix of ones"),
+    "scalar_factor": ("a scalar factor can move out of the product",),
 }
 
 
 #: the same identities as they read when the variable is a vector (every product in sight is 1×1 or a
 #: vector, so the traces can stay unwritten)
 VECTOR_IDENTITIES = {
-    "trace_cyclic": "a 1×1 product can be turned around, aᵀ b = bᵀ a",
-    "trace_transpose": "a scalar equals its transpose",
-    "transpose_product": "(A B)ᵀ = Bᵀ Aᵀ",
-    "double_transpose": "M = (Mᵀ)ᵀ",
-    "hadamard_trace": "aᵀ (b ⊙ c) = (a ⊙ b)ᵀ c",
-    "sum_ones": "sum(u) = 1ᵀ u with 1 the vector of ones",
-    "scalar_factor": "a scalar factor can move out of the product",
-    "trace_identity": "α tr(M) = tr((α I)ᵀ M)",
-    "scalar_trace": "a scalar is its own trace, a = tr(a)",
+    **IDENTITIES,
+    "trace_cyclic": ("a 1×1 product can be turned around, ", N(r"a^{\top} b = b^{\top} a", "aᵀ b = bᵀ a")),
+    "trace_transpose": ("a scalar equals its transpose",),
+    "hadamard_trace": (N(r"a^{\top} (b \odot c) = (a \odot b)^{\top} c", "aᵀ (b ⊙ c) = (a ⊙ b)ᵀ c"),),
+    "sum_ones": (N(r"\operatorname{sum}(u) = \mathbf{1}^{\top} u", "sum(u) = 1ᵀ u"), " with ",
+                 N(r"\mathbf{1}", "1"), " the vector of ones"),
 }
 
 
-def _identity_words(g: MatrixGradient, ids) -> list[str]:
+def plain(parts: tuple) -> str:
+    """Words and formulas as one line of text (the JSON notes)."""
+    return "".join(p.text if isinstance(p, Notation) else p for p in parts)
+
+
+def _identity_parts(g: MatrixGradient, ids) -> list:
     table = IDENTITIES if g.variable_kind == "matrix" else VECTOR_IDENTITIES
-    return list(dict.fromkeys(table[k] for k in ids if k in table))
+    chosen = list(dict.fromkeys(table[k] for k in ids if k in table))
+    out: list = []
+    for i, parts in enumerate(chosen):
+        out += (["; "] if i else []) + list(parts)
+    return out
+
+
+def _forms(g: MatrixGradient) -> dict:
+    """The names and formulas the explanation uses, as Notation: the target ∂f/∂X, the form tr(Gᵀ dX)."""
+    X = g.variable
+    dX_tex, dX_text = e_latex(e.d(X)), text(e.d(X))
+    target = N(rf"\partial f/\partial {e_latex(X)}", f"∂f/∂{text(X)}")   # in running text: a slash
+    if g.variable_kind == "matrix":
+        form, name = N(rf"{_TR}(G^{{\top}}\, {dX_tex})", f"tr(Gᵀ {dX_text})"), "G"
+    elif g.variable_kind == "vector":
+        form, name = N(rf"g^{{\top}} {dX_tex}", f"gᵀ {dX_text}"), "g"
+    else:
+        form, name = N(rf"g\, {dX_tex}", f"g {dX_text}"), "g"
+    df = N(rf"\mathrm{{d}}f = {form.latex}", f"df = {form.text}")
+    return {"target": target, "form": form, "name": N(name, name), "df": df, "dX": N(dX_tex, dX_text),
+            "X": N(e_latex(X), text(X))}
 
 
 def explain(g: MatrixGradient, detail: str = "standard") -> Document:
     X = g.variable
-    dX = e.d(X)
     fname = e.Var(name="f")
+    f = _forms(g)
     target = f"∂f/∂{text(X)}"
-    form = "tr(Gᵀ dX)" if g.variable_kind == "matrix" else ("gᵀ dx" if g.variable_kind == "vector" else "g dα")
-    form = form.replace("dX", text(dX)).replace("dx", text(dX)).replace("dα", text(dX))
     blocks: list = []
-    blocks.append(P(f"Find {target} for ", Math.chain(fname, g.expression), ", where ", _shapes_words(g), "."))
-    blocks.append(P(f"Layout: denominator. The gradient {target} has the shape of {text(X)} "
-                    f"({e.shape_text(X.shape)}), as in the Matrix Cookbook and PyTorch's .grad."))
-    blocks.append(P(f"Method: take the differential df, then write it in the form {form}; "
-                    f"whatever stands in the place of {'G' if g.variable_kind == 'matrix' else 'g'} is {target}."))
+    blocks.append(P("Find ", f["target"], " for ", Math.chain(fname, g.expression), ", where ", *_shapes_words(g),
+                    "."))
+    blocks.append(P("Layout: denominator. The gradient ", f["target"], " has the shape of ", f["X"],
+                    f" ({e.shape_text(X.shape)}), as in the Matrix Cookbook and PyTorch's .grad."))
+    blocks.append(P("Method: take the differential ", N(r"\mathrm{d}f", "df"), ", then write it in the form ",
+                    f["form"], "; whatever stands in the place of ", f["name"], " is ", f["target"], "."))
     blocks.append(_differential_step(g, detail))
     blocks.append(_terms_step(g, detail))
     blocks.append(_collect_step(g, detail))
-    answer = Math.chain(Label(f"∂f/∂{text(X)}", rf"\frac{{\partial f}}{{\partial {e_latex(X)}}}"), g.result)
+    answer = Math.chain(Label(target, rf"\frac{{\partial f}}{{\partial {e_latex(X)}}}"), g.result)
     blocks.append(P("Answer: ", answer, f"   ({e.shape_text(X.shape)}, denominator layout)"))
     for note in g.notes:
         blocks.append(P("Note: " + note + "."))
@@ -149,25 +181,38 @@ def _ones_note(result: e.Node) -> list:
             ones = [a for a in node.args if isinstance(a, e.Ones) and 1 in (a.rows, a.cols)]
             other = [a for a in node.args if not isinstance(a, e.Ones)]
             if ones and other:
-                y, shown = text(other[0].arg if isinstance(other[0], e.Transpose) else other[0]), text(node)
-                return [P(f"Note: {shown} is the sum of the entries of {y}; for a one-hot {y} (a class label) or "
-                          f"any probability vector it is 1, and the gradient reads with {shown} = 1.")]
+                y = Math.chain(other[0].arg if isinstance(other[0], e.Transpose) else other[0])
+                return [P("Note: ", Math.chain(node), " is the sum of the entries of ", y, "; for a one-hot ", y,
+                          " (a class label) or any probability vector it is 1, and the gradient reads with ",
+                          Math.chain(node, 1), ".")]
     return []
 
 
-def _shapes_words(g: MatrixGradient) -> str:
-    parts = []
+def _shapes_words(g: MatrixGradient) -> list:
+    parts: list = []
     for name, s in g.shapes.items():
         v = e.var(name, s)
-        parts.append(f"{text(v)} is {'a ' + e.kind_of(s) if e.kind_of(s) != 'scalar' else 'a scalar'}"
-                     + (f" ({e.shape_text(s)})" if s != e.SCALAR else ""))
-    return ", ".join(parts)
+        parts += [", " if parts else "", N(e_latex(v), text(v)),
+                  f" is {'a ' + e.kind_of(s) if e.kind_of(s) != 'scalar' else 'a scalar'}"
+                  + (f" ({e.shape_text(s)})" if s != e.SCALAR else "")]
+    return [p for p in parts if p != ""]
+
+
+#: where the engine's table (COOKBOOK) cites an equation that is not the rule: in the 2012 Cookbook (34) is
+#: ∂(αX) = α∂X, a scalar factor; d(AUB) = A dU B is ∂A = 0 (33) with the product rule (37) applied twice
+CITED = {**COOKBOOK, "constant_factor": "33 and 37"}
+
+
+def _why(rule: str) -> Paragraph:
+    """Why a rule holds, in words and formulas."""
+    why = WHY[rule]
+    return P(why) if isinstance(why, str) else P(*why)
 
 
 def _rule_title(rule: str) -> tuple[str, Notation | None]:
     title, statement = RULES.get(rule, (rule.replace("_", " ").capitalize(), None))
-    if rule in COOKBOOK:
-        title = f"{title} (Cookbook {COOKBOOK[rule]})"
+    if rule in CITED:
+        title = f"{title} (Cookbook {CITED[rule]})"
     return title, statement
 
 
@@ -177,7 +222,7 @@ def _differential_step(g: MatrixGradient, detail: str) -> Step:
         for i, s in enumerate(g.differential_steps, start=1):
             title, statement = _rule_title(s.rule)
             children.append(Step(f"1.{i}", title, s.rule, statement,
-                                 explanation=P(WHY[s.rule]) if s.rule in WHY and detail == "full" else None,
+                                 explanation=_why(s.rule) if s.rule in WHY and detail == "full" else None,
                                  lines=(Math.chain(s.target, s.replacement),),
                                  check=_check_words(g.check_of(s)) if detail == "full" else ""))
     df = e.d(e.Var(name="f"))
@@ -192,21 +237,20 @@ def _terms_step(g: MatrixGradient, detail: str) -> Step:
     children = []
     if detail != "brief":
         for i, s in enumerate(g.term_steps, start=1):
-            used = _identity_words(g, s.identities)
-            explanation = P("Using " + "; ".join(used) + ".") if used else None
+            used = _identity_parts(g, s.identities)
+            explanation = P("Using ", *used, ".") if used else None
             children.append(Step(f"2.{i}", f"Term {i}" if len(g.term_steps) > 1 else "The term", "gradient_form",
                                  None, explanation=explanation, lines=(Math.chain(s.before, s.after),),
                                  check=_check_words(g.check_of(s)) if detail == "full" else ""))
-    kind = g.variable_kind
-    dX = text(e.d(g.variable))
-    what = f"tr(Gᵀ {dX})" if kind == "matrix" else (f"gᵀ {dX}" if kind == "vector" else f"g {dX}")
+    f = _forms(g)
     lines = ()
     if g.expand_step is not None:
         lines = (Math.chain(e.d(e.Var(name="f")), g.expand_step.after),)
-    return Step("2", f"Write each term as {what}", "gradient_form", None,
+    return Step("2", "Write each term in the gradient form", "gradient_form", None,
                 explanation=P("Multiply out the brackets that hold the differential. " if lines else "",
-                              "Each term of df is a scalar, linear in ", Math.chain(e.d(g.variable)),
-                              ": move the differential to the right with the trace identities."),
+                              "Each term of ", N(r"\mathrm{d}f", "df"), " is a scalar, linear in ", f["dX"],
+                              ": move the differential to the right with the trace identities, to the form ",
+                              f["form"], "."),
                 lines=lines, children=tuple(children),
                 check=_check_words(g.check_of(g.expand_step)) if detail == "full" and lines else "")
 
@@ -216,11 +260,11 @@ def _collect_step(g: MatrixGradient, detail: str) -> Step:
     lines = [Math.chain(e.d(e.Var(name="f")), g.collect_step.after)]
     if g.collected != g.result:
         lines.append(Math.chain(Label(name, name), g.collected, g.result))
-    how = {"matrix": f"df = tr(Gᵀ d{text(g.variable)}) for every d{text(g.variable)} means G is the gradient",
-           "vector": f"df = gᵀ d{text(g.variable)} for every d{text(g.variable)} means g is the gradient",
-           }.get(g.variable_kind, "df = g dα means g is the derivative")
+    f = _forms(g)
+    how = ([f["df"], " for every ", f["dX"], " means ", f["name"], " is the gradient"]
+           if g.variable_kind != "scalar" else [f["df"], " means ", f["name"], " is the derivative"])
     return Step("3", "Collect and read off the gradient", "collect", None,
-                explanation=P(f"Add the terms' gradients and simplify; {how}."),
+                explanation=P("Add the terms' gradients and simplify; ", *how, "."),
                 lines=tuple(lines), check=_check_words(g.result_check) if detail == "full" else "")
 
 
@@ -253,7 +297,7 @@ def _note(step) -> str:
         title, statement = _rule_title(step.rule)
         return f"{title}: {statement.text}" if statement else title
     if isinstance(step, TermStep):
-        return "; ".join(IDENTITIES[k] for k in step.identities if k in IDENTITIES)
+        return "; ".join(plain(IDENTITIES[k]) for k in step.identities if k in IDENTITIES)
     if step.rule == "expand":
         return "multiply out the brackets that hold the differential"
     return "collect the terms: df = tr(Gᵀ dX), so the gradient is G"

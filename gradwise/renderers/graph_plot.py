@@ -53,18 +53,16 @@ def picture_format(path: str) -> str:
 
 def layers(nodes: list[GraphNode], edges: list[GraphEdge]) -> dict[int, int]:
     """Each node's column: the length of the longest path to it from an input (inputs in column 0)."""
-    column = {n.id: 0 for n in nodes}
-    incoming: dict[int, list[int]] = {n.id: [] for n in nodes}
-    for e in edges:
-        incoming[e.target].append(e.source)
-    for n in nodes:          # nodes come in topological order, inputs first
-        if incoming[n.id]:
-            column[n.id] = 1 + max(column[s] for s in incoming[n.id])
-    for n in nodes:          # an input sits just left of its first user, so its arrows stay short
-        users = [column[e.target] for e in edges if e.source == n.id]
-        if not incoming[n.id] and users:
-            column[n.id] = min(users) - 1
-    return column
+    from gradwise.renderers.graph_layout import columns
+    return columns([n.id for n in nodes], [(e.source, e.target) for e in edges])
+
+
+def graph_layout(nodes: list[GraphNode], edges: list[GraphEdge]):
+    """Boxes sized from their text, routes and labels placed so that nothing overlaps (points)."""
+    from gradwise.renderers.graph_layout import label_size, layout, node_size
+    return layout([n.id for n in nodes], {n.id: node_size(_shown(n.title), tuple(map(_shown, n.lines)))
+                                          for n in nodes},
+                  [(e.source, e.target) for e in edges], [label_size(_shown(e.label)) for e in edges])
 
 
 def draw_graph(nodes: list[GraphNode], edges: list[GraphEdge], path: str, title: str = "") -> str:
@@ -73,67 +71,72 @@ def draw_graph(nodes: list[GraphNode], edges: list[GraphEdge], path: str, title:
     if fmt == "tex":
         _write(path, tikz_graph(nodes, edges))
         return path
+    _save(graph_figure(nodes, edges, title), path, fmt)
+    return path
+
+
+def graph_figure(nodes: list[GraphNode], edges: list[GraphEdge], title: str = ""):
+    """The graph as a matplotlib Figure, one data unit a point, so its text is 7.5-9 pt at 100 %."""
     from matplotlib.figure import Figure
     from matplotlib.patches import FancyBboxPatch
 
-    column = layers(nodes, edges)
-    width = max(column.values()) + 1
-    rows: dict[int, list[int]] = {}
-    for n in nodes:
-        rows.setdefault(column[n.id], []).append(n.id)
-    height = max(len(r) for r in rows.values())
-    position = {}
-    for c, ids in rows.items():
-        for r, i in enumerate(ids):
-            position[i] = (c * 2.9, ((len(ids) - 1) / 2 - r) * 1.5)
-    # a fixed scale (0.42 inch a unit, 8-9 pt text) so the drawing reads at 100 %, whatever its size
-    fig = Figure(figsize=(max(3.0, 0.42 * (2.9 * (width - 1) + 2.6)), max(1.6, 0.42 * (1.5 * (height - 1) + 1.9))))
-    ax = fig.add_subplot()
+    from gradwise.renderers.graph_layout import LABEL_PT, LEADING, LINE_PT, PAD_Y, TITLE_PT
+
+    from gradwise.renderers.graph_layout import text_width
+
+    plan = graph_layout(nodes, edges)
+    strip = 16.0 if title else 0.0
+    width = max(plan.width, text_width(_shown(title), 9.0) + 12.0) if title else plan.width
+    left = (width - plan.width) / 2          # a title wider than the graph: the graph is centred under it
+    fig = Figure(figsize=(width / 72, (plan.height + strip) / 72))
+    ax = fig.add_axes((0, 0, 1, 1))
     ax.set_axis_off()
+    ax.set_xlim(-left, plan.width + left)
+    ax.set_ylim(0, plan.height + strip)
     colours = {"input": "#e8f0fe", "op": "#ffffff", "output": "#fde8e8"}
-    for e in edges:
-        (x0, y0), (x1, y1) = position[e.source], position[e.target]
-        ax.annotate("", xy=(x1 - 1.05, y1), xytext=(x0 + 1.05, y0),
-                    arrowprops=dict(arrowstyle="->", color="#555555", lw=1.0))
-        ax.text((x0 + x1) / 2, (y0 + y1) / 2 + 0.12, _plain(e.label), ha="center", va="bottom", fontsize=7.5,
-                color="#1a5fb4", bbox=dict(boxstyle="round,pad=0.15", fc="white", ec="none", alpha=0.85))
+    for e, route in zip(edges, plan.routes):
+        xs, ys = zip(*route.points)
+        ax.plot(xs[:-1], ys[:-1], color="#555555", lw=1.0, solid_capstyle="butt")
+        ax.annotate("", xy=route.points[-1], xytext=route.points[-2],
+                    arrowprops=dict(arrowstyle="->", color="#555555", lw=1.0, shrinkA=0, shrinkB=0))
+        ax.text(route.label.x, route.label.y, _shown(e.label), ha="center", va="center_baseline",
+                fontsize=LABEL_PT, color="#1a5fb4", gid="label",
+                bbox=dict(boxstyle="square,pad=0.12", fc="white", ec="none", alpha=0.9))
     for n in nodes:
-        x, y = position[n.id]
-        ax.add_patch(FancyBboxPatch((x - 1.0, y - 0.5), 2.0, 1.0, boxstyle="round,pad=0.05",
+        box = plan.nodes[n.id]
+        ax.add_patch(FancyBboxPatch((box.x - box.w / 2, box.y - box.h / 2), box.w, box.h,
+                                    boxstyle="round,pad=0,rounding_size=3", gid=f"node-{n.id}",
                                     fc=colours.get(n.kind, "#ffffff"), ec="#333333", lw=1.0))
-        ax.text(x, y + 0.22, _plain(n.title), ha="center", va="center", fontsize=8.5, weight="bold")
-        ax.text(x, y - 0.15, _plain("\n".join(n.lines)), ha="center", va="center", fontsize=7.5)
-    xs = [p[0] for p in position.values()]
-    ys = [p[1] for p in position.values()]
-    ax.set_xlim(min(xs) - 1.3, max(xs) + 1.3)
-    ax.set_ylim(min(ys) - 0.8, max(ys) + 0.9)
+        top = box.y + box.h / 2 - PAD_Y
+        ax.text(box.x, top - TITLE_PT * LEADING / 2, _shown(n.title), ha="center", va="center_baseline",
+                fontsize=TITLE_PT, weight="bold", gid=f"text-{n.id}")
+        for i, line in enumerate(n.lines):
+            ax.text(box.x, top - TITLE_PT * LEADING - (i + 0.5) * LINE_PT * LEADING, _shown(line),
+                    ha="center", va="center_baseline", fontsize=LINE_PT, gid=f"text-{n.id}")
     if title:
-        ax.set_title(_plain(title), fontsize=9)
-    fig.tight_layout()
-    _save(fig, path, fmt)
-    return path
+        ax.text(plan.width / 2, plan.height + strip / 2, _shown(title), ha="center", va="center", fontsize=9)
+    return fig
 
 
 def tikz_graph(nodes: list[GraphNode], edges: list[GraphEdge]) -> str:
     """The graph as a TikZ picture for LaTeX documents (\\usepackage{tikz}), laid out like `draw_graph`."""
-    column = layers(nodes, edges)
-    rows: dict[int, list[int]] = {}
-    for n in nodes:
-        rows.setdefault(column[n.id], []).append(n.id)
-    out = [r"\begin{tikzpicture}[x=4.2cm, y=1.9cm, >=stealth,",
-           r"  op/.style={draw, rounded corners, align=center, font=\footnotesize, minimum width=2.4cm},",
+    plan = graph_layout(nodes, edges)
+    out = [r"\begin{tikzpicture}[x=1pt, y=1pt, >=stealth,",
+           r"  op/.style={draw, rounded corners, align=center, font=\footnotesize, inner sep=2pt},",
            r"  input/.style={op, fill=blue!6}, output/.style={op, fill=red!6},",
            r"  lbl/.style={font=\scriptsize, fill=white, inner sep=1pt, text=blue!60!black}]"]
     for n in nodes:
-        r = rows[column[n.id]].index(n.id)
-        y = (len(rows[column[n.id]]) - 1) / 2 - r
+        box = plan.nodes[n.id]
         title = f"${n.title_latex}$" if n.title_latex else _tex_text(n.title)
         body = r" \\ ".join([title] + [_tex_text(line) for line in n.lines])
         style = {"input": "input", "output": "output"}.get(n.kind, "op")
-        out.append(f"  \\node[{style}] (n{n.id}) at ({column[n.id]}, {y:g}) {{{body}}};")
-    for e in edges:
+        out.append(f"  \\node[{style}, minimum width={box.w:.1f}pt, minimum height={box.h:.1f}pt] (n{n.id}) "
+                   f"at ({box.x:.1f}, {box.y:.1f}) {{{body}}};")
+    for e, route in zip(edges, plan.routes):
         label = f"${e.label_latex}$" if e.label_latex else _tex_text(e.label)
-        out.append(f"  \\draw[->] (n{e.source}) -- node[lbl, sloped, above] {{{label}}} (n{e.target});")
+        points = " -- ".join(f"({x:.1f}, {y:.1f})" for x, y in route.points)
+        out.append(f"  \\draw[->] {points};")
+        out.append(f"  \\node[lbl] at ({route.label.x:.1f}, {route.label.y:.1f}) {{{label}}};")
     out.append(r"\end{tikzpicture}")
     return "\n".join(out) + "\n"
 
@@ -187,6 +190,11 @@ def draw_series(series: list[Series], path: str, title: str, xlabel: str, ylabel
 def _plain(text: str) -> str:
     """Text shown as typed: matplotlib would read `$...$` as math."""
     return text.replace("$", r"\$")
+
+
+def _shown(text: str) -> str:
+    """Text for a drawing, with a true minus sign (−) for the hyphen."""
+    return _plain(text).replace("-", "\u2212")
 
 
 def _save(fig, path: str, fmt: str) -> None:

@@ -6,6 +6,7 @@ their `typst` field, else their LaTeX translated by `notation_typst`, else their
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from importlib import resources
 
@@ -58,14 +59,19 @@ def math(m: Math | Notation) -> str:
     return " ".join(relation(p) if isinstance(p, str) else expr_typst(p) for p in m.parts)
 
 
-def inline(part) -> str:
+def inline(part, tall: bool = False) -> str:
+    """Text or inline math; with `tall`, a matrix or fraction keeps its display size (an answer, a table
+    cell), where inline style would shrink it to an unreadable size."""
     if isinstance(part, str):
         return words(part)
-    return f"${math(part)}$"
+    body = math(part)
+    if tall and ("mat(" in body or "frac(" in body):
+        return f"$display({body})$"
+    return f"${body}$"
 
 
-def paragraph(p: Paragraph) -> str:
-    return "".join(inline(x) for x in p.parts)
+def paragraph(p: Paragraph, tall: bool = False) -> str:
+    return "".join(inline(x, tall) for x in p.parts)
 
 
 def display(m: Math | Notation) -> str:
@@ -83,9 +89,33 @@ def display(m: Math | Notation) -> str:
     return f"#gw-fit[$ {body} $]"
 
 
+_DERIVATIVE = re.compile(r"∂([A-Za-z]+)(\d*)/∂([A-Za-z]+)(\d*)")
+
+
+def _name(letters: str, digits: str) -> str:
+    return (letters if len(letters) == 1 else quote(letters)) + (f"_({digits})" if digits else "")
+
+
+def step_title(title: str) -> str:
+    """A step's title as Typst content: words, with a derivative in it (∂f/∂x) typeset."""
+    parts, at = [], 0
+    for m in _DERIVATIVE.finditer(title):
+        parts += [words(title[at:m.start()]), f"$partial {_name(*m.group(1, 2))} \\/ partial {_name(*m.group(3, 4))}$"]
+        at = m.end()
+    if not parts:
+        return quote(title)
+    return "[" + "".join(parts + [words(title[at:])]) + "]"
+
+
+def title_markup(title: str) -> str:
+    """A heading or document title in markup, with a derivative in it typeset (∂L/∂W1[0,1] by ...)."""
+    shown = step_title(title)
+    return "#" + shown if shown.startswith("[") else words(title)
+
+
 def _step(s: Step, depth: int) -> list[str]:
     statement = f"[${math(s.statement)}$]" if s.statement is not None else "none"
-    out = [f"#gw-step(number: {quote(s.number)}, title: {quote(s.title)}, statement: {statement}, "
+    out = [f"#gw-step(number: {quote(s.number)}, title: {step_title(s.title)}, statement: {statement}, "
            f"depth: {depth})["]
     if s.where:
         out.append("#gw-note[" + words("with ") + words(", ").join(f"${math(w)}$" for w in s.where) + "]")
@@ -108,29 +138,37 @@ def _step(s: Step, depth: int) -> list[str]:
 
 def _table(t: Table) -> list[str]:
     cells = [f"[{inline(c)}]" for c in t.header]
-    body = [f"[{inline(c)}]" for row in t.rows for c in row]
+    body = [f"[{_cell(c)}]" for row in t.rows for c in row]
     out = ["#block(breakable: false, width: 100%)["]  # a table and its caption stay on one page
     if t.caption:
         out.append(f"#align(center, text(size: 9pt, style: \"italic\")[{words(t.caption)}])")
-    out.append(f"#align(center, table(columns: {len(t.header)}, stroke: none, align: left, inset: (x: 8pt, y: 4pt), "
+    out.append(f"#align(center, table(columns: {len(t.header)}, stroke: none, align: left + horizon, inset: (x: 8pt, y: 4pt), "
                "table.hline(stroke: 0.7pt), " + ", ".join(cells) + ", table.hline(stroke: 0.4pt), "
                + "".join(c + ", " for c in body) + "table.hline(stroke: 0.7pt)))")
     return out + ["]"]
 
 
+def _cell(c) -> str:
+    """A table cell: a matrix (an eigenvector) or a fraction (an update rule) at display size, left-aligned
+    like the rest of the column; everything else inline."""
+    text = inline(c)
+    if "mat(" in text or "frac(" in text or ")/(" in text:
+        return f"#block(above: 2pt, below: 2pt)[#set align(left)\n#gw-fit[$ {math(c)} $]]"
+    return text
+
+
 def _figure(f: Figure) -> list[str]:
+    width = f"width: {round(f.width * 100)}%"
     if f.svg:
-        picture = f"image(bytes({quote(f.svg)}), format: \"svg\", width: {round(f.width * 100)}%)"
-    elif f.png_path:
-        picture = f"image({quote(f.png_path)}, width: {round(f.width * 100)}%)"
-    else:
-        return [f"#gw-note[{words('[figure: ' + f.caption + ']')}]"]
-    return [f"#gw-figure({picture}, [{words(f.caption)}])"]
+        return [f"#gw-figure(bytes({quote(f.svg)}), format: \"svg\", {width}, [{words(f.caption)}])"]
+    if f.png_path:
+        return [f"#gw-figure({quote(f.png_path)}, {width}, [{words(f.caption)}])"]
+    return [f"#gw-note[{words('[figure: ' + f.caption + ']')}]"]
 
 
 def _block(block, depth: int, section_pages: bool) -> list[str]:
     if isinstance(block, Answer):
-        return [f"#gw-answer[*{words('Answer')}* #h(0.6em) {paragraph(block.body)}]", ""]
+        return [f"#gw-answer[*{words('Answer')}* #h(0.6em) {paragraph(block.body, tall=True)}]", ""]
     if isinstance(block, Paragraph):
         return [paragraph(block), ""]
     if isinstance(block, DisplayMath):
@@ -142,8 +180,9 @@ def _block(block, depth: int, section_pages: bool) -> list[str]:
     if isinstance(block, Figure):
         return _figure(block) + [""]
     if isinstance(block, Section):
-        out = ["#pagebreak(weak: true)"] if section_pages and depth == 0 else []
-        out += ["=" * min(depth + 1, 6) + " " + words(block.title), ""]
+        # floating figures are placed before the next topic starts, never above its heading
+        out = ["#place.flush()", "#pagebreak(weak: true)"] if section_pages and depth == 0 else []
+        out += ["=" * min(depth + 1, 6) + " " + title_markup(block.title), ""]
         return out + _blocks(block.blocks, depth + 1, section_pages)
     raise TypeError(f"cannot render {type(block).__name__}")
 
@@ -181,7 +220,7 @@ def render(document: Document, contents: bool | None = None, section_pages: bool
     if contents is None:
         contents = sections >= 3
     title = document.title
-    shown_title = words(title) if isinstance(title, str) else f"${math(title)}$"
+    shown_title = title_markup(title) if isinstance(title, str) else f"${math(title)}$"
     out = [template(), f"#show: gw-setup.with(title: {quote(title_text(document)[:200])})", ""]
     sub = f", subtitle: [{words(subtitle)}]" if subtitle else ""
     out += [f"#gw-title([{shown_title}]{sub})", ""]

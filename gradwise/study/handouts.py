@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from gradwise.renderers.document import DisplayMath, Document, Figure, Paragraph, Section, Step
+from gradwise.renderers.document import DisplayMath, Document, Figure, Paragraph, Section, Step, Table
 
 MODES = ("full", "problems", "answers")
 _WORKED = re.compile(r"^(Example|Problem) \d+")
@@ -44,19 +44,37 @@ def statement(blocks) -> tuple:
     """The blocks of a worked example before its first step: what is given and what is asked."""
     out: list = []
     for b in blocks:
-        if isinstance(b, (Step, Section, Figure)) or _is_answer(b) or _starts_work(b):
-            break
+        if isinstance(b, (Step, Section, Figure, Table)) or _is_answer(b) or _starts_work(b):
+            break                                     # a table is a result (the norms of a run), not a given
         out.append(b)
     return tuple(out)
 
 
 def answer(blocks) -> tuple:
-    """A worked example's answer: its "Answer:" paragraph, else the last displayed result."""
+    """A worked example's answer: its "Answer:" paragraph; else, after its statement, where each run ended
+    (an optimizer's "After 30 steps: ..."), its result tables (eigenvalues, components), or its last
+    displayed line. Never a given: the statement is skipped."""
     found = [b for b in blocks if _is_answer(b)]
     if found:
         return (found[-1],)
-    displays = [b for b in blocks if isinstance(b, DisplayMath)]
+    work = list(blocks)[len(statement(blocks)):]
+    ends = [Section(b.title, (last,)) for b in work if isinstance(b, Section)
+            for last in [_last_where(b.blocks)] if last is not None]
+    if ends:
+        return tuple(ends)
+    tables = [b for b in work if isinstance(b, Table)]
+    tables = [t for t in tables if t.caption] or tables     # the named results, not the working tables
+    if tables:
+        return tuple(tables)
+    displays = [b for b in work if isinstance(b, DisplayMath)]
     return (displays[-1],) if displays else ()
+
+
+def _last_where(blocks):
+    """A run's last "After N steps: ..." paragraph (where it ended), if it has one."""
+    found = [b for b in blocks if isinstance(b, Paragraph) and b.parts and isinstance(b.parts[0], str)
+             and b.parts[0].startswith("After ")]
+    return found[-1] if found else None
 
 
 def _is_answer(b) -> bool:

@@ -20,6 +20,26 @@ def example(ctx: GuideContext, result, title: str = "", detail: str | None = Non
     return Section(heading, tuple(before) + tuple(document.blocks) + tuple(after))
 
 
+def unshuffled(d):
+    """The derivation without a last factor step that only moves minus signs between the factors
+    (x·σ·(1 − σ)·(σ − y) "factored" into x·σ·(y − σ)·(σ − 1)): that step is checked but not simpler, and
+    a textbook keeps the form the chain rule produced. Any other derivation is returned as it is."""
+    o = d.orders[-1]
+    last = o.simplifications[-1] if o.simplifications else None
+    if last is None or last.rule != "factor" or not _same_up_to_signs(last.before, last.after):
+        return d
+    trimmed = dataclasses.replace(o, simplifications=o.simplifications[:-1])
+    return dataclasses.replace(d, orders=[*d.orders[:-1], trimmed])
+
+
+def _same_up_to_signs(a: sp.Expr, b: sp.Expr) -> bool:
+    """Two products with the same factors, but for the sign of each."""
+    def factors(e):
+        return sorted(str(-f if f.could_extract_minus_sign() else f)
+                      for f in sp.Mul.make_args(e) if not f.is_number)
+    return isinstance(a, sp.Mul) and isinstance(b, sp.Mul) and factors(a) == factors(b) and a != b
+
+
 def answer_of(result) -> Math | None:
     """The one-line answer the explainer gives for a result (its document's `answer`)."""
     return explain(result, "brief").answer

@@ -5,15 +5,17 @@ from gradwise.study.registry import GuideContext, register, resolve
 from gradwise.study.worked import P, example, given, picture
 
 NEEDS = "gradwise.derivations.graph:build_graph"
+TEXT_WIDTH_PT = 465.0      # the text width of the guide's A4 page (210 mm less 2 × 23 mm)
 
 
 def _graph_figure(ctx: GuideContext, graph, stem: str, caption: str) -> tuple:
     from gradwise.explainer.backprop import graph_picture
-    from gradwise.renderers.graph_plot import draw_graph
+    from gradwise.renderers.graph_plot import draw_graph, graph_layout
 
     nodes, edges, title = graph_picture(graph)
-    return picture(ctx, stem, caption, lambda path: draw_graph(nodes, edges, path, title=title),
-                   width=0.95)
+    # at its own size (the drawing is laid out in points, text 7.5-9 pt), or the text width if wider
+    width = min(0.95, graph_layout(nodes, edges).width / TEXT_WIDTH_PT)
+    return picture(ctx, stem, caption, lambda path: draw_graph(nodes, edges, path, title=title), width=width)
 
 
 @register("backpropagation", "Backpropagation", 75, requires=(NEEDS,), kinds=("backprop",))

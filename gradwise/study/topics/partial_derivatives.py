@@ -24,8 +24,9 @@ def build(ctx: GuideContext) -> list:
     grad = sp.ImmutableMatrix([by_x.result, by_y.result])
     # the gradient as one display line, printed from the two checked results above
     gradient_line = Notation(r"\nabla f = " + latex(grad), "∇f = " + unicode(grad), "nabla f = " + typst(grad))
-    intro = P("A loss depends on many parameters. The partial derivative ∂f/∂x is the ordinary derivative "
-              "in x with every other variable held constant; the gradient ∇f collects all the partial "
+    intro = P("A loss depends on many parameters. The partial derivative ",
+              Notation(r"\partial f/\partial x", "∂f/∂x"), " is the ordinary derivative in x with every other "
+              "variable held constant; the gradient ", Notation(r"\nabla f", "∇f"), " collects all the partial "
               "derivatives in a vector, which points in the direction of steepest increase. Gradient "
               "descent steps the other way.")
     engine = _gradient_engine(ctx, text)

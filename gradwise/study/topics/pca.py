@@ -33,4 +33,5 @@ def _scatter(ctx: GuideContext, pca) -> tuple:
     rotation = np.array([[np.cos(angle), np.sin(angle)], [-np.sin(angle), np.cos(angle)]])
     result = pca((t @ rotation).round(2).tolist(), components=2)
     return picture(ctx, "pca", "The centred data with PC1 and PC2 (arrows two standard deviations long), "
-                   "and the share of the variance each component explains", lambda path: save_plot(result, path))
+                   "and the share of the variance each component explains", lambda path: save_plot(result, path),
+                   width=0.95)   # two panels side by side: at two thirds of the page their labels are too small

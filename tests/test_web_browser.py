@@ -84,3 +84,34 @@ def test_nothing_is_requested_from_outside_127_0_0_1(page):
             urls.append(message["params"]["request"]["url"])
     assert any(u.startswith(url + "/api/") for u in urls)
     assert [u for u in urls if not (u.startswith(url + "/") or u.startswith(("data:", "blob:")))] == []
+
+
+def test_practice_shows_a_problem_a_hint_the_named_mistake_and_the_solution(page):
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import Select
+
+    driver, _ = page
+    driver.find_element(By.CSS_SELECTOR, '#modes button[data-mode="practice"]').click()
+    wait = WebDriverWait(driver, WAIT)
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, '#topic option[value="chain_rule"]'))
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#problem .prompt-math math"))
+    Select(driver.find_element(By.ID, "level")).select_by_value("2")
+    _type(driver, "seed", "7")
+    Select(driver.find_element(By.ID, "topic")).select_by_value("chain_rule")   # asks for the problem
+    wait.until(lambda d: "sin(5x² + 2x)" in d.find_element(By.CSS_SELECTOR, "#problem .prompt").text)
+    driver.find_element(By.ID, "hint").click()
+    wait.until(lambda d: "Hint 1/" in d.find_element(By.ID, "problem").text)
+    assert driver.find_elements(By.CSS_SELECTOR, "#problem .response.hint math")
+    answer = driver.find_element(By.ID, "answer")
+    wait.until(lambda d: answer.is_enabled())
+    answer.send_keys("-cos(5x^2 + 2x)", Keys.ENTER)
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#problem .response.wrong"))
+    assert "Mistake: chain inner factor" in driver.find_element(By.CSS_SELECTOR, "#problem .response.wrong").text
+    assert not driver.find_elements(By.CSS_SELECTOR, "#solution .worked")   # one wrong answer: try again
+    driver.find_element(By.ID, "show-solution").click()
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, "#solution .worked .gradwise"))
+    assert not driver.find_element(By.ID, "answer").is_enabled()
+    driver.find_element(By.ID, "next").click()
+    wait.until(lambda d: d.find_element(By.ID, "seed").get_attribute("value") != "7"
+               and 'data-index="2"' in d.find_element(By.ID, "problem").get_attribute("innerHTML"))
+    assert driver.find_element(By.ID, "answer").is_enabled()

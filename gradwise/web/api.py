@@ -106,6 +106,10 @@ def command_line(name: str, request: dict) -> list[str]:
 def answer(name: str, request: dict, limit: float) -> Reply:
     """The reply to POST /api/<name>: the CLI's output for the same options, or the one-line error."""
     try:
+        if name == "practice":  # not a derivation command: its own stateless fields
+            from gradwise.web.practice import reply_body
+            body, fmt = reply_body(request)
+            return Reply(200, body, MEDIA[fmt])
         argv = command_line(name, request)
         if argv[-1] == "-" and name != "check":
             raise GradwiseError(f"send the {ENDPOINTS[name].field} itself, not -")

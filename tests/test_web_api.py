@@ -51,6 +51,15 @@ CASES = [
      ["matgrad", "a^T X b", "--wrt", "X", "--shape", "X=3x4"]),
     ("eig", {"matrix": "[[2,1],[1,2]]", "stability": True}, ["eig", "[[2,1],[1,2]]", "--stability"]),
     ("eig", {"matrix": "[[a,b],[b,a]]"}, ["eig", "[[a,b],[b,a]]"]),
+    ("jacobian", {"expression": "[x y, x + y^2, sin(x)]", "wrt": "x,y"},
+     ["jacobian", "[x y, x + y^2, sin(x)]", "--wrt", "x,y"]),
+    ("jacobian", {"expression": "[x y, x + y]", "chain": "x=s t,y=s + t"},
+     ["jacobian", "[x y, x + y]", "--chain", "x=s t,y=s + t"]),
+    ("dot", {"u": "[1,2,3]", "v": "[4,5,6]"}, ["dot", "[1,2,3]", "[4,5,6]"]),
+    ("dot", {"u": "[a,b]", "v": "[c,d]", "detail": "full"}, ["dot", "[a,b]", "[c,d]", "--detail", "full"]),
+    ("matmul", {"a": "[[1,2],[3,4]]", "b": "[[5],[6]]"}, ["matmul", "[[1,2],[3,4]]", "[[5],[6]]"]),
+    ("det", {"matrix": "[[2,0,1],[1,3,2],[1,1,1]]"}, ["det", "[[2,0,1],[1,3,2],[1,1,1]]"]),
+    ("det", {"matrix": "[[a,b],[c,d]]", "method": "cofactor"}, ["det", "[[a,b],[c,d]]", "--method", "cofactor"]),
 ]
 
 
@@ -200,6 +209,16 @@ def test_practice_at_a_later_index_is_the_cli_runs_later_record(client, monkeypa
     second = json.loads(out[1])
     r = client.post("/api/practice", json={"topic": "determinant", "seed": second["seed"], "index": 2, "answer": "12"})
     assert r.status_code == 200 and r.text == out[1]
+
+
+@pytest.mark.parametrize("name, request_", [
+    ("dot", {"u": "[1,2]"}), ("dot", {"u": "[1,2]", "v": "-"}), ("matmul", {"a": "[[1,2]]", "b": "[[1,2]]"}),
+    ("det", {"matrix": "[[1,2,3]]"}), ("det", {"matrix": "[[1,2],[3,4]]", "method": "magic"}),
+    ("jacobian", {"expression": "[x y", "wrt": "x,y"}), ("dot", {"u": "[1,2]", "v": "[3,4]", "output": "/tmp/x"}),
+], ids=["missing v", "stdin", "sizes", "not square", "bad method", "unreadable", "output file"])
+def test_the_linear_algebra_endpoints_refuse_what_the_cli_refuses(client, name, request_):
+    r = client.post(f"/api/{name}", json=request_)
+    assert r.status_code == 400 and set(r.json()) == {"error", "column"} and "Traceback" not in r.text
 
 
 def test_practice_lists_the_topics_as_the_cli_does(client, monkeypatch, tmp_path):

@@ -208,7 +208,7 @@ const liveCheck = debounce(checkNow, 500);
 // ---- practice -----------------------------------------------------------------------------------
 // The server keeps nothing: each request names the problem (topic, level, seed, index) and the lines
 // typed so far, and the server generates the problem again and grades them.
-const practice = { topic: "", level: 1, seed: 0, index: 1, history: [], seen: new Set(), ended: false, busy: false };
+const practice = { topic: "", level: 1, seed: 0, index: 1, history: [], seen: new Set(), ended: false, busy: false, seq: 0 };
 
 async function loadTopics() {
   const response = await post("practice", { list: true });
@@ -235,11 +235,13 @@ async function practiceAsk(answer, repeats = 0) {
   const body = { topic: practice.topic, level: practice.level, seed: practice.seed, index: practice.index,
                  history: practice.history, format: "html" };
   if (answer !== undefined) body.answer = answer;
+  const seq = ++practice.seq;
   practice.busy = true;
   practiceButtons();
   $("practice-status").textContent = answer === undefined ? "making a problem…" : "grading…";
   let response;
   try { response = await post("practice", body); } catch (e) { response = null; }
+  if (seq !== practice.seq) return;  // a newer choice of problem has its own answer
   practice.busy = false;
   $("practice-status").textContent = "";
   if (!response || !response.ok) {

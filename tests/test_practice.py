@@ -86,7 +86,9 @@ def test_derivative_mistakes_are_named_by_the_checker():
 def test_an_unsimplified_right_answer_is_accepted_and_the_simpler_form_shown():
     p = _derivative_problem(x**3 * sp.exp(2 * x))
     r = grade(p, "3x^2 e^{2x} + x^3 \\cdot 2 e^{2x}")
-    assert r.verdict == "right" and r.method == "numeric"
+    assert r.verdict == "right" and r.method == "symbolic"      # it expands to the stated answer
+    r = grade(p, "x^2 e^(2x) (3 + 2x) (sin(x)^2 + cos(x)^2)")
+    assert r.verdict == "right" and r.method == "numeric"       # expanding cannot see sin² + cos² = 1
     right = grade(p, "x^2 (3 + 2x) e^(2x)")
     assert right.verdict == "right"
     r = grade(p, "(3x^2 e^(2x) + 2x^3 e^(2x)) * (x+1)/(x+1)")

@@ -15,7 +15,9 @@ const EXAMPLE_CHECK = "\\frac{d}{dx} x^2 \\sin(x) = 2x \\sin(x) + x^2 \\cos(x)\n
 
 function debounce(fn, ms) {
   let timer = null;
-  return (...args) => { clearTimeout(timer); timer = setTimeout(() => fn(...args), ms); };
+  const call = (...args) => { clearTimeout(timer); timer = setTimeout(() => fn(...args), ms); };
+  call.cancel = () => clearTimeout(timer);
+  return call;
 }
 
 async function post(name, body) {
@@ -110,7 +112,10 @@ async function derive() {
 }
 
 const liveDerive = debounce(async () => {
-  if (await readNow()) derive();
+  const mode = state.mode;
+  const ok = await readNow();
+  if (state.mode !== mode) return;  // the reader answered after a switch of mode: its text is gone
+  if (ok) derive();
   else $("solution").classList.add("stale");  // the solution shown is for an earlier text
 }, 250);
 
@@ -441,6 +446,12 @@ async function copyLatex() {
 }
 
 function setMode(mode) {
+  // what the previous mode still had pending or in flight must not land in this one (a late reading's
+  // derive() would otherwise supersede the first check of a derivation)
+  liveDerive.cancel();
+  liveCheck.cancel();
+  state.readSeq++;
+  state.workSeq++;
   state.mode = mode;
   for (const b of document.querySelectorAll("#modes button")) b.classList.toggle("active", b.dataset.mode === mode);
   const checking = mode === "check", practising = mode === "practice";

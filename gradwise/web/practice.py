@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 import io
 import json
+import re
 from functools import lru_cache
 
 from gradwise.errors import GradwiseError
@@ -135,8 +136,9 @@ def page_html(done, ended: bool) -> str:
     parts.append('<ol class="responses">')
     hints = 0
     for r in done.responses:
-        parts.append(f'<li class="response {e(r.verdict)}" data-verdict="{e(r.verdict)}">'
-                     f'<code class="typed">{e(r.input)}</code> ')
+        parts.append(f'<li class="response {e(r.verdict)}" data-verdict="{e(r.verdict)}">')
+        if r.verdict not in ("hint", "solution", "skip"):   # a button's word is not worth repeating
+            parts.append(f'<code class="typed">{e(r.input)}</code> ')
         if r.verdict == "hint":
             hint = next_hint(p, hints)
             hints += 1
@@ -149,7 +151,9 @@ def page_html(done, ended: bool) -> str:
         elif r.verdict in ("solution", "skip"):
             parts.append(f'<span class="message">{"the worked solution is below" if r.verdict == "solution" else "skipped"}</span>')
         else:
-            parts.append(f'<span class="verdict">{e(r.verdict)}</span> <span class="message">{e(r.message)}</span>')
+            badge = {"right": "✓ right", "wrong": "✗ wrong"}.get(r.verdict, r.verdict)
+            words = re.sub(rf"^{r.verdict}\b:?\s*", "", r.message) if r.verdict in ("right", "wrong") else r.message
+            parts.append(f'<span class="verdict">{e(badge)}</span> <span class="message">{e(words)}</span>')
             if r.mistake:
                 parts.append(f'<div class="mistake">Mistake: {e(r.mistake.replace("_", " "))}</div>')
             if r.counterexample:

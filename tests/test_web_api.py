@@ -51,6 +51,15 @@ CASES = [
      ["matgrad", "a^T X b", "--wrt", "X", "--shape", "X=3x4"]),
     ("eig", {"matrix": "[[2,1],[1,2]]", "stability": True}, ["eig", "[[2,1],[1,2]]", "--stability"]),
     ("eig", {"matrix": "[[a,b],[b,a]]"}, ["eig", "[[a,b],[b,a]]"]),
+    ("jacobian", {"expression": "[x y, x + y^2, sin(x)]", "wrt": "x,y"},
+     ["jacobian", "[x y, x + y^2, sin(x)]", "--wrt", "x,y"]),
+    ("jacobian", {"expression": "[x y, x + y]", "chain": "x=s t,y=s + t"},
+     ["jacobian", "[x y, x + y]", "--chain", "x=s t,y=s + t"]),
+    ("dot", {"u": "[1,2,3]", "v": "[4,5,6]"}, ["dot", "[1,2,3]", "[4,5,6]"]),
+    ("dot", {"u": "[a,b]", "v": "[c,d]", "detail": "full"}, ["dot", "[a,b]", "[c,d]", "--detail", "full"]),
+    ("matmul", {"a": "[[1,2],[3,4]]", "b": "[[5],[6]]"}, ["matmul", "[[1,2],[3,4]]", "[[5],[6]]"]),
+    ("det", {"matrix": "[[2,0,1],[1,3,2],[1,1,1]]"}, ["det", "[[2,0,1],[1,3,2],[1,1,1]]"]),
+    ("det", {"matrix": "[[a,b],[c,d]]", "method": "cofactor"}, ["det", "[[a,b],[c,d]]", "--method", "cofactor"]),
 ]
 
 
@@ -153,10 +162,98 @@ def test_hostile_fields_get_400_and_write_nothing(client, request_):
 
 def test_unknown_endpoints_practice_and_foreign_hosts(client):
     assert client.post("/api/exec", json={}).status_code == 404
-    assert client.post("/api/practice", json={}).status_code == 501
+    assert client.post("/api/practice", json={}).status_code == 400
     assert client.get("/", headers={"host": "attacker.example"}).status_code == 400
     page = client.get("/")
     assert page.status_code == 200 and "default-src 'self'" in page.headers["content-security-policy"]
+
+
+def _practice_cli(argv: list[str], lines: str, monkeypatch, tmp_path) -> list[str]:
+    import sys
+
+    monkeypatch.setenv("GRADWISE_DATA_DIR", str(tmp_path))   # the CLI keeps progress; the API does not
+    monkeypatch.setattr(sys, "stdin", io.StringIO(lines))
+    code, out, _ = cli(["practice", *argv, "--format", "json"])
+    assert code == 0
+    return out.splitlines(keepends=True)
+
+
+@pytest.mark.parametrize("lines", [["hint", "cos(x)", "skip"], ["-cos(5x^2 + 2x)"], ["hint", "hint"],
+                                   ["solution"], ["-(10x+2) cos(5x^2+2x)"]])
+def test_practice_returns_the_cli_record_for_the_same_problem_and_lines(client, monkeypatch, tmp_path, lines):
+    out = _practice_cli(["chain_rule", "--seed", "7", "--level", "2", "--count", "1"], "\n".join(lines) + "\n",
+                        monkeypatch, tmp_path)
+    r = client.post("/api/practice", json={"topic": "chain_rule", "level": 2, "seed": 7, "index": 1,
+                                           "history": lines[:-1], "answer": lines[-1]})
+    assert r.status_code == 200 and r.headers["content-type"] == "application/json"
+    assert r.text == out[0]
+    assert [x["input"] for x in r.json()["responses"]] == lines
+
+
+def test_practice_names_the_mistake_and_its_counterexample_holds(client):
+    import math
+
+    ask = {"topic": "chain_rule", "level": 2, "seed": 7}   # d/dx [-sin(5x² + 2x)]
+    wrong = client.post("/api/practice", json={**ask, "answer": "-cos(5x^2 + 2x)"}).json()["responses"][0]
+    assert wrong["verdict"] == "wrong" and wrong["mistake"] == "chain_inner_factor"
+    c = client.post("/api/practice", json={**ask, "answer": "cos(x)"}).json()["responses"][0]["counterexample"]
+    x = c["at"]["x"]   # the oracle: the derivative by hand, and the typed answer, at the counterexample
+    assert c["correct"] == pytest.approx(-(10 * x + 2) * math.cos(5 * x * x + 2 * x), rel=1e-6)
+    assert c["yours"] == pytest.approx(math.cos(x), rel=1e-6)
+    right = client.post("/api/practice", json={**ask, "answer": "-(10x+2) cos(5x^2+2x)"}).json()
+    assert right["outcome"] == "right" and right["responses"][0]["verdict"] == "right"
+
+
+def test_practice_at_a_later_index_is_the_cli_runs_later_record(client, monkeypatch, tmp_path):
+    out = _practice_cli(["determinant", "--seed", "3", "--count", "2"], "skip\n12\n", monkeypatch, tmp_path)
+    second = json.loads(out[1])
+    r = client.post("/api/practice", json={"topic": "determinant", "seed": second["seed"], "index": 2, "answer": "12"})
+    assert r.status_code == 200 and r.text == out[1]
+
+
+@pytest.mark.parametrize("name, request_", [
+    ("dot", {"u": "[1,2]"}), ("dot", {"u": "[1,2]", "v": "-"}), ("matmul", {"a": "[[1,2]]", "b": "[[1,2]]"}),
+    ("det", {"matrix": "[[1,2,3]]"}), ("det", {"matrix": "[[1,2],[3,4]]", "method": "magic"}),
+    ("jacobian", {"expression": "[x y", "wrt": "x,y"}), ("dot", {"u": "[1,2]", "v": "[3,4]", "output": "/tmp/x"}),
+], ids=["missing v", "stdin", "sizes", "not square", "bad method", "unreadable", "output file"])
+def test_the_linear_algebra_endpoints_refuse_what_the_cli_refuses(client, name, request_):
+    r = client.post(f"/api/{name}", json=request_)
+    assert r.status_code == 400 and set(r.json()) == {"error", "column"} and "Traceback" not in r.text
+
+
+def test_practice_lists_the_topics_as_the_cli_does(client, monkeypatch, tmp_path):
+    out = _practice_cli(["--list"], "", monkeypatch, tmp_path)
+    r = client.post("/api/practice", json={"list": True})
+    assert r.status_code == 200 and r.text == out[0] and "chain_rule" in [t["topic"] for t in r.json()["topics"]]
+
+
+def test_practice_html_shows_the_problem_as_mathematics_and_the_solution_once_it_has_ended(client):
+    ask = {"topic": "chain_rule", "level": 2, "seed": 7, "format": "html"}
+    r = client.post("/api/practice", json=ask)
+    assert r.status_code == 200 and r.headers["content-type"].startswith("text/html")
+    assert '<div class="prompt-math"><math' in r.text and 'data-ended="false"' in r.text and "worked" not in r.text
+    r = client.post("/api/practice", json={**ask, "history": ["hint"], "answer": "<b>cos(x)</b>"})
+    assert 'data-ended="false"' in r.text and "Hint 1/" in r.text and "<b>cos" not in r.text
+    r = client.post("/api/practice", json={**ask, "answer": "skip"})
+    assert 'data-ended="true"' in r.text and 'class="worked"' in r.text
+
+
+@pytest.mark.parametrize("request_", [
+    {}, {"topic": "chain"}, {"topic": ["chain_rule"], "seed": 1}, {"topic": "chain_rule"},
+    {"topic": "chain_rule", "seed": True}, {"topic": "chain_rule", "seed": -1}, {"topic": "chain_rule", "seed": 1.5},
+    {"topic": "chain_rule", "seed": 1, "level": 4}, {"topic": "chain_rule", "seed": 1, "answer": 3},
+    {"topic": "chain_rule", "seed": 1, "answer": "quit"}, {"topic": "chain_rule", "seed": 1, "answer": "  "},
+    {"topic": "chain_rule", "seed": 1, "history": ["skip"], "answer": "x"},
+    {"topic": "chain_rule", "seed": 1, "history": "hint"}, {"topic": "chain_rule", "seed": 1, "history": ["hint"] * 41},
+    {"topic": "chain_rule", "seed": 1, "answer": "x" * 2001}, {"topic": "chain_rule", "seed": 1, "output": "/tmp/x"},
+    {"topic": "chain_rule", "seed": 1, "format": "pdf"}, {"list": True, "topic": "chain_rule"},
+], ids=["empty", "unknown topic", "topic not a string", "no seed", "seed bool", "negative seed", "seed float",
+        "level 4", "answer not a string", "quit", "blank answer", "after the end", "history not a list",
+        "too many lines", "long answer", "unknown field", "format", "list with more"])
+def test_practice_refuses_a_bad_request_with_400_and_one_line(client, request_):
+    r = client.post("/api/practice", json=request_)
+    assert r.status_code == 400, r.text
+    assert set(r.json()) == {"error", "column"} and "\n" not in r.json()["error"] and "Traceback" not in r.text
 
 
 def test_a_request_over_the_limit_is_killed_and_its_worker_replaced():

@@ -11,7 +11,7 @@ from gradwise.errors import GradwiseError
 EXAMPLES = """examples:
   gradwise practice                          # a mixed interview drill: 10 problems
   gradwise practice chain_rule --count 5 --seed 7 --level 2
-  gradwise practice --list                   # the topics and their levels
+  gradwise practice --list                   # the topics and their levels (--format json too)
   gradwise practice derivatives --seed 7 --format json < answers.txt
   gradwise practice --review                 # again what you missed before
   gradwise practice matrix_calculus --sheet week3.pdf --count 8 --seed 3
@@ -45,6 +45,12 @@ def run(args: argparse.Namespace) -> int:
     from gradwise.practice import topics
 
     if args.list:
+        if args.format == "json":
+            import json
+
+            from gradwise.practice import topic_list
+            print(json.dumps(topic_list(), ensure_ascii=False))
+            return 0
         return _list(topics())
     count = args.count if args.count is not None else 10
     if not 1 <= count <= MAX_COUNT:

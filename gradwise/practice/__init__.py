@@ -26,4 +26,11 @@ def topics() -> dict[str, Topic]:
     return dict(load_all())
 
 
-__all__ = ["generate", "grade", "next_hint", "topics", "Problem", "Response", "Hint", "Topic"]
+def topic_list() -> dict:
+    """The topics as `gradwise practice --list --format json` prints them."""
+    return {"kind": "practice_topics",
+            "topics": [{"topic": k, "title": t.title, "description": t.description, "levels": list(t.levels)}
+                       for k, t in topics().items()]}
+
+
+__all__ = ["generate", "grade", "next_hint", "topics", "topic_list", "Problem", "Response", "Hint", "Topic"]

@@ -17,19 +17,24 @@ MEDIA = {"json": "application/json", "html": "text/html; charset=utf-8", "pdf": 
 
 @dataclass(frozen=True)
 class Endpoint:
-    """A POST /api/<name>: the subcommand it runs and the request field that holds its text."""
+    """A POST /api/<name>: the subcommand it runs and the request fields that hold its texts, in the
+    order of its positional arguments."""
 
     command: str
-    field: str
+    fields: tuple[str, ...]
 
 
 ENDPOINTS = {
-    "diff": Endpoint("diff", "expression"),
-    "grad": Endpoint("grad", "expression"),
-    "hessian": Endpoint("hessian", "expression"),
-    "matgrad": Endpoint("matgrad", "expression"),
-    "eig": Endpoint("eig", "matrix"),
-    "check": Endpoint("check", "text"),
+    "diff": Endpoint("diff", ("expression",)),
+    "grad": Endpoint("grad", ("expression",)),
+    "jacobian": Endpoint("jacobian", ("expression",)),
+    "hessian": Endpoint("hessian", ("expression",)),
+    "matgrad": Endpoint("matgrad", ("expression",)),
+    "eig": Endpoint("eig", ("matrix",)),
+    "det": Endpoint("det", ("matrix",)),
+    "dot": Endpoint("dot", ("u", "v")),
+    "matmul": Endpoint("matmul", ("a", "b")),
+    "check": Endpoint("check", ("text",)),
 }
 # options a request may not set: they write or read files, or size the server's own work
 REFUSED = {"help", "output", "engine", "jobs", "max_size", "debug"}
@@ -74,19 +79,22 @@ def _options(command: str) -> dict[str, argparse.Action]:
 def command_line(name: str, request: dict) -> list[str]:
     """The argv of `gradwise <command>` that a request of /api/<name> stands for."""
     endpoint = ENDPOINTS[name]
-    text = request.get(endpoint.field)
-    if not isinstance(text, str):
-        raise GradwiseError(f'send the {endpoint.field} as a string in the field "{endpoint.field}"')
+    texts = [request.get(f) for f in endpoint.fields]
+    for field, text in zip(endpoint.fields, texts):
+        if not isinstance(text, str):
+            raise GradwiseError(f'send the {field} as a string in the field "{field}"')
+        if text == "-" and name != "check":
+            raise GradwiseError(f"send the {field} itself, not -")
     options = _options(endpoint.command)
     argv = [endpoint.command]
     if "format" not in request:
         argv.append("--format=json")
     for key, value in request.items():
-        if key == endpoint.field or value is None:
+        if key in endpoint.fields or value is None:
             continue
         action = options.get(key)
         if action is None:
-            known = ", ".join(sorted([endpoint.field, *options]))
+            known = ", ".join(sorted([*endpoint.fields, *options]))
             raise GradwiseError(f"unknown field '{key}' for /api/{name}; the fields are {known}")
         flag = action.option_strings[-1] if action.option_strings[-1].startswith("--") else action.option_strings[0]
         if action.nargs == 0:  # a switch such as --stability
@@ -100,15 +108,17 @@ def command_line(name: str, request: dict) -> list[str]:
                 raise GradwiseError(f"field '{key}' must be a string or a number")
             argv.append(f"{flag}={v}")
     # check reads its text from the request, never from a file
-    return argv + ["--", "-" if name == "check" else text]
+    return argv + ["--", *(["-"] if name == "check" else texts)]
 
 
 def answer(name: str, request: dict, limit: float) -> Reply:
     """The reply to POST /api/<name>: the CLI's output for the same options, or the one-line error."""
     try:
+        if name == "practice":  # not a derivation command: its own stateless fields
+            from gradwise.web.practice import reply_body
+            body, fmt = reply_body(request)
+            return Reply(200, body, MEDIA[fmt])
         argv = command_line(name, request)
-        if argv[-1] == "-" and name != "check":
-            raise GradwiseError(f"send the {ENDPOINTS[name].field} itself, not -")
         args = _parser().parse_args(argv)
         # the server's limit is the default and the ceiling of the engines' own --timeout
         args.timeout = min(args.timeout, limit) if "timeout" in request else limit
@@ -139,9 +149,24 @@ def _output(name: str, args: argparse.Namespace, request: dict, options: dict) -
         document = diff.document(args)
     elif name == "eig":
         document = linalg.eig_document(args)
+    elif name in ("dot", "matmul", "det"):
+        document = _linalg_document(name, args)
     else:
         document = multivariable.document(args)
     return rendered(document, args, **options)
+
+
+def _linalg_document(name: str, args: argparse.Namespace):
+    """What `gradwise dot|matmul|det` explain (as cli/linalg.py's run_dot, run_matmul, run_det do)."""
+    from gradwise.explainer import explain
+    if name == "dot":
+        from gradwise.derivations.linalg.vectors import dot
+        return explain(dot(args.u, args.v, timeout=args.timeout), args.detail)
+    if name == "matmul":
+        from gradwise.derivations.linalg.products import matmul
+        return explain(matmul(args.a, args.b, timeout=args.timeout), args.detail)
+    from gradwise.derivations.linalg.determinant import determinant
+    return explain(determinant(args.matrix, method=args.method, timeout=args.timeout), args.detail)
 
 
 def read(request: dict) -> Reply:

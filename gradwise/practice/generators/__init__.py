@@ -17,7 +17,7 @@ from gradwise.errors import EngineError, GradwiseError
 from gradwise.practice.generators.common import Redraw
 from gradwise.practice.problems import Problem
 
-MAX_DRAWS = 200
+MAX_DRAWS = 1000  # learning_rate L2-3 accepts 3.5 % of its draws: with 200, seed 65 at level 3 found none
 LEVELS = (1, 2, 3)
 MODULES = ("linear_algebra", "eigen", "calculus", "multivariable", "matrix_calculus", "training")
 

@@ -18,6 +18,10 @@ MAX_OPS = 40
 
 def derivative_problem(f: sp.Expr, var: sp.Symbol = x, what: str = "") -> Problem:
     """d f / d var, derived by the engine; rejected when zero, huge or long."""
+    # a draw whose derivative is zero or out of range is rejected before the (checked, slower) engine runs;
+    # the same tests are made again on the engine's own result
+    quick = sp.diff(f, var)
+    require(quick != 0 and moderate(quick, var))
     d = differentiate(f, var)
     answer = d.result
     require(answer != 0 and small(answer) and sp.count_ops(answer) <= MAX_OPS and moderate(answer, var))

@@ -15,7 +15,9 @@ const EXAMPLE_CHECK = "\\frac{d}{dx} x^2 \\sin(x) = 2x \\sin(x) + x^2 \\cos(x)\n
 
 function debounce(fn, ms) {
   let timer = null;
-  return (...args) => { clearTimeout(timer); timer = setTimeout(() => fn(...args), ms); };
+  const call = (...args) => { clearTimeout(timer); timer = setTimeout(() => fn(...args), ms); };
+  call.cancel = () => clearTimeout(timer);
+  return call;
 }
 
 async function post(name, body) {
@@ -38,7 +40,7 @@ async function errorOf(response) {  // the CLI's words, with its options named a
 function request(format) {
   const mode = state.mode;
   const body = { detail: $("detail").value, format };
-  if (mode === "check") { body.text = $("derivation").value; return body; }
+  if (mode === "check") { body.text = derivationText(); return body; }
   const text = $("expression").value;
   if (mode === "eig") body.matrix = text; else body.expression = text;
   const wrt = $("wrt").value.trim();
@@ -110,100 +112,12 @@ async function derive() {
 }
 
 const liveDerive = debounce(async () => {
-  if (await readNow()) derive();
+  const mode = state.mode;
+  const ok = await readNow();
+  if (state.mode !== mode) return;  // the reader answered after a switch of mode: its text is gone
+  if (ok) derive();
   else $("solution").classList.add("stale");  // the solution shown is for an earlier text
 }, 250);
-
-// ---- the checker --------------------------------------------------------------------------------
-function mark(step) { return step.valid === true ? "✓" : step.valid === false ? "✗" : "?"; }
-
-function showVerdict(text, verdict) {
-  const lines = text.split("\n");
-  const marks = lines.map(() => "");
-  const box = $("judgement");
-  box.replaceChildren();
-  const summary = document.createElement("div");
-  summary.className = "summary";
-  if (!verdict.readable) summary.textContent = `Cannot read it: ${verdict.error}`;
-  else if (verdict.valid) summary.textContent = "Every step is valid.";
-  else if (verdict.first_error) summary.textContent = `Step ${verdict.first_error} is wrong.`;
-  else summary.textContent = "Some steps could not be decided.";
-  box.append(summary);
-  for (const step of verdict.steps || []) {
-    const i = step.line - 1;
-    const m = mark(step);
-    if (i >= 0 && i < marks.length) marks[i] = m === "✓" && marks[i] === "✗" ? "✗" : m;
-    const row = document.createElement("div");
-    row.className = "verdict-line " + (step.valid === true ? "ok" : step.valid === false ? "bad" : "unknown");
-    row.dataset.line = step.line;
-    const markEl = document.createElement("span");
-    markEl.className = "mark";
-    markEl.textContent = m;
-    const body = document.createElement("div");
-    const code = document.createElement("code");
-    code.textContent = `line ${step.line}: ${lines[i] !== undefined ? lines[i].trim() : ""}`;
-    body.append(code);
-    const why = (cls, words) => {
-      if (!words) return;
-      const d = document.createElement("div");
-      d.className = cls;
-      d.textContent = words;
-      body.append(d);
-    };
-    if (step.valid === false) {
-      const words = step.domain || step.diagnosis || step.reason || "the two sides differ";
-      why("why mistake", step.mistake ? `Mistake (${step.mistake.replaceAll("_", " ")}): ${words}` : words);
-      if (step.counterexample) {
-        const at = Object.entries(step.counterexample).map(([k, v]) => `${k} = ${v}`).join(", ");
-        const values = step.left_value !== null && step.right_value !== null
-          ? `: the left side is ${Number(step.left_value).toPrecision(6)}, the right side ${Number(step.right_value).toPrecision(6)}` : "";
-        why("why", `Counterexample at ${at}${values}`);
-      }
-      if (step.correct) {
-        const correct = step.correct.replaceAll("**", "^").replaceAll("*", "·");
-        why("fix", `Correct: ${correct}` + (step.correct_rule ? ` (${step.correct_rule} rule)` : ""));
-      }
-    } else if (step.valid !== true) {
-      why("fix", step.reason || "could not be decided");
-    }
-    row.append(markEl, body);
-    box.append(row);
-  }
-  if (!verdict.readable && verdict.error) {
-    const m = /line (\d+)/.exec(verdict.error);
-    if (m && marks[m[1] - 1] !== undefined) marks[m[1] - 1] = "✗";
-  }
-  const gutter = $("gutter");
-  gutter.replaceChildren();
-  marks.forEach((m, i) => {
-    const s = document.createElement("span");
-    s.className = m === "✓" ? "ok" : m === "✗" ? "bad" : "";
-    s.textContent = (m || " ") + (i < marks.length - 1 ? "\n" : "");
-    gutter.append(s);
-  });
-  box.hidden = false;
-}
-
-async function checkNow() {
-  const text = $("derivation").value;
-  const seq = ++state.workSeq;
-  if (!text.trim()) { $("judgement").hidden = true; $("gutter").replaceChildren(); return; }
-  $("status").textContent = "checking…";
-  const response = await post("check", request("json"));
-  if (seq !== state.workSeq) return;
-  $("status").textContent = "";
-  if (!response.ok) {
-    const e = await errorOf(response);
-    $("error").textContent = e.error;
-    $("error").hidden = false;
-    return;
-  }
-  $("error").hidden = true;
-  showVerdict(text, await response.json());
-  derive();  // the verdict as the HTML renderer explains it, below
-}
-
-const liveCheck = debounce(checkNow, 500);
 
 // ---- buttons ------------------------------------------------------------------------------------
 async function download(format, filename, type) {
@@ -237,11 +151,19 @@ async function copyLatex() {
 }
 
 function setMode(mode) {
+  // what the previous mode still had pending or in flight must not land in this one (a late reading's
+  // derive() would otherwise supersede the first check of a derivation)
+  liveDerive.cancel();
+  liveCheck.cancel();
+  state.readSeq++;
+  state.workSeq++;
   state.mode = mode;
   for (const b of document.querySelectorAll("#modes button")) b.classList.toggle("active", b.dataset.mode === mode);
-  const checking = mode === "check";
-  $("single").hidden = checking;
+  const checking = mode === "check", practising = mode === "practice";
+  $("single").hidden = checking || practising;
   $("multi").hidden = !checking;
+  $("practice").hidden = !practising;
+  $("options").hidden = practising;
   $("wrt-box").hidden = checking || mode === "eig";
   $("order-box").hidden = mode !== "diff";
   $("shape-box").hidden = mode !== "matgrad";
@@ -250,8 +172,13 @@ function setMode(mode) {
   $("judgement").hidden = true;
   $("solution").replaceChildren();
   $("toolbar").hidden = true;
-  if (checking) {
-    if (!$("derivation").value) $("derivation").value = EXAMPLE_CHECK;
+  if (practising) {
+    if (!$("problem").childElementCount) {
+      if (!$("seed").value) $("seed").value = Math.floor(Math.random() * 100000);
+      loadTopics().then(() => newProblem(false));
+    }
+  } else if (checking) {
+    if (!derivationText()) setDerivation(EXAMPLE_CHECK);
     checkNow();
   } else {
     const [label, example] = PLACEHOLDERS[mode];
@@ -273,8 +200,10 @@ window.addEventListener("DOMContentLoaded", () => {
   $("expression").addEventListener("keydown", (e) => { if (e.key === "Enter") derive(); });
   for (const id of ["wrt", "order", "shape"]) $(id).addEventListener("input", debounce(derive, 400));
   $("detail").addEventListener("change", () => (state.mode === "check" ? checkNow() : derive()));
+  setDerivation("");
   $("derivation").addEventListener("input", liveCheck);
-  $("derivation").addEventListener("scroll", () => { $("gutter").scrollTop = $("derivation").scrollTop; });
+  $("derivation").addEventListener("keydown", onLineKey);
+  $("derivation").addEventListener("paste", onLinePaste);
   $("go").addEventListener("click", () => (state.mode === "check" ? checkNow() : derive()));
   $("expand").addEventListener("click", () => expandAll(true));
   $("collapse").addEventListener("click", () => expandAll(false));
@@ -282,5 +211,14 @@ window.addEventListener("DOMContentLoaded", () => {
   $("pdf").addEventListener("click", () => download("pdf", `gradwise-${state.mode}.pdf`, "application/pdf"));
   $("json").addEventListener("click", () => download("json", `gradwise-${state.mode}.json`, "application/json"));
   $("numpy").addEventListener("click", () => download("numpy", "gradient.py", "text/x-python"));
+  $("new-problem").addEventListener("click", () => newProblem(false));
+  $("topic").addEventListener("change", () => newProblem(false));
+  $("level").addEventListener("change", () => newProblem(false));
+  $("next").addEventListener("click", () => newProblem(true));
+  $("submit").addEventListener("click", () => practiceSend($("answer").value));
+  $("answer").addEventListener("keydown", (e) => { if (e.key === "Enter") practiceSend($("answer").value); });
+  $("hint").addEventListener("click", () => practiceSend("hint"));
+  $("show-solution").addEventListener("click", () => practiceSend("solution"));
+  $("skip").addEventListener("click", () => practiceSend("skip"));
   setMode("diff");
 });

@@ -174,8 +174,8 @@ def _trig(expr):
 def _trig_factors_meet(expr: sp.Expr) -> bool:
     """Whether a trigonometric identity could apply: two circular factors in one product or power
     (sin x cos x, sin²x, tan x cos x), or two circular terms of one sum whose coefficients have a constant
-    ratio (x sin x + x cos x = √2 x sin(x + π/4)). 2x sin x + x² cos x has neither, and trigsimp would
-    spend most of a `diff` on it."""
+    ratio (x sin x + x cos x = √2 x sin(x + π/4)) or angles at a rational ratio (x sin x + x² sin 2x).
+    2x sin x + x² cos x has none of these, and trigsimp would spend most of a `diff` on it."""
     def degree(term: sp.Expr) -> int:
         total = 0
         for factor in sp.Mul.make_args(term):
@@ -188,10 +188,18 @@ def _trig_factors_meet(expr: sp.Expr) -> bool:
         if isinstance(node, (sp.Mul, sp.Pow)) and degree(node) >= 2:
             return True
         if isinstance(node, sp.Add):
-            coefficients = [t.as_independent(*CIRCULAR)[0] for t in node.args if degree(t) == 1]
-            if any((a / b).is_number for i, a in enumerate(coefficients) for b in coefficients[i + 1:]):
-                return True
+            parts = [t.as_independent(*CIRCULAR) for t in node.args if degree(t) == 1]
+            for i, (c1, f1) in enumerate(parts):
+                for c2, f2 in parts[i + 1:]:
+                    if (c1 / c2).is_number or _multiple_angles(f1, f2):
+                        return True
     return False
+
+
+def _multiple_angles(f1: sp.Expr, f2: sp.Expr) -> bool:
+    """Whether two circular factors have different angles at a rational ratio (sin x and sin 2x)."""
+    a, b = (next(iter(f.atoms(*CIRCULAR))).args[0] for f in (f1, f2))
+    return a != b and sp.cancel(a / b).is_Rational
 
 
 def rewrite_in_sigmoid(expr: sp.Expr, original: sp.Expr | None) -> sp.Expr | None:

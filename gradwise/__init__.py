@@ -89,5 +89,9 @@ class _Presenter:
         from gradwise.explainer.figures import figure
         return figure(subject, kind, path)
 
+    def mistake_words(self, wording: str, values: dict) -> str:
+        from gradwise.explainer.mistake_words import mistake_words
+        return mistake_words(wording, values)
+
 
 _display.register_presenter(_Presenter())

@@ -40,3 +40,17 @@ def test_an_import_against_the_layering_breaks_a_contract(tmp_path, module, line
     run = _lint(tmp_path)
     assert run.returncode == 1, run.stdout + run.stderr
     assert broken in run.stdout, run.stdout
+
+
+def test_a_diagnosis_carries_its_mistake_and_values_and_the_explainer_words_them():
+    import sympy as sp
+
+    from gradwise.derivations.parsing import symbol
+    from gradwise.derivations.verify.diagnosis import diagnose_derivative
+    from gradwise.explainer.mistake_words import WORDS
+
+    x = symbol("x")
+    d = diagnose_derivative(sp.Derivative(5 * x**2, x), 2 * x)
+    assert d.mistake == "dropped_constant" and d.wording.key == "dropped_constant"
+    assert dict(d.wording.values) == {"factor": 5}
+    assert d.words == "the constant factor 5 was dropped" == WORDS["dropped_constant"](factor=sp.Integer(5))

@@ -10,7 +10,8 @@ from typing import Any, Protocol
 
 
 class Presenter(Protocol):
-    """What a result needs from the layers above it: its document, its rendering, its repr, its figure."""
+    """What a result needs from the layers above it: its document, its rendering, its repr, its figure, and
+    the words for a diagnosed mistake."""
 
     def explain(self, result: Any, detail: str) -> Any: ...
 
@@ -19,6 +20,8 @@ class Presenter(Protocol):
     def summary(self, result: Any) -> str: ...
 
     def figure(self, subject: Any, kind: str, path: str | None) -> Any: ...
+
+    def mistake_words(self, wording: str, values: dict) -> str: ...
 
 
 _presenter: Presenter | None = None

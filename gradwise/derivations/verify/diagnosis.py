@@ -7,6 +7,9 @@ quotient rule with the wrong sign or order, a trig derivative with the wrong sig
 applied to a variable exponent, the exponent not lowered by one). When the student's line equals what
 one of them produces, at random points, that mistake is named; a constant factor or a sign is
 recognised from the ratio; otherwise the difference is given.
+
+A diagnosis is a mistake id and a wording key with its values (SymPy objects); the sentence is written by
+the explainer (`explainer/mistake_words.py`), reached through the presenter the composition root registers.
 """
 from __future__ import annotations
 
@@ -16,20 +19,41 @@ from typing import Callable, Iterator
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
+from gradwise.derivations.display import presenter
 from gradwise.derivations.equivalence import equivalent, numerically_equal
-from gradwise.printing import unicode
 
 MAX_CANDIDATES = 60
 
 
 @dataclass(frozen=True)
+class Wording:
+    """What a diagnosis says, without the words: the key of its sentence and the values in it."""
+
+    key: str
+    values: tuple = ()          # (name, value) pairs
+
+    @property
+    def words(self) -> str:
+        return presenter().mistake_words(self.key, dict(self.values))
+
+
+def _say(key: str, **values) -> Wording:
+    return Wording(key, tuple(values.items()))
+
+
+@dataclass(frozen=True)
 class Diagnosis:
-    """The likely mistake (`mistake` id and words) and the correct right side."""
+    """The likely mistake (`mistake` id, and what to say about it) and the correct right side."""
 
     mistake: str | None
-    words: str
+    wording: Wording
     correct: sp.Expr | None
     correct_rule: str | None = None
+
+    @property
+    def words(self) -> str:
+        """The sentence (written by the explainer)."""
+        return self.wording.words
 
 
 def correct_derivative(expr: sp.Expr, var: sp.Symbol, order: int) -> tuple[sp.Expr, str | None]:
@@ -55,14 +79,13 @@ def diagnose_derivative(derivative: sp.Derivative, student: sp.Expr) -> Diagnosi
     f = derivative.expr
     correct, rule = correct_derivative(f, var, int(order))
     if int(order) == 1 and not isinstance(student, sp.MatrixBase):
-        for mistake, words, candidate in mistaken_derivatives(f, var):
+        for mistake, wording, candidate in _mistaken(f, var):
             if _same(student, candidate) and not _same(candidate, correct):
-                return Diagnosis(mistake, words, correct, rule)
+                return Diagnosis(mistake, wording, correct, rule)
     if int(order) > 1 and not isinstance(student, sp.MatrixBase):
         for k in range(int(order)):
             if _same(student, sp.diff(f, (var, k))):
-                return Diagnosis("derivative_order", f"this is the derivative of order {k}, not {int(order)}",
-                                 correct, rule)
+                return Diagnosis("derivative_order", _say("derivative_order", k=k, order=int(order)), correct, rule)
     return Diagnosis(*_by_ratio(f, student, correct), correct, rule)
 
 
@@ -72,36 +95,36 @@ def diagnose_expression(before: sp.Expr, student: sp.Expr) -> Diagnosis:
     if before.has(sp.Derivative):
         correct = before.doit()
         return Diagnosis(*_by_ratio(before, student, correct), correct)
-    mistake, words = _by_ratio(before, student, before)
-    if mistake is None:
-        words = words.replace("the line differs from the correct one by", "the right side minus the left side is")
-    return Diagnosis(mistake, words, None)
+    mistake, wording = _by_ratio(before, student, before)
+    if wording.key == "difference":
+        wording = Wording("difference_of_sides", wording.values)
+    return Diagnosis(mistake, wording, None)
 
 
-def _by_ratio(f: sp.Expr, student: sp.Expr, correct: sp.Expr) -> tuple[str | None, str]:
+def _by_ratio(f: sp.Expr, student: sp.Expr, correct: sp.Expr) -> tuple[str | None, Wording]:
     """A sign or a constant factor explains the difference; else name the difference."""
     if not (student.free_symbols or correct.free_symbols):  # numbers: the difference says it best
         return None, _differs(student, correct)
     if _same(student, -correct):
-        return "sign", "the sign is wrong"
+        return "sign", _say("sign")
     ratio = _constant_ratio(student, correct)
     if ratio is not None and ratio not in (0, 1):
         factor = 1 / ratio
         constants = {abs(c) for c in f.atoms(sp.Number)} | {c for c in f.atoms(sp.Symbol)}
         if factor in constants or -factor in constants:
-            return "dropped_constant", f"the constant factor {unicode(factor)} was dropped"
-        return "constant_factor", f"off by a constant factor: the line is {unicode(ratio)} times the correct one"
+            return "dropped_constant", _say("dropped_constant", factor=factor)
+        return "constant_factor", _say("constant_factor", ratio=ratio)
     return None, _differs(student, correct)
 
 
-def _differs(student: sp.Expr, correct: sp.Expr) -> str:
+def _differs(student: sp.Expr, correct: sp.Expr) -> Wording:
     difference = student - correct
     try:
         if sp.count_ops(difference) < 60:
             difference = sp.simplify(difference)
     except (TypeError, ValueError, NotImplementedError):
         pass
-    return f"the line differs from the correct one by {unicode(difference)}"
+    return _say("difference", difference=difference)
 
 
 def _same(a: sp.Basic, b: sp.Basic) -> bool:
@@ -122,11 +145,17 @@ def _constant_ratio(student: sp.Expr, correct: sp.Expr) -> sp.Rational | None:
 # ----------------------------------------------------------------------------------------------------
 # Mistaken differentiators
 
-Mistake = Callable[[sp.Expr, sp.Symbol], "tuple[str, str, sp.Expr] | None"]
+Mistake = Callable[[sp.Expr, sp.Symbol], "tuple[str, Wording, sp.Expr] | None"]
 
 
 def mistaken_derivatives(f: sp.Expr, x: sp.Symbol) -> Iterator[tuple[str, str, sp.Expr]]:
     """(mistake id, words, the derivative a student making it writes), for each place it can be made."""
+    for mistake_id, wording, wrong in _mistaken(f, x):
+        yield mistake_id, wording.words, wrong
+
+
+def _mistaken(f: sp.Expr, x: sp.Symbol) -> Iterator[tuple[str, Wording, sp.Expr]]:
+    """mistaken_derivatives, with what to say still unworded."""
     count = 0
     for node in sp.preorder_traversal(f):
         if not node.has(x) or node == x:
@@ -196,9 +225,7 @@ def _chain(e, x):
     inner_d = sp.diff(inner, x)
     if inner_d == 1:
         return None
-    return ("chain_inner_factor",
-            f"the chain rule's inner factor {unicode(inner_d)} is missing (the derivative of {unicode(inner)})",
-            outer)
+    return "chain_inner_factor", _say("chain_inner_factor", inner_d=inner_d, inner=inner), outer
 
 
 def _product(e, x):
@@ -209,7 +236,7 @@ def _product(e, x):
         return None
     constant = sp.Mul(*[a for a in e.args if not a.has(x)])
     wrong = constant * sp.Mul(*[sp.diff(a, x) for a in varying])
-    return ("product_rule", "the product rule was applied as (uv)' = u'v'; it is (uv)' = u'v + uv'", wrong)
+    return "product_rule", _say("product_rule"), wrong
 
 
 def _quotient_parts(e, x):
@@ -231,8 +258,7 @@ def _quotient_sign(e, x):
         return None
     u, v = parts
     du, dv = sp.diff(u, x), sp.diff(v, x)
-    return ("quotient_rule_sign", "the quotient rule's minus sign became a plus: it is (u/v)' = (u'v − uv')/v²",
-            (du * v + u * dv) / v**2)
+    return "quotient_rule_sign", _say("quotient_rule_sign"), (du * v + u * dv) / v**2
 
 
 def _quotient_order(e, x):
@@ -241,8 +267,7 @@ def _quotient_order(e, x):
         return None
     u, v = parts
     du, dv = sp.diff(u, x), sp.diff(v, x)
-    return ("quotient_rule_order", "the quotient rule's terms are in the wrong order: it is (u/v)' = (u'v − uv')/v²",
-            (u * dv - du * v) / v**2)
+    return "quotient_rule_order", _say("quotient_rule_order"), (u * dv - du * v) / v**2
 
 
 def _quotient_square(e, x):
@@ -251,8 +276,7 @@ def _quotient_square(e, x):
         return None
     u, v = parts
     du, dv = sp.diff(u, x), sp.diff(v, x)
-    return ("quotient_rule_denominator", "the quotient rule's denominator is v², not v",
-            (du * v - u * dv) / v)
+    return "quotient_rule_denominator", _say("quotient_rule_denominator"), (du * v - u * dv) / v
 
 
 _TRIG_SIGN = {sp.sin: "sin", sp.cos: "cos", sp.tan: "tan", sp.cot: "cot", sp.sec: "sec", sp.csc: "csc"}
@@ -264,16 +288,14 @@ def _trig(e, x):
     u = e.args[0]
     name = _TRIG_SIGN[type(e)]
     right = e.fdiff(1)
-    return ("trig_sign", f"the sign of the derivative of {name} is wrong: (d/du) {name} u = {unicode(right.subs(u, sp.Symbol('u')))}",
-            -right * sp.diff(u, x))
+    return "trig_sign", _say("trig_sign", name=name, right=right.subs(u, sp.Symbol("u"))), -right * sp.diff(u, x)
 
 
 def _power_on_variable_exponent(e, x):
     if not (isinstance(e, sp.Pow) and e.base.has(x) and e.exp.has(x)):
         return None
     b, n = e.args
-    return ("power_rule_variable_exponent",
-            f"the power rule n·uⁿ⁻¹ needs a constant exponent; here write {unicode(e)} = e^({unicode(n * sp.log(b))})",
+    return ("power_rule_variable_exponent", _say("power_rule_variable_exponent", power=e, exponent=n * sp.log(b)),
             n * b ** (n - 1) * sp.diff(b, x))
 
 
@@ -281,33 +303,29 @@ def _exponential_rule_on_power(e, x):
     if not (isinstance(e, sp.Pow) and e.base.has(x) and e.exp.has(x)):
         return None
     b, n = e.args
-    return ("power_rule_variable_exponent",
-            f"the exponential rule (aᵘ)' = aᵘ ln a · u' needs a constant base; here write {unicode(e)} = "
-            f"e^({unicode(n * sp.log(b))})", e * sp.log(b) * sp.diff(n, x))
+    return ("power_rule_variable_exponent", _say("exponential_rule_variable_base", power=e, exponent=n * sp.log(b)),
+            e * sp.log(b) * sp.diff(n, x))
 
 
 def _exponent_kept(e, x):
     if not (isinstance(e, sp.Pow) and e.exp.is_Number and e.base.has(x)):
         return None
     b, n = e.args
-    return ("exponent_off_by_one", f"the power rule lowers the exponent by one: (uⁿ)' = n uⁿ⁻¹ u', here {unicode(n - 1)}",
-            n * b**n * sp.diff(b, x))
+    return "exponent_off_by_one", _say("exponent_kept", lowered=n - 1), n * b**n * sp.diff(b, x)
 
 
 def _exponent_raised(e, x):
     if not (isinstance(e, sp.Pow) and e.exp.is_Number and e.base.has(x)):
         return None
     b, n = e.args
-    return ("exponent_off_by_one", f"the power rule lowers the exponent by one, to {unicode(n - 1)}",
-            n * b ** (n + 1) * sp.diff(b, x))
+    return "exponent_off_by_one", _say("exponent_off_by_one", lowered=n - 1), n * b ** (n + 1) * sp.diff(b, x)
 
 
 def _exponent_lowered_twice(e, x):
     if not (isinstance(e, sp.Pow) and e.exp.is_Number and e.base.has(x)):
         return None
     b, n = e.args
-    return ("exponent_off_by_one", f"the power rule lowers the exponent by one, to {unicode(n - 1)}",
-            n * b ** (n - 2) * sp.diff(b, x))
+    return "exponent_off_by_one", _say("exponent_off_by_one", lowered=n - 1), n * b ** (n - 2) * sp.diff(b, x)
 
 
 _MISTAKES: tuple[Mistake, ...] = (_chain, _product, _quotient_sign, _quotient_order, _quotient_square, _trig,

@@ -80,3 +80,14 @@ def test_a_product_of_powers_at_large_angles_is_derived_and_checked():
     d = differentiate(sp.sin(16 * x) ** 2 * sp.cos(20 * x) ** 3, x)
     assert sp.simplify(d.result - sp.diff(sp.sin(16 * x) ** 2 * sp.cos(20 * x) ** 3, x)) == 0
     assert all(d.check_of(s) is None or d.check_of(s).equal for s in d.all_steps())
+
+
+def test_factoring_is_tried_only_on_small_polynomials():
+    from gradwise.derivations.simplification import _small_polynomials
+    y = sp.Symbol("y", real=True)
+    big = sp.diff(1 / ((x ** 2 + 1) ** (1 / (y ** 2 + 1)) * ((x ** 2 + 1) ** (5 * x * (x ** 2 + 1) ** 5 / 2) + 1)), x)
+    assert not _small_polynomials(big)   # 13 generators, degree 165: Wang's algorithm ran for minutes
+    assert _small_polynomials(sp.diff(sp.sin(x) * x ** 2 / (x + 1), x))
+    assert _small_polynomials(sp.Integer(3))
+    d = differentiate(1 / ((x ** 2 + 1) * ((x ** 2 + 1) ** (5 * x * (x ** 2 + 1) ** 5 / 2) + 1)), x)
+    assert all(d.check_of(s) is None or d.check_of(s).equal for s in d.all_steps())

@@ -23,6 +23,8 @@ MAX_ROUNDS = 4
 BUDGET = 1200           # operations the whole search may spend (deterministic, unlike a clock)
 #: how much more than its input's size each rewriting costs; cancel/factor work on one big fraction
 WEIGHTS = {"rewrite_sigmoid": 2, "cancel": 3, "factor": 4, "expand": 1, "collect": 1, "trig_identity": 6}
+MAX_GENERATORS = 6      # cancel/factor only polynomials in this many generators ...
+MAX_DEGREE = 40         # ... of at most this total degree (see _small_polynomials)
 MAX_DENOMINATORS = 3    # over one denominator, the numerator of n fractions grows like their product
 CIRCULAR = (sp.sin, sp.cos, sp.tan, sp.sec, sp.csc, sp.cot)
 MAX_ANGLE_RATIO = 4   # trigsimp only relates angles such as x, 2x, 3x, 4x (see _small_angle_ratios)
@@ -105,9 +107,23 @@ def _worth_trying(rule: str, expr: sp.Expr, size: int) -> bool:
     """Whether a rewriting can finish quickly on expr (its cost is not a polynomial in the size)."""
     if rule in ("cancel", "factor", "rewrite_sigmoid"):
         denominators = {sp.fraction(t)[1] for t in sp.Add.make_args(expr)} - {sp.S.One}
-        return len(denominators) <= MAX_DENOMINATORS
+        return len(denominators) <= MAX_DENOMINATORS and _small_polynomials(expr)
     if rule == "trig_identity":
         return size <= MAX_TRIG_OPS and _small_angle_ratios(expr)
+    return True
+
+
+def _small_polynomials(expr: sp.Expr) -> bool:
+    """Whether expr over one denominator is a ratio of polynomials small enough to factor: few
+    generators, low degree. Multivariate factoring (Wang's algorithm) on 13 generators of degree 165,
+    such as the powers (x² + 1)^(x^k) of a derivative that counts only 79 operations, runs for minutes."""
+    for part in sp.fraction(sp.together(expr)):
+        try:
+            poly = sp.Poly(part)
+        except (sp.PolynomialError, sp.GeneratorsNeeded, ValueError, TypeError):
+            continue   # a number, or not a polynomial in anything: nothing to factor there
+        if len(poly.gens) > MAX_GENERATORS or poly.total_degree() > MAX_DEGREE:
+            return False
     return True
 
 

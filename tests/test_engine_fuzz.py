@@ -66,3 +66,24 @@ def test_abs_of_a_positive_factor_derives_by_rules_only(text, inside):
         h = 1e-6
         reference = (f(point + h) - f(point - h)) / (2 * h)
         assert abs(float(d.result.subs(x, point)) - reference) < 1e-5 * (1 + abs(reference))
+
+
+def test_a_point_where_mpmath_runs_out_of_memory_is_resampled(monkeypatch):
+    """atan(softplus(sinh(-7)^x)) made mpmath allocate an astronomic mantissa (MemoryError) at one point:
+    such a point is skipped like any point where a side cannot be evaluated."""
+    import sympy as sp
+
+    from gradwise.derivations import equivalence
+    x = sp.Symbol("x", real=True)
+    real_n = sp.N
+    calls = []
+
+    def n_failing_once(value, *args, **kwargs):
+        if not calls:
+            calls.append(value)
+            raise MemoryError
+        return real_n(value, *args, **kwargs)
+
+    monkeypatch.setattr(equivalence.sp, "N", n_failing_once)
+    judgement = equivalence.numerically_equal(sp.sin(x) ** 2, 1 - sp.cos(x) ** 2, certify=False)
+    assert calls and judgement.equal is True and judgement.points == 4

@@ -253,7 +253,7 @@ def certified_difference(left: sp.Basic, right: sp.Basic, point: dict) -> comple
         value = difference.evalf(15, subs=point, strict=True, maxn=CERTIFY_MAX_PRECISION)
         c = complex(value)
     except (PrecisionExhausted, TypeError, ValueError, ZeroDivisionError, OverflowError, AttributeError,
-            RecursionError, NotImplementedError):
+            RecursionError, NotImplementedError, MemoryError):
         return None
     if value.free_symbols or c != c or c == 0 or abs(c) == float("inf"):
         return None
@@ -373,8 +373,9 @@ def _value(expr: sp.Basic, point: dict) -> complex | None:
         if v.free_symbols or v.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
             return None
         c = complex(v)
-    except (TypeError, ValueError, ZeroDivisionError, OverflowError, AttributeError, RecursionError):
-        return None
+    except (TypeError, ValueError, ZeroDivisionError, OverflowError, AttributeError, RecursionError, MemoryError):
+        return None  # (MemoryError: mpmath asked for a mantissa of astronomic size at this point, as in
+        #              log(1 + sinh(-7)^x); the point is resampled)
     if c != c or abs(c) == float("inf"):
         return None
     return c

@@ -25,11 +25,10 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 demo: $(VENV)/.installed  # builds the study guide: out/study-guide.pdf and out/study-guide.html
 	$(BIN)/python examples/demo.py
 
-# two workers (the 25 slowest tests are named at the end); the browser tests share one page and run
-# after, on their own: under xdist the page's check mode times out (docs/notes/issue-16.md)
+# two workers (the 25 slowest tests are named at the end); the browser tests share one page and one
+# worker (their xdist_group)
 test: $(VENV)/.installed-dev
-	$(BIN)/python -m pytest -n 2 --dist loadgroup --ignore=tests/test_web_browser.py
-	$(BIN)/python -m pytest tests/test_web_browser.py
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 bench: $(VENV)/.installed
 	for f in benchmarks/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done

@@ -87,6 +87,8 @@ def load_problems(path: str) -> ProblemSet:
         raise GradwiseError(f"{name}: not valid TOML: {exc}") from None
     except UnicodeDecodeError:
         raise GradwiseError(f"{name}: not a text file (TOML must be UTF-8)") from None
+    except OSError as exc:   # a name too long for the file system, a file that cannot be read
+        raise GradwiseError(f"{name[:60]}: cannot read it ({exc.strerror or exc})") from None
     unknown = set(data) - {"title", "problem"}
     if unknown:
         raise GradwiseError(f"{name}: unknown top-level field '{sorted(unknown)[0]}' (use title and [[problem]])")

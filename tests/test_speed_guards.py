@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import pytest
 import sympy as sp
-from hypothesis import given, settings, strategies as st
+from hypothesis import assume, given, settings, strategies as st
 
 from gradwise.derivations.equivalence import _zero_at_screen_precision, certified_difference, equivalent
 from gradwise.derivations.derivation import differentiate
+from gradwise.derivations.limits import time_limit
 from gradwise.derivations.simplification import CIRCULAR, _small_angle_ratios, _trig_factors_meet
 
 x = sp.Symbol("x", real=True)
@@ -91,3 +92,27 @@ def test_factoring_is_tried_only_on_small_polynomials():
     assert _small_polynomials(sp.Integer(3))
     d = differentiate(1 / ((x ** 2 + 1) * ((x ** 2 + 1) ** (5 * x * (x ** 2 + 1) ** 5 / 2) + 1)), x)
     assert all(d.check_of(s) is None or d.check_of(s).equal for s in d.all_steps())
+
+
+_small_polynomial = st.recursive(
+    st.sampled_from([x, x + 1, sp.Symbol("y") - 2, sp.Integer(3), sp.sin(x)]),
+    lambda inner: st.one_of(
+        st.tuples(inner, inner).map(lambda t: t[0] + t[1]),
+        st.tuples(inner, inner).map(lambda t: t[0] * t[1]),
+        st.tuples(inner, st.integers(1, 4)).map(lambda t: t[0] ** t[1])),
+    max_leaves=6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(_small_polynomial)
+def test_the_degree_bound_is_never_below_the_degree(expr):
+    """The bound read off the tree decides before Poly expands: it must never let a large one through."""
+    from gradwise.derivations.simplification import _degree_bound
+    assume(expr.free_symbols)   # a number has no Poly (and the bound is 0)
+    assert _degree_bound(expr) >= sp.Poly(expr).total_degree()
+
+
+def test_a_huge_power_is_refused_for_factoring_without_expanding_it():
+    from gradwise.derivations.simplification import _small_polynomials
+    with time_limit(5):   # Poly((x + 1)^100000) expands for minutes and gigabytes
+        assert not _small_polynomials((x + 1) ** 100000 * 100000)

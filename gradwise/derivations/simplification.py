@@ -118,6 +118,8 @@ def _small_polynomials(expr: sp.Expr) -> bool:
     generators, low degree. Multivariate factoring (Wang's algorithm) on 13 generators of degree 165,
     such as the powers (x² + 1)^(x^k) of a derivative that counts only 79 operations, runs for minutes."""
     for part in sp.fraction(sp.together(expr)):
+        if _degree_bound(part) > MAX_DEGREE:
+            return False   # decided before Poly, which would expand (x + 1)^100000
         try:
             poly = sp.Poly(part)
         except (sp.PolynomialError, sp.GeneratorsNeeded, ValueError, TypeError):
@@ -125,6 +127,20 @@ def _small_polynomials(expr: sp.Expr) -> bool:
         if len(poly.gens) > MAX_GENERATORS or poly.total_degree() > MAX_DEGREE:
             return False
     return True
+
+
+def _degree_bound(expr: sp.Expr) -> int:
+    """An upper bound on the total degree of expr written out as a polynomial, read off its tree
+    without expanding it (a function or a non-integer power counts as one generator, degree 1)."""
+    if not expr.free_symbols:
+        return 0
+    if expr.is_Add:
+        return max(_degree_bound(a) for a in expr.args)
+    if expr.is_Mul:
+        return sum(_degree_bound(a) for a in expr.args)
+    if expr.is_Pow and expr.exp.is_Integer:
+        return abs(int(expr.exp)) * _degree_bound(expr.base)
+    return 1
 
 
 def _small_angle_ratios(expr: sp.Expr) -> bool:

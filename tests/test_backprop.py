@@ -16,6 +16,7 @@ from gradwise.derivations.parsing import parse, symbol
 from gradwise.errors import GradwiseError
 from gradwise.simulations.network import Network
 from gradwise.simulations.weight_paths import explain_parameter
+from document_walk import notations
 
 
 def _sig(x):
@@ -262,21 +263,6 @@ def test_text_fits_80_columns_for_a_graph_with_many_paths(capsys):
     assert "paths" in out
 
 
-def _notations(block):
-    """Every hand-written formula (Notation) in a block, at any depth."""
-    from dataclasses import fields, is_dataclass
-
-    from gradwise.renderers.document import Notation
-    if isinstance(block, Notation):
-        yield block
-    elif isinstance(block, (tuple, list)):
-        for b in block:
-            yield from _notations(b)
-    elif is_dataclass(block):
-        for f in fields(block):
-            yield from _notations(getattr(block, f.name))
-
-
 def test_backprop_prose_is_typeset_in_every_format(tmp_path):
     """The backward pass, the paths, the network prose and the matrix-calculus method are formulas, each
     of which Typst can read (no fallback to plain text), with no ASCII ^T or _( left in their LaTeX."""
@@ -294,13 +280,13 @@ def test_backprop_prose_is_typeset_in_every_format(tmp_path):
     net, X, y = load_network(str(f))
     results.append(explain_parameter(net, X, y, "W1[0,1]"))
     for r in results:
-        found = list(_notations(explain(r, "standard").blocks))
+        found = list(notations(explain(r, "standard").blocks))
         assert len(found) >= 3
         for n in found:
             notation_typst(n.latex)             # raises on anything Typst would get as plain text
             assert "^T" not in n.latex and "_(" not in n.latex and "^T" not in n.text, n
     lines = [p for p in explain(results[0]).blocks]
-    assert any("∂f/∂w = ∂f/∂v1·∂v1/∂w + ∂f/∂v2·∂v2/∂w" in n.text for n in _notations(lines))
+    assert any("∂f/∂w = ∂f/∂v1·∂v1/∂w + ∂f/∂v2·∂v2/∂w" in n.text for n in notations(lines))
 
 
 def test_sci_writes_powers_of_ten_as_a_textbook_does():

@@ -14,6 +14,7 @@ from gradwise.renderers import render
 from gradwise.renderers.document import DisplayMath, Paragraph, Section, Step, Table
 from gradwise.study.guide import build_guide
 from gradwise.study.registry import GuideContext
+from document_walk import notations
 
 #: what raw mathematics looks like in running text, with the reason each is wrong
 RAW = {
@@ -103,26 +104,12 @@ def test_matrices_are_given_as_matrices(guide):
     assert checked >= 4
 
 
-def _notations(block):
-    from dataclasses import fields, is_dataclass
-
-    from gradwise.renderers.document import Notation
-    if isinstance(block, Notation):
-        yield block
-    elif isinstance(block, (tuple, list)):
-        for b in block:
-            yield from _notations(b)
-    elif is_dataclass(block):
-        for f in fields(block):
-            yield from _notations(getattr(block, f.name))
-
-
 def test_every_hand_written_formula_reaches_the_pdf_as_mathematics(guide):
     """A Notation whose LaTeX the Typst translator cannot read would be printed as its plain text (the
     update rules once came out as 'η·g/(√s + ε)' with a broken radical): each has Typst or translatable LaTeX."""
     from gradwise.printing.typst import NotationError, notation_typst
     untranslated = []
-    for n in _notations(guide.blocks):
+    for n in notations(guide.blocks):
         if not n.typst:
             try:
                 notation_typst(n.latex)

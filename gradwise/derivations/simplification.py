@@ -9,6 +9,7 @@ checked, unsimplified result stands.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -82,8 +83,9 @@ def simplify_within_budget(expr: sp.Expr, var: sp.Symbol, original: sp.Expr | No
         best = None
         size = sp.count_ops(current)
         now = complexity(current)
+        polynomial_guard = functools.cache(lambda: _small_polynomials(current))   # once per round
         for rule, transform in transforms:
-            if not _worth_trying(rule, current, size):
+            if not _worth_trying(rule, current, size, polynomial_guard):
                 account.spent |= rule != "trig_identity"   # too costly to try here: the budget's verdict
                 continue
             if not account.pay(WEIGHTS.get(rule, 1) * (size + 1)):
@@ -103,11 +105,14 @@ def simplify_within_budget(expr: sp.Expr, var: sp.Symbol, original: sp.Expr | No
     return Simplification(steps, account.spent)
 
 
-def _worth_trying(rule: str, expr: sp.Expr, size: int) -> bool:
-    """Whether a rewriting can finish quickly on expr (its cost is not a polynomial in the size)."""
+def _worth_trying(rule: str, expr: sp.Expr, size: int,
+                  small_polynomials: Callable[[], bool] | None = None) -> bool:
+    """Whether a rewriting can finish quickly on expr (its cost is not a polynomial in the size);
+    `small_polynomials` is `_small_polynomials(expr)`, computed once for the rules that ask."""
     if rule in ("cancel", "factor", "rewrite_sigmoid"):
         denominators = {sp.fraction(t)[1] for t in sp.Add.make_args(expr)} - {sp.S.One}
-        return len(denominators) <= MAX_DENOMINATORS and _small_polynomials(expr)
+        small = small_polynomials or (lambda: _small_polynomials(expr))
+        return len(denominators) <= MAX_DENOMINATORS and small()
     if rule == "trig_identity":
         return size <= MAX_TRIG_OPS and _small_angle_ratios(expr)
     return True

@@ -58,10 +58,15 @@ def test_a_large_difference_is_judged_by_numbers_without_simplify(monkeypatch):
 
     monkeypatch.setattr(equivalence.sp, "simplify", never)
     x = sp.Symbol("x", real=True)
-    big = sp.Add(*[sp.sin(k * x) ** 2 + sp.cos(k * x) ** 2 for k in range(1, 12)])
-    assert sp.count_ops(big - 11) > symbolic_proof.OPS_LIMIT
-    judgement = equivalence.equivalent(big, sp.Integer(11))
+    big = sp.Add(*[sp.cosh(k * x + 1) for k in range(1, 12)])
+    small = sp.Add(*[(sp.exp(k * x + 1) + sp.exp(-k * x - 1)) / 2 for k in range(1, 12)])
+    assert sp.count_ops(big - small) > symbolic_proof.OPS_LIMIT
+    judgement = equivalence.equivalent(big, small)
     assert judgement.equal is True and judgement.method == "numeric"
+    # a large trigonometric identity is still proved symbolically, by division (no simplify either)
+    trig = sp.Add(*[sp.sin(k * x) ** 2 + sp.cos(k * x) ** 2 for k in range(1, 12)])
+    assert sp.count_ops(trig - 11) > symbolic_proof.OPS_LIMIT
+    assert equivalence.equivalent(trig, sp.Integer(11)).method == "symbolic"
 
 
 def test_the_expansion_budget_counts_terms_before_expanding():

@@ -116,3 +116,48 @@ def test_a_huge_power_is_refused_for_factoring_without_expanding_it():
     from gradwise.derivations.simplification import _small_polynomials
     with time_limit(5):   # Poly((x + 1)^100000) expands for minutes and gigabytes
         assert not _small_polynomials((x + 1) ** 100000 * 100000)
+
+
+_u = sp.Symbol("u", real=True)
+_trig_terms = st.sampled_from([sp.sin(x), sp.cos(x), sp.tan(x), sp.sec(x), sp.sin(3 * x + 2), sp.cos(3 * x + 2),
+                               sp.tan(3 * x + 2), sp.sinh(x), sp.cosh(x), sp.tanh(x), x, sp.Integer(2)])
+_trig_polynomials = st.lists(st.tuples(st.integers(-3, 3), st.lists(_trig_terms, min_size=1, max_size=3)),
+                             min_size=1, max_size=4).map(
+    lambda terms: sp.Add(*[k * sp.Mul(*fs) for k, fs in terms]))
+_IDENTITIES = [sp.sin(x) ** 2 + sp.cos(x) ** 2 - 1, sp.tan(3 * x + 2) ** 2 + 1 - sp.sec(3 * x + 2) ** 2,
+               sp.cosh(x) ** 2 - sp.sinh(x) ** 2 - 1, sp.tanh(x) - sp.sinh(x) / sp.cosh(x)]
+
+
+@settings(max_examples=80, deadline=None)
+@given(_trig_polynomials, st.sampled_from(_IDENTITIES), _trig_polynomials)
+def test_the_pythagorean_reduction_proves_identities_and_only_identities(p, identity, q):
+    """p·(an identity that is 0) + q: reduced to 0 exactly when q is 0 as a function (checked at points)."""
+    from gradwise.derivations.symbolic_proof import pythagorean_reduction, symbolically_zero
+    difference = sp.expand(p * identity) + q
+    reduced = pythagorean_reduction(difference)
+    q_values = [complex(sp.N(q.subs(x, sp.Rational(k, 7)))) for k in (1, 3, 5, 11)]
+    q_is_zero = all(abs(v) < 1e-12 for v in q_values)
+    if reduced == 0:
+        assert q_is_zero   # never a proof of a false identity
+    if q == 0:
+        assert reduced == 0 and symbolically_zero(difference).proved   # and every true one of this kind
+
+
+def test_the_tan_power_antiderivative_is_proved_by_division_not_by_search():
+    """d/dx of SymPy's antiderivative of tan(3x + 2)⁵: every step that needs a trigonometric identity is
+    proved by the reduction, before simplify (whose trigsimp took 20 s on this derivative)."""
+    from gradwise.derivations.symbolic_proof import pythagorean_reduction
+    antiderivative = sp.integrate(sp.tan(3 * x + 2) ** 5, x)
+    d = differentiate(antiderivative, x)
+    for k in (1, 2, 5, 9):   # (simplify itself cannot show tan⁵·sec²/(tan² + 1) = tan⁵)
+        assert abs(sp.N((d.result - sp.tan(3 * x + 2) ** 5).subs(x, sp.Rational(k, 7)), 30)) < 1e-25
+    proved = 0
+    for step in d.all_steps():
+        if d.check_of(step) is None:
+            continue
+        assert d.check_of(step).equal
+        difference = (step.before - step.after).doit()
+        if sp.expand(difference) != 0:
+            assert pythagorean_reduction(difference) == 0, step.rule
+            proved += 1
+    assert proved >= 1

@@ -19,6 +19,11 @@ OPS_LIMIT = 80                  # differences larger than this are not given to 
 EXPANSION_TERMS_LIMIT = 4000    # nor to `expand` when its result would have more terms than this
 TRIG_LIMIT = 6                  # nor to `simplify` when trigsimp would search through more trig than this
 _TRIG = (sp.sin, sp.cos, sp.tan, sp.cot, sp.sec, sp.csc, sp.sinh, sp.cosh, sp.tanh, sp.coth)
+PYTHAGOREAN_OPS_LIMIT = 400     # nor to the Pythagorean reduction (its `together`) past this size
+_CIRCULAR = {sp.tan: lambda s, c: s / c, sp.cot: lambda s, c: c / s, sp.sec: lambda s, c: 1 / c,
+             sp.csc: lambda s, c: 1 / s, sp.sin: lambda s, c: s, sp.cos: lambda s, c: c}
+_HYPERBOLIC = {sp.tanh: lambda s, c: s / c, sp.coth: lambda s, c: c / s, sp.sech: lambda s, c: 1 / c,
+               sp.csch: lambda s, c: 1 / s, sp.sinh: lambda s, c: s, sp.cosh: lambda s, c: c}
 _ERRORS = (TypeError, ValueError, NotImplementedError, RecursionError, ZeroDivisionError, AttributeError)
 
 
@@ -59,11 +64,44 @@ def _rewrites(difference: sp.Expr, thorough: bool) -> list:
     steps = []
     if expansion_terms(difference) <= EXPANSION_TERMS_LIMIT:
         steps.append(sp.expand)
+    if difference.has(*_TRIG):
+        steps.append(pythagorean_reduction)   # a division, where simplify's trigsimp searches for seconds
     if sp.count_ops(difference) <= OPS_LIMIT and trig_work(difference) <= TRIG_LIMIT:
         steps.append(sp.simplify)
         if thorough:
             steps += [_cases, lambda d: sp.simplify(fn.rewrite_elementary(d).rewrite(sp.exp))]
     return steps
+
+
+def pythagorean_reduction(difference: sp.Expr) -> sp.Expr:
+    """The numerator of `difference` over one denominator, reduced modulo s² + c² − 1 (and c² − s² − 1).
+
+    Every circular function of an argument u is written in s = sin u and c = cos u (tan u = s/c, ...),
+    likewise sinh and cosh. These relations are a Gröbner basis (leading terms c², no shared variable), so
+    the remainder is 0 exactly when the numerator vanishes on the circles: a remainder of 0 proves the
+    difference 0. Arguments with a relation between them (x and 2x) are taken as independent, which can
+    only miss a proof, never make one; a difference this cannot handle is returned as it is.
+    """
+    functions = difference.atoms(*_TRIG)
+    if not functions:
+        return difference
+    if sp.count_ops(difference) > PYTHAGOREAN_OPS_LIMIT or any(f.args[0].has(*_TRIG) for f in functions):
+        return difference   # sin(tan x): the inner function would hide inside a generator
+    replacements, relations, generators = {}, [], []
+    for table, sign in ((_CIRCULAR, 1), (_HYPERBOLIC, -1)):
+        for u in sorted({f.args[0] for f in functions if type(f) in table}, key=sp.default_sort_key):
+            s, c = sp.Dummy("s"), sp.Dummy("c")
+            replacements.update({g(u): written(s, c) for g, written in table.items()})
+            relations.append(c ** 2 + sign * s ** 2 - 1)
+            generators += [c, s]
+    numerator = sp.fraction(sp.together(difference.xreplace(replacements)))[0]
+    if numerator.has(*_TRIG) or expansion_terms(numerator) > EXPANSION_TERMS_LIMIT:
+        return difference
+    try:
+        _, remainder = sp.reduced(sp.expand(numerator), relations, *generators, order="lex")
+    except (sp.PolynomialError, sp.GeneratorsNeeded, sp.polys.polyerrors.ComputationFailed):
+        return difference   # a generator inside a coefficient, as in log(c² + 1): not polynomial here
+    return sp.expand(remainder)
 
 
 def trig_work(expr: sp.Basic) -> int:

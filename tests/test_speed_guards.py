@@ -99,7 +99,9 @@ _small_polynomial = st.recursive(
     lambda inner: st.one_of(
         st.tuples(inner, inner).map(lambda t: t[0] + t[1]),
         st.tuples(inner, inner).map(lambda t: t[0] * t[1]),
-        st.tuples(inner, st.integers(1, 4)).map(lambda t: t[0] ** t[1])),
+        st.tuples(inner, st.integers(1, 4)).map(lambda t: t[0] ** t[1]),
+        st.tuples(inner, st.sampled_from([sp.Rational(1, 2), sp.Rational(3, 2), sp.Rational(5, 3)]))
+        .map(lambda t: t[0] ** t[1])),
     max_leaves=6)
 
 
@@ -124,7 +126,7 @@ _trig_terms = st.sampled_from([sp.sin(x), sp.cos(x), sp.tan(x), sp.sec(x), sp.si
 _trig_polynomials = st.lists(st.tuples(st.integers(-3, 3), st.lists(_trig_terms, min_size=1, max_size=3)),
                              min_size=1, max_size=4).map(
     lambda terms: sp.Add(*[k * sp.Mul(*fs) for k, fs in terms]))
-_IDENTITIES = [sp.sin(x) ** 2 + sp.cos(x) ** 2 - 1, sp.tan(3 * x + 2) ** 2 + 1 - sp.sec(3 * x + 2) ** 2,
+_IDENTITIES = [sp.sin(x) ** 2 + sp.cos(x) ** 2 - 1, sp.sech(x) * sp.cosh(x) - 1, sp.tan(3 * x + 2) ** 2 + 1 - sp.sec(3 * x + 2) ** 2,
                sp.cosh(x) ** 2 - sp.sinh(x) ** 2 - 1, sp.tanh(x) - sp.sinh(x) / sp.cosh(x)]
 
 

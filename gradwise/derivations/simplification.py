@@ -10,6 +10,7 @@ checked, unsimplified result stands.
 from __future__ import annotations
 
 import functools
+import math
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -83,7 +84,7 @@ def simplify_within_budget(expr: sp.Expr, var: sp.Symbol, original: sp.Expr | No
         best = None
         size = sp.count_ops(current)
         now = complexity(current)
-        polynomial_guard = functools.cache(lambda: _small_polynomials(current))   # once per round
+        polynomial_guard = functools.cache(functools.partial(_small_polynomials, current))   # once a round
         for rule, transform in transforms:
             if not _worth_trying(rule, current, size, polynomial_guard):
                 account.spent |= rule != "trig_identity"   # too costly to try here: the budget's verdict
@@ -105,14 +106,12 @@ def simplify_within_budget(expr: sp.Expr, var: sp.Symbol, original: sp.Expr | No
     return Simplification(steps, account.spent)
 
 
-def _worth_trying(rule: str, expr: sp.Expr, size: int,
-                  small_polynomials: Callable[[], bool] | None = None) -> bool:
+def _worth_trying(rule: str, expr: sp.Expr, size: int, small_polynomials: Callable[[], bool]) -> bool:
     """Whether a rewriting can finish quickly on expr (its cost is not a polynomial in the size);
     `small_polynomials` is `_small_polynomials(expr)`, computed once for the rules that ask."""
     if rule in ("cancel", "factor", "rewrite_sigmoid"):
         denominators = {sp.fraction(t)[1] for t in sp.Add.make_args(expr)} - {sp.S.One}
-        small = small_polynomials or (lambda: _small_polynomials(expr))
-        return len(denominators) <= MAX_DENOMINATORS and small()
+        return len(denominators) <= MAX_DENOMINATORS and small_polynomials()
     if rule == "trig_identity":
         return size <= MAX_TRIG_OPS and _small_angle_ratios(expr)
     return True
@@ -136,16 +135,22 @@ def _small_polynomials(expr: sp.Expr) -> bool:
 
 def _degree_bound(expr: sp.Expr) -> int:
     """An upper bound on the total degree of expr written out as a polynomial, read off its tree
-    without expanding it (a function or a non-integer power counts as one generator, degree 1)."""
+    without expanding it. A function or an irrational constant counts as one generator of degree 1; with powers u^(p/q), Poly's
+    generator is u^(1/L) for L the least common multiple of the q, so degrees count in 1/L steps."""
+    steps = math.lcm(1, *(int(p.exp.q) for p in expr.atoms(sp.Pow) if p.exp.is_Rational))
+    return math.ceil(steps * _rational_degree(expr))
+
+
+def _rational_degree(expr: sp.Expr) -> sp.Rational:
     if not expr.free_symbols:
-        return 0
+        return sp.S.Zero if expr.is_Number else sp.S.One   # Poly takes sqrt(2) or π as a generator
     if expr.is_Add:
-        return max(_degree_bound(a) for a in expr.args)
+        return max(_rational_degree(a) for a in expr.args)
     if expr.is_Mul:
-        return sum(_degree_bound(a) for a in expr.args)
-    if expr.is_Pow and expr.exp.is_Integer:
-        return abs(int(expr.exp)) * _degree_bound(expr.base)
-    return 1
+        return sp.Add(*(_rational_degree(a) for a in expr.args))
+    if expr.is_Pow and expr.exp.is_Rational:
+        return abs(expr.exp) * _rational_degree(expr.base)
+    return sp.S.One
 
 
 def _small_angle_ratios(expr: sp.Expr) -> bool:

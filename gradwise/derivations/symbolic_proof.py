@@ -18,7 +18,7 @@ from gradwise.derivations import functions as fn
 OPS_LIMIT = 80                  # differences larger than this are not given to `simplify`
 EXPANSION_TERMS_LIMIT = 4000    # nor to `expand` when its result would have more terms than this
 TRIG_LIMIT = 6                  # nor to `simplify` when trigsimp would search through more trig than this
-_TRIG = (sp.sin, sp.cos, sp.tan, sp.cot, sp.sec, sp.csc, sp.sinh, sp.cosh, sp.tanh, sp.coth)
+_TRIG = (sp.sin, sp.cos, sp.tan, sp.cot, sp.sec, sp.csc, sp.sinh, sp.cosh, sp.tanh, sp.coth, sp.sech, sp.csch)
 PYTHAGOREAN_OPS_LIMIT = 400     # nor to the Pythagorean reduction (its `together`) past this size
 _CIRCULAR = {sp.tan: lambda s, c: s / c, sp.cot: lambda s, c: c / s, sp.sec: lambda s, c: 1 / c,
              sp.csc: lambda s, c: 1 / s, sp.sin: lambda s, c: s, sp.cos: lambda s, c: c}

@@ -148,7 +148,7 @@ class _Child:
 
     def _start(self) -> None:
         self.conn, theirs = self.context.Pipe()
-        self.process = self.context.Process(target=_serve, args=(theirs,), daemon=True)
+        self.process = self.context.Process(target=_serve, args=(theirs, os.getpid()), daemon=True)
         self.process.start()
         theirs.close()
         self.conn.poll(120.0)  # "ready", after the warm-up
@@ -170,15 +170,25 @@ class _Child:
         return verdict
 
 
-def _serve(conn) -> None:
+def _serve(conn, parent: int) -> None:
+    """Judge what the parent sends until it closes the pipe or dies. A forked child holds copies of
+    the parent's pipe ends, so a parent killed outright (a Dask worker's SIGKILL) never closes the
+    pipe: the child notices that it has been handed to another parent instead, and exits."""
     _worker_init()
     conn.send("ready")
     while True:
+        if not conn.poll(PARENT_CHECK_SECONDS):
+            if os.getppid() != parent:
+                return
+            continue
         try:
             submission, settings = conn.recv()
         except EOFError:
             return
         conn.send(judge(submission, settings))
+
+
+PARENT_CHECK_SECONDS = 1.0
 
 
 _IDLE: list[_Child] = []  # children not judging now, for the next task of any thread

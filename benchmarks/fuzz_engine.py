@@ -49,12 +49,16 @@ def outcome(text: str, timeout: float = 20.0) -> str:
         return f"crash: {type(exc).__name__}: {exc}"
 
 
+SLOWEST = 15   # the tail, printed last: where to look for the next speed-up
+
+
 def main(count: int = 10_000, seed: int = 0, every: int = 250) -> None:
     rng = random.Random(seed)
     tally: collections.Counter = collections.Counter()
-    bugs, seconds = [], []
+    bugs, seconds, texts = [], [], []
     for k in range(1, count + 1):
         text = random_expression(rng)
+        texts.append(text)
         start = time.perf_counter()
         result = outcome(text)
         seconds.append(time.perf_counter() - start)
@@ -67,6 +71,9 @@ def main(count: int = 10_000, seed: int = 0, every: int = 250) -> None:
             print(summary(k, seed, tally, seconds), flush=True)
     for text, result in bugs[:40]:
         print(f"  {text}\n    {result[:300]}")
+    print("slowest:")
+    for took, text in sorted(zip(seconds, texts), reverse=True)[:SLOWEST]:
+        print(f"  {took:6.2f} s  {text}")
 
 
 def summary(count: int, seed: int, tally: collections.Counter, seconds: list[float]) -> str:

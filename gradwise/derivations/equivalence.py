@@ -9,6 +9,7 @@ holds a floating-point number, and the judgement then says to how many significa
 """
 from __future__ import annotations
 
+import functools
 import math
 import random
 import zlib
@@ -26,8 +27,9 @@ DIGITS = 30
 RELATIVE_TOLERANCE = 1e-10   # the screen at 30 digits, before an exact difference is certified
 FLOAT_DIGITS = 14            # sides with decimals must agree to this many significant digits
 CERTIFY_MAX_PRECISION = 200  # bits evalf may use to tell a difference from 0 (a gap of 1e-45 relative)
-SCREEN_OPS = 60              # steps larger than this are screened at SCREEN_DIGITS before certifying
+SCREEN_OPS = 60              # differences larger than this are screened at SCREEN_DIGITS before certifying
 SCREEN_DIGITS = 60           # about CERTIFY_MAX_PRECISION bits: below it evalf could not tell a gap from 0
+SCREEN_NESTING = 2           # ... and so are those whose functions nest deeper than this
 CERTIFIED_POINTS = 2         # an exact zero costs evalf its whole precision: certify at the first points
 
 
@@ -180,6 +182,8 @@ def numerically_equal(left: sp.Basic, right: sp.Basic, *, seed: int = 0, points:
     sampler = PointSampler(left, right, symbols, rng)
     real_arguments = [a for e in (left, right) if isinstance(e, sp.Basic)
                       for node in e.atoms(*NOT_ANALYTIC) for a in node.args]
+    # points where both sides are real are preferred, unless a constant makes them complex everywhere
+    prefer_real = not any(_has_a_complex_constant(e) for e in (left, right))
     agreed, tries, digits = 0, 0, None
     while agreed < points and tries < max_tries:
         tries += 1
@@ -193,8 +197,8 @@ def numerically_equal(left: sp.Basic, right: sp.Basic, *, seed: int = 0, points:
         if real_only and (a.imag == 0) != (b.imag == 0):
             return Judgement(False, "numeric", where, a, b, points=agreed,
                              reason="one side is not a real number there")
-        if (a.imag != 0 or b.imag != 0) and tries < max_tries // 2:
-            continue  # prefer points where both sides are real
+        if prefer_real and (a.imag != 0 or b.imag != 0) and tries < max_tries // 2:
+            continue
         if decimals:
             d = agreed_digits(a, b)
             if d < FLOAT_DIGITS:
@@ -215,6 +219,15 @@ def numerically_equal(left: sp.Basic, right: sp.Basic, *, seed: int = 0, points:
         return Judgement(True, "numeric", points=agreed, digits=digits,
                          reason=f"equal to {digits} significant digits")
     return Judgement(True, "numeric", points=agreed)
+
+
+def _has_a_complex_constant(expr: sp.Basic) -> bool:
+    """Whether a constant part of expr is not a real number (asin(2), ln(-3), i): then every point
+    gives a complex value, and looking for real ones only costs evaluations."""
+    if not isinstance(expr, sp.Basic):
+        return False
+    return any(not node.free_symbols and not node.is_Number and node.is_extended_real is False
+               for node in sp.preorder_traversal(expr)) or expr.has(sp.I)
 
 
 def _real_at(arguments: list, point: dict) -> bool:
@@ -247,6 +260,18 @@ def certified_difference(left: sp.Basic, right: sp.Basic, point: dict) -> comple
     difference = left - right
     if difference == 0 or not isinstance(difference, sp.Expr) or difference.has(*UNCERTIFIED):
         return None  # (the caller has already checked with `explodes` that both sides are computable here)
+    # the engine checks a line against its rule and against the next line: the same difference (or its
+    # negative) at the same point comes again, and is answered from memory
+    at = tuple(sorted(point.items(), key=lambda item: item[0].name))
+    if difference.could_extract_minus_sign():   # true of exactly one of d and -d
+        gap = _certified(right, left, -difference, at)
+        return None if gap is None else -gap
+    return _certified(left, right, difference, at)
+
+
+@functools.lru_cache(maxsize=256)
+def _certified(left: sp.Expr, right: sp.Expr, difference: sp.Expr, point: tuple) -> complex | None:
+    point = dict(point)
     if _zero_at_screen_precision(left, right, point):
         return None
     try:
@@ -267,9 +292,11 @@ def _zero_at_screen_precision(left: sp.Expr, right: sp.Expr, point: dict) -> boo
     An exact zero makes `evalf(strict=True)` raise its precision to the limit in every subexpression,
     which grows exponentially with the nesting (25 s for one chain-rule step of a depth-8 composition);
     the screen keeps that cost for differences that may be real. It never proves a gap: sides that
-    differ on the screen go on to the certified evaluation. Small steps skip it (certified directly).
+    differ on the screen go on to the certified evaluation. A small, shallow difference skips it (certified
+    directly, so x² = x² + 10⁻⁵⁰ is still wrong, and f = f + 10⁻¹² however large f is).
     """
-    if sp.count_ops(left) + sp.count_ops(right) <= SCREEN_OPS:
+    difference = left - right   # what the certified evaluation would work on: like terms cancel
+    if sp.count_ops(difference) <= SCREEN_OPS and _nesting(difference) <= SCREEN_NESTING:
         return False
     floats = {s: sp.Float(v, SCREEN_DIGITS + 10) for s, v in point.items()}
     try:
@@ -278,6 +305,13 @@ def _zero_at_screen_precision(left: sp.Expr, right: sp.Expr, point: dict) -> boo
     except (TypeError, ValueError, ZeroDivisionError, OverflowError, AttributeError, RecursionError):
         return False
     return gap <= 10.0 ** (15 - SCREEN_DIGITS) * scale
+
+
+def _nesting(expr: sp.Basic) -> int:
+    """How deeply functions and powers nest in expr (sums and products do not count): each level of
+    a certified evaluation retries the levels below it at a higher precision."""
+    inner = max((_nesting(a) for a in expr.args), default=0)
+    return inner + (0 if expr.is_Add or expr.is_Mul or not expr.args else 1)
 
 
 # evalf of these at a point can take unbounded time (a sum up to n = 2.07): they keep the 30-digit screen

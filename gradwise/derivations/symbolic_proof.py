@@ -8,6 +8,7 @@ step's time limit), which say so when they fire.
 """
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 
@@ -39,11 +40,17 @@ def symbolically_zero(difference: sp.Basic, *, thorough: bool = False) -> Proof:
     """Whether a fixed sequence of rewrites, each within its size budget, takes `difference` to 0.
 
     `thorough` adds rewrites for exact hand-written steps (abs, sign and Heaviside as cases; everything
-    in exponentials), tried only after the cheap ones."""
+    in exponentials), tried only after the cheap ones. A difference met again (or its negative: the
+    engine checks a line against the rule and against the line below it) is answered from memory."""
     if difference == 0:
         return Proof(True)
     if not isinstance(difference, sp.Expr):
         return Proof(False)
+    return _attempt_proof(-difference if difference.could_extract_minus_sign() else difference, thorough)
+
+
+@functools.lru_cache(maxsize=256)
+def _attempt_proof(difference: sp.Expr, thorough: bool) -> Proof:
     try:
         rewrites = _rewrites(difference, thorough)
     except _ERRORS:
@@ -66,7 +73,10 @@ def _rewrites(difference: sp.Expr, thorough: bool) -> list:
         steps.append(sp.expand)
     if difference.has(*_TRIG):
         steps.append(pythagorean_reduction)   # a division, where simplify's trigsimp searches for seconds
-    if sp.count_ops(difference) <= OPS_LIMIT and trig_work(difference) <= TRIG_LIMIT:
+    # re and im come from SymPy's derivative of |u| where u may be complex (sqrt(y), (-x)^y): simplify
+    # writes them as cases and works for seconds; such a step is still checked at random points
+    if sp.count_ops(difference) <= OPS_LIMIT and trig_work(difference) <= TRIG_LIMIT \
+            and (thorough or not difference.has(sp.re, sp.im)):
         steps.append(sp.simplify)
         if thorough:
             steps += [_cases, lambda d: sp.simplify(fn.rewrite_elementary(d).rewrite(sp.exp))]

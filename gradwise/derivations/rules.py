@@ -219,8 +219,9 @@ class ChainRule(Rule):
 
     @property
     def outer_derivative(self) -> sp.Expr:
-        """f'(g(x)): the outer derivative with u put back (2(σ - y), not -2y + 2σ)."""
-        return sp.factor_terms(self.outer_step.after.xreplace({self.u: self.inner}))
+        """f'(g(x)): the outer derivative with u put back (2(σ - y), not -2y + 2σ), its common factors
+        taken out while g(x) is still u, so that g(x) reads as written (cos(5x² + 2x), not cos(x(5x + 2)))."""
+        return sp.factor_terms(self.outer_step.after).xreplace({self.u: self.inner})
 
     @property
     def intermediate(self):

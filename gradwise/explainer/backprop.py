@@ -180,7 +180,7 @@ def graph_contract(g) -> dict:
                    "inputs": list(n.inputs), "value": n.value, "grad": n.grad} for n in g.nodes],
         "edges": [{"from": e.source, "to": e.target, "local_derivative": str(e.local),
                    "local_derivative_latex": latex(e.local), "rule": e.rule, "value": e.value,
-                   "steps": [step_json(s, _note, e.derivation.check_of) for s in e.derivation.orders[0].steps]}
+                   "steps": [step_json(s, _note) for s in e.derivation.orders[0].steps]}
                   for e in g.edges],
         "gradients": g.gradients,
         "reference_gradients": g.reference,

@@ -146,14 +146,14 @@ def _check_words(j: Judgement | None) -> str:
 def contract(d: Derivation, detail: str = "standard") -> dict:
     """The machine-readable derivation (`--format json`), as documented in the README."""
     if d.order == 1:
-        steps = [step_json(s, _note, d.check_of) for s in d.orders[0].steps]
+        steps = [step_json(s, _note) for s in d.orders[0].steps]
     else:
         steps = [{
             "rule": "derivative_order", "order": o.order,
             "before": str(sp.Derivative(o.expr, o.var)), "after": str(o.result),
             "latex": f"{latex(sp.Derivative(o.expr, o.var))} = {latex(o.result)}",
             "note": f"derivative of order {o.order}",
-            "substeps": [step_json(s, _note, d.check_of) for s in o.steps],
+            "substeps": [step_json(s, _note) for s in o.steps],
         } for o in d.orders]
     notes = [o.note for o in d.orders if o.note]
     return {

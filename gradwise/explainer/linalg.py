@@ -47,7 +47,7 @@ def _determinant_lines(step: EqualityStep, var: sp.Symbol | None = None) -> list
     return [Math.chain(step.before, step.after)]
 
 
-def determinant_step(step: EqualityStep, number: str, detail: str, checks, top: bool = True,
+def determinant_step(step: EqualityStep, number: str, detail: str, top: bool = True,
                      var: sp.Symbol | None = None) -> Step:
     """A determinant step with its minors (standard: the first level; full: every level and check)."""
     info = step.info
@@ -64,7 +64,7 @@ def determinant_step(step: EqualityStep, number: str, detail: str, checks, top: 
             if top else para(f"Expand along {where}{why}.")
         if detail == "full" or (detail == "standard" and top):
             kids = [s for s in step.substeps if s.rule != "det_1x1"]
-            children = tuple(determinant_step(s, f"{number}.{k}", detail, checks, top=False, var=var)
+            children = tuple(determinant_step(s, f"{number}.{k}", detail, top=False, var=var)
                              for k, s in enumerate(kids, start=1))
     elif step.rule == "row_reduction_det":
         explanation = Paragraph.of(
@@ -74,7 +74,7 @@ def determinant_step(step: EqualityStep, number: str, detail: str, checks, top: 
         if detail != "brief":
             children = tuple(Step(f"{number}.{k}", "Row operation", s.rule, None,
                                   lines=(Math((op_label(s.info["op"]), "⇒", s.after)),),
-                                  check=check_words(checks.get(s)) if detail == "full" else "")
+                                  check=check_words(s.check) if detail == "full" else "")
                              for k, s in enumerate(step.substeps, start=1))
     elif step.rule == "det_2x2":
         explanation = para("For a 2×2 matrix, ", written(("det[a, b; c, d] = ad − bc", r"\det\begin{bmatrix}a&b\\c&d\end{bmatrix} = ad - bc")), ".") if top else None
@@ -88,20 +88,20 @@ def determinant_step(step: EqualityStep, number: str, detail: str, checks, top: 
         lines, conclusion = [Math(parts[:3])], Math((parts[0],) + parts[3:])
     return Step(number, title, step.rule, None, explanation=explanation if detail != "brief" else None,
                 lines=tuple(lines), children=children, conclusion=conclusion,
-                check=check_words(checks.get(step)) if detail == "full" else "", collapsed=not top)
+                check=check_words(step.check) if detail == "full" else "", collapsed=not top)
 
 
 def explain_determinant(d, detail: str) -> Document:
     title = short_title("Determinant of A = " + unicode(d.matrix), "Determinant of A")
     blocks = [Paragraph.of("Find the determinant of ", Math.chain(Label("A", "A"), d.matrix), ".")]
-    blocks.append(determinant_step(d.tree, "1", detail, d.checks))
+    blocks.append(determinant_step(d.tree, "1", detail))
     answer = Math.chain(Label("det A", r"\det A"), d.value)
     meaning = (" A is singular: its columns are linearly dependent and it has no inverse." if d.value == 0
                else "" if d.value.free_symbols else " A is invertible (its determinant is not zero).")
     blocks.append(Answer.of(answer, "." + meaning))
     data = {"kind": "determinant", "input": d.input, "matrix": matrix_json(d.matrix), "result": str(d.value),
             "result_latex": latex(d.value), "method": d.tree.rule,
-            "steps": [step_json(d.tree, d.checks)]}
+            "steps": [step_json(d.tree)]}
     return Document(title, tuple(blocks), data=data, answer=answer)
 
 
@@ -184,7 +184,7 @@ def explain_dot(d, detail: str) -> Document:
             "angle": str(d.angle) if d.angle is not None else None,
             "angle_degrees": float(d.angle * 180 / sp.pi) if d.angle is not None and not d.angle.free_symbols else None,
             "projection": exprs_json(d.projection) if d.projection is not None else None,
-            "steps": [step_json(s, d.checks) for s in d.steps]}
+            "steps": [step_json(s) for s in d.steps]}
     return Document(title, tuple(blocks), data=data, answer=answer)
 
 
@@ -240,7 +240,7 @@ def explain_matmul(m, detail: str) -> Document:
     blocks.append(Answer.of(answer, "."))
     data = {"kind": "matmul", "input": list(m.input), "a": matrix_json(a), "b": matrix_json(b),
             "shape": list(shp["result"]), "result": matrix_json(m.value), "result_latex": latex(m.value),
-            "steps": [step_json(s, m.checks) for s in m.steps]}
+            "steps": [step_json(s) for s in m.steps]}
     return Document(title, tuple(blocks), data=data, answer=answer)
 
 

@@ -61,7 +61,7 @@ def explain(e: Eigen, detail: str = "standard") -> Document:
         children = ()
         explanation = conclusion = None
     else:
-        shown_det = determinant_step(det, "", detail, e.checks, top=True, var=LAMBDA)
+        shown_det = determinant_step(det, "", detail, top=True, var=LAMBDA)
         lines = shown_det.lines
         children = tuple(_renumber(c, f"{number + 1}.{k}") for k, c in enumerate(shown_det.children, start=1))
         explanation = shown_det.explanation
@@ -367,5 +367,5 @@ def contract(e: Eigen) -> dict:
                          "numeric": v.numeric} for v in e.eigenvalues],
         "symmetric": e.symmetric, "defective": e.defective, "diagonalisable": e.diagonalisation is not None,
         "complex": e.has_complex, "numeric": e.numeric,
-        "steps": [step_json(s, e.checks) for s in e.steps],
+        "steps": [step_json(s) for s in e.steps],
     }

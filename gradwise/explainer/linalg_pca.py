@@ -39,7 +39,7 @@ def _matrix(a: np.ndarray) -> sp.ImmutableMatrix:
 
 def explain(p: PCA, detail: str = "standard") -> Document:
     n, d = p.data.shape
-    chk = (lambda s: f"checked against {s.check} (largest difference {s.error:.1e})" if detail == "full" else "")
+    chk = (lambda s: f"checked against {s.check.against} (largest difference {s.check.error:.1e})" if detail == "full" else "")
     blocks: list = _given(p) + [Paragraph.of(
         f"{n} samples (rows) of {d} features (columns). PCA finds the orthogonal directions along which the "
         "data varies most: the eigenvectors of its covariance matrix, ordered by their eigenvalues (the "
@@ -121,7 +121,7 @@ def explain(p: PCA, detail: str = "standard") -> Document:
             "eigenvalues": p.eigenvalues.tolist(), "components": p.components.tolist(),
             "explained_variance_ratio": p.explained_variance_ratio.tolist(), "components_kept": p.k,
             "projected": p.projected.tolist(), "plot": p.plot or None,
-            "steps": [{"rule": s.rule, "check": {"against": s.check, "max_error": s.error, "valid": True},
+            "steps": [{"rule": s.rule, "check": {"against": s.check.against, "max_error": s.check.error, "valid": s.check.valid},
                        "note": {"mean": "column means", "centre": "subtract the means",
                                 "covariance": "C = XcᵀXc/(n − 1), as numpy.cov",
                                 "eigen": "eigenvalues (descending) and unit eigenvectors of C",

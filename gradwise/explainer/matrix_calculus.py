@@ -278,7 +278,7 @@ def _check_words(c) -> str:
 
 def contract(g: MatrixGradient) -> dict:
     """The JSON contract of `gradwise matgrad` (documented in the README)."""
-    steps = [step_json(s, _note, g.check_of) for s in g.steps]
+    steps = [step_json(s, _note) for s in g.steps]
     c = g.result_check
     return {
         "kind": "matrix_gradient", "input": g.input, "variable": g.variable.name, "layout": "denominator",

@@ -63,9 +63,8 @@ def test_cli_handouts(problems, tmp_path, capsys):
 
 
 def test_guide_handouts_keep_each_example_statement_or_answer():
-    from gradwise.renderers.document import Document
-    worked = Section("Example 1: x", (Paragraph.of("Find it."), Step("1", "Rule", "r", None),
-                                      Paragraph.of("Answer: ", "42")))
+    from gradwise.renderers.document import Answer, Document
+    worked = Section("Example 1: x", (Paragraph.of("Find it."), Step("1", "Rule", "r", None), Answer.of("42")))
     doc = Document("Guide", (Paragraph.of("intro"), Section("Topic", (Paragraph.of("teaching"), worked))))
     sheet, key = handout(doc, "problems"), handout(doc, "answers")
     assert _words(sheet).count("Find it.") == 1 and "teaching" not in _words(sheet) and "42" not in _words(sheet)

@@ -16,7 +16,7 @@ from gradwise.explainer.backprop_parts import (factor_latex, factor_text, figure
 from gradwise.explainer.json_steps import step_json
 from gradwise.explainer.wording import describe
 from gradwise.printing import latex, unicode
-from gradwise.renderers.document import Document, Math, Notation, Paragraph, Section, Step, Table
+from gradwise.renderers.document import Answer, Document, Math, Notation, Paragraph, Section, Step, Table
 
 
 def explain(result, detail: str = "standard") -> Document:
@@ -66,7 +66,7 @@ def explain_graph(g, detail: str = "standard") -> Document:
     for k, v in g.gradients.items():
         tex, text = partial("f", k)
         grads += [", " if grads else "; ", Notation(f"{tex} = {num_latex(v)}", f"{text} = {num(v)}")]
-    blocks.append(Paragraph.of("Answer: ", Notation(f"f = {num_latex(g.value)}", f"f = {num(g.value)}"), *grads, "."))
+    blocks.append(Answer.of(Notation(f"f = {num_latex(g.value)}", f"f = {num(g.value)}"), *grads, "."))
     title = f"Backpropagation through f = {unicode(g.expr)}"
     return Document(title if len(title) <= 78 else "Backpropagation through f", tuple(blocks), data=graph_contract(g),
                     answer=answer)

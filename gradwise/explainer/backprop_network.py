@@ -10,7 +10,7 @@ import sympy as sp
 from gradwise.explainer.backprop_parts import factor_latex, factor_text, figure, name_latex, num, num_latex, sci
 from gradwise.explainer.givens import N
 from gradwise.printing import latex, unicode
-from gradwise.renderers.document import DisplayMath, Document, Math, Paragraph, Section, Step, Table
+from gradwise.renderers.document import Answer, DisplayMath, Document, Math, Paragraph, Section, Step, Table
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -49,7 +49,7 @@ def explain_weight(w, detail: str = "standard") -> Document:
     else:
         blocks.append(Paragraph.of("Gradient check: skipped, the network and data are too large for a finite "
                                    "difference per parameter here; use Network.gradient_check in Python."))
-    blocks.append(Paragraph.of("Answer: ", _equals(("L", name), w.value), "."))
+    blocks.append(Answer.of(_equals(("L", name), w.value), "."))
     return Document(f"∂L/∂{name} by the chain rule", tuple(blocks), data=weight_contract(w),
                     answer=None)
 

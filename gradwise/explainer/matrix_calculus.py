@@ -14,7 +14,7 @@ from gradwise.derivations.matrix_calculus.notation import latex as e_latex, text
 from gradwise.explainer.json_steps import step_json
 from gradwise.explainer.multivariable import Label
 from gradwise.printing import latex
-from gradwise.renderers.document import Document, Math, Notation, Paragraph, Step
+from gradwise.renderers.document import Answer, Document, Math, Notation, Paragraph, Step
 
 P = Paragraph.of
 
@@ -161,7 +161,7 @@ def explain(g: MatrixGradient, detail: str = "standard") -> Document:
     blocks.append(_terms_step(g, detail))
     blocks.append(_collect_step(g, detail))
     answer = Math.chain(Label(target, rf"\frac{{\partial f}}{{\partial {e_latex(X)}}}"), g.result)
-    blocks.append(P("Answer: ", answer, f"   ({e.shape_text(X.shape)}, denominator layout)"))
+    blocks.append(Answer.of(answer, f"   ({e.shape_text(X.shape)}, denominator layout)"))
     for note in g.notes:
         blocks.append(P("Note: " + note + "."))
     blocks += _ones_note(g.result)

@@ -6,7 +6,7 @@ from gradwise.cli import main
 from gradwise.renderers.document import Paragraph, Section, Step
 from gradwise.study.handouts import handout
 from gradwise.study.problems import build_problem_set
-from test_documents_kinds import BUILDERS, KINDS, SAMPLES, make_result
+from test_documents_kinds import KINDS, make_result
 
 SET = """title = "Week 3"
 [[problem]]
@@ -71,7 +71,7 @@ def test_guide_handouts_keep_each_example_statement_or_answer():
     assert "42" in _words(key) and "Find it." not in _words(key)
 
 
-@pytest.mark.parametrize("kind", [k for k in KINDS if k in SAMPLES or k in BUILDERS])
+@pytest.mark.parametrize("kind", KINDS)
 def test_notebook_views_carry_the_worked_solution(kind):
     result = make_result(kind)
     latex = result._repr_latex_()

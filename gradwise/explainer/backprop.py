@@ -9,31 +9,23 @@ from __future__ import annotations
 
 import sympy as sp
 
+from gradwise.derivations.graph import ComputationalGraph
 from gradwise.derivations.linalg.steps import Label
 from gradwise.derivations.rules import Rule
 from gradwise.explainer.backprop_parts import (factor_latex, factor_text, figure, num, num_latex, number, op_cell,
                                                partial)
 from gradwise.explainer.json_steps import step_json
+from gradwise.explainer.registry import explains
 from gradwise.explainer.wording import describe
 from gradwise.printing import latex, unicode
 from gradwise.renderers.document import Answer, Document, Math, Notation, Paragraph, Section, Step, Table
 
 
-def explain(result, detail: str = "standard") -> Document:
-    """The document for any of the three kinds."""
-    if result.kind == "backprop":
-        return explain_graph(result, detail)
-    if result.kind == "weight_gradient":
-        from gradwise.explainer.backprop_network import explain_weight
-        return explain_weight(result, detail)
-    from gradwise.explainer.backprop_network import explain_flow
-    return explain_flow(result, detail)
-
-
 # ----------------------------------------------------------------------------------------------------
 # A scalar expression's graph
 
-def explain_graph(g, detail: str = "standard") -> Document:
+@explains(ComputationalGraph)
+def explain_graph(g: ComputationalGraph, detail: str = "standard") -> Document:
     f = sp.Symbol("f")
     at = ", ".join(f"{k} = {num(v)}" for k, v in g.point.items())
     ops = [n for n in g.nodes if not n.is_input]

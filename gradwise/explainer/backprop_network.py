@@ -9,14 +9,18 @@ import sympy as sp
 
 from gradwise.explainer.backprop_parts import factor_latex, factor_text, figure, name_latex, num, num_latex, sci
 from gradwise.explainer.givens import N
+from gradwise.explainer.registry import explains
 from gradwise.printing import latex, unicode
+from gradwise.simulations.vanishing import GradientFlow
+from gradwise.simulations.weight_paths import WeightGradient
 from gradwise.renderers.document import Answer, DisplayMath, Document, Math, Paragraph, Section, Step, Table
 
 
 # ----------------------------------------------------------------------------------------------------
 # One parameter
 
-def explain_weight(w, detail: str = "standard") -> Document:
+@explains(WeightGradient)
+def explain_weight(w: WeightGradient, detail: str = "standard") -> Document:
     net, l = w.network, w.layer
     name = w.parameter
     blocks: list = [Paragraph.of(
@@ -230,7 +234,8 @@ def _label(run, inits: int) -> str:
     return f"{run.activation}/{run.init}" if inits > 1 else run.activation
 
 
-def explain_flow(flow, detail: str = "standard") -> Document:
+@explains(GradientFlow)
+def explain_flow(flow: GradientFlow, detail: str = "standard") -> Document:
     inits = len({r.init for r in flow.runs})
     L = flow.depth
     blocks: list = [Paragraph.of(

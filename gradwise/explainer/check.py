@@ -6,6 +6,7 @@ import sympy as sp
 
 from gradwise.derivations.verify.verdict import StepVerdict, Verdict
 from gradwise.explainer.derivative import read_as
+from gradwise.explainer.registry import explains
 from gradwise.printing import latex, unicode
 from gradwise.printing.typst import quote, typst
 from gradwise.renderers.document import AsWritten, DisplayMath, Document, Math, Notation, Paragraph, Step
@@ -19,6 +20,7 @@ METHOD_WORDS = {"structural": "the same expression", "symbolic": "checked symbol
                 "shapes": "decided by the shapes"}
 
 
+@explains(Verdict)
 def explain(v: Verdict, detail: str = "standard") -> Document:
     """The document for a verdict; `brief` shows only the wrong steps."""
     blocks: list = [read_as(side.expr, side.notes, f"line {side.line}") for side in v.reading]

@@ -15,6 +15,7 @@ from gradwise.derivations.equivalence import Judgement
 from gradwise.derivations.rules import ConstantRule, Rule, VariableRule
 from gradwise.derivations.steps import EqualityStep
 from gradwise.explainer.json_steps import step_json
+from gradwise.explainer.registry import explains
 from gradwise.explainer.wording import SIMPLIFICATIONS, describe
 from gradwise.printing import latex, unicode
 from gradwise.renderers.document import Answer, AsWritten, Document, Math, Notation, Paragraph, Step
@@ -23,6 +24,7 @@ DETAILS = ("brief", "standard", "full")
 _TRIVIAL = (ConstantRule, VariableRule)
 
 
+@explains(Derivation)
 def explain(d: Derivation, detail: str = "standard") -> Document:
     """The document for a derivation, at the chosen level of detail."""
     target = sp.Derivative(d.expr, (d.var, d.order))

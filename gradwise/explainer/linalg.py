@@ -5,10 +5,15 @@ from __future__ import annotations
 
 import sympy as sp
 
+from gradwise.derivations.linalg.determinant import Determinant
+from gradwise.derivations.linalg.products import MatrixProduct
+from gradwise.derivations.linalg.stability import StabilityAnalysis
 from gradwise.derivations.linalg.steps import Label
+from gradwise.derivations.linalg.vectors import DotProduct
 from gradwise.derivations.steps import EqualityStep
 from gradwise.printing import latex, unicode
 from gradwise.explainer.givens import N, givens
+from gradwise.explainer.registry import explains
 from gradwise.renderers.document import Answer, Document, Math, Notation, Paragraph, Step
 from gradwise.explainer.linalg_labels import (chain, check_words, exprs_json, factor_piece, matrix_json, op_label, para,
                                               poly_label, short_title, signed_sum, step_json, sub, written)
@@ -91,7 +96,8 @@ def determinant_step(step: EqualityStep, number: str, detail: str, top: bool = T
                 check=check_words(step.check) if detail == "full" else "", collapsed=not top)
 
 
-def explain_determinant(d, detail: str) -> Document:
+@explains(Determinant)
+def explain_determinant(d: Determinant, detail: str) -> Document:
     title = short_title("Determinant of A = " + unicode(d.matrix), "Determinant of A")
     blocks = [Paragraph.of("Find the determinant of ", Math.chain(Label("A", "A"), d.matrix), ".")]
     blocks.append(determinant_step(d.tree, "1", detail))
@@ -114,7 +120,8 @@ def products_label(pairs) -> Label:
 # ----------------------------------------------------------------------------------------------------
 # Dot product
 
-def explain_dot(d, detail: str) -> Document:
+@explains(DotProduct)
+def explain_dot(d: DotProduct, detail: str) -> Document:
     u, v = Label("u", r"\mathbf{u}"), Label("v", r"\mathbf{v}")
     title = short_title(f"Dot product of u = {unicode(d.u)} and v = {unicode(d.v)}", "Dot product of u and v")
     blocks: list = givens((u, d.u), (v, d.v))
@@ -191,7 +198,8 @@ def explain_dot(d, detail: str) -> Document:
 # ----------------------------------------------------------------------------------------------------
 # Matrix product
 
-def explain_matmul(m, detail: str) -> Document:
+@explains(MatrixProduct)
+def explain_matmul(m: MatrixProduct, detail: str) -> Document:
     a, b = m.a, m.b
     title = short_title(f"Matrix product {unicode(a)}·{unicode(b)}", "Matrix product A·B")
     chk = (lambda s: check_words(m.check_of(s)) if detail == "full" else "")
@@ -247,7 +255,8 @@ def explain_matmul(m, detail: str) -> Document:
 # ----------------------------------------------------------------------------------------------------
 # Hessian eigenvalues and the learning rate of gradient descent
 
-def explain_stability(a, detail: str) -> Document:
+@explains(StabilityAnalysis)
+def explain_stability(a: StabilityAnalysis, detail: str) -> Document:
     """Why lr < 2/λ_max, with this Hessian's numbers (the link from eigenvalues to optimizers)."""
     def f(v: float) -> str:
         return "∞" if v == float("inf") else f"{v:.6g}"
@@ -284,15 +293,3 @@ def explain_stability(a, detail: str) -> Document:
             "contraction_at_optimal_lr": a.contraction(a.optimal_lr) if a.optimal_lr is not None else None}
     return Document("Stable learning rates from the Hessian's eigenvalues", tuple(blocks), data=data)
 
-
-def explain(result, detail: str = "standard") -> Document:
-    """Dispatch on the result's kind (dot, matmul, determinant, stability)."""
-    if result.kind == "stability":
-        return explain_stability(result, detail)
-    if result.kind == "dot":
-        return explain_dot(result, detail)
-    if result.kind == "matmul":
-        return explain_matmul(result, detail)
-    if result.kind == "determinant":
-        return explain_determinant(result, detail)
-    raise TypeError(f"gradwise.explainer.linalg does not explain {result.kind}")

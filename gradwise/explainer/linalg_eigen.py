@@ -11,6 +11,7 @@ import sympy as sp
 from gradwise.derivations.linalg.eigen import LAMBDA, Eigen, EigenValue
 from gradwise.derivations.linalg.steps import Label
 from gradwise.derivations.steps import EqualityStep
+from gradwise.explainer.registry import explains
 from gradwise.explainer.givens import givens
 from gradwise.explainer.linalg import determinant_step
 from gradwise.explainer.linalg_labels import (check_words, factor_piece, matrix_json, op_label, poly_label, short_title,
@@ -31,6 +32,7 @@ def shown(e):
     return e.evalf(SHOWN_DIGITS) if e.has(sp.Float) else e
 
 
+@explains(Eigen)
 def explain(e: Eigen, detail: str = "standard") -> Document:
     """The document for an eigen-derivation."""
     title = short_title("Eigenvalues and eigenvectors of A = " + unicode(e.matrix), "Eigenvalues and eigenvectors of A")

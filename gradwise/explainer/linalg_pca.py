@@ -6,6 +6,7 @@ import numpy as np
 import sympy as sp
 
 from gradwise.derivations.linalg.pca import PCA
+from gradwise.explainer.registry import explains
 from gradwise.explainer.givens import N, givens
 from gradwise.explainer.linalg_labels import written
 from gradwise.renderers.document import Document, Figure, Math, Paragraph, Section, Step, Table
@@ -37,6 +38,7 @@ def _matrix(a: np.ndarray) -> sp.ImmutableMatrix:
     return sp.ImmutableMatrix([[sp.Float(float(v), 6) if abs(v) >= 1e-12 else 0 for v in row] for row in np.atleast_2d(a)])
 
 
+@explains(PCA)
 def explain(p: PCA, detail: str = "standard") -> Document:
     n, d = p.data.shape
     chk = (lambda s: f"checked against {s.check.against} (largest difference {s.check.error:.1e})" if detail == "full" else "")

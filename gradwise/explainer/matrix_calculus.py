@@ -12,6 +12,7 @@ from gradwise.derivations.matrix_calculus.derivation import MatrixGradient
 from gradwise.derivations.matrix_calculus.differentials import COOKBOOK, DifferentialStep, TermStep
 from gradwise.derivations.matrix_calculus.notation import latex as e_latex, text
 from gradwise.explainer.json_steps import step_json
+from gradwise.explainer.registry import explains
 from gradwise.explainer.multivariable import Label
 from gradwise.printing import latex
 from gradwise.renderers.document import Answer, Document, Math, Notation, Paragraph, Step
@@ -145,6 +146,7 @@ def _forms(g: MatrixGradient) -> dict:
             "X": N(e_latex(X), text(X))}
 
 
+@explains(MatrixGradient)
 def explain(g: MatrixGradient, detail: str = "standard") -> Document:
     X = g.variable
     fname = e.Var(name="f")

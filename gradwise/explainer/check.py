@@ -199,7 +199,8 @@ def _wording_json(s: StepVerdict) -> dict:
     """A named mistake's wording key and its values (SymPy str()), for a script that words it its own way."""
     if s.wording is None:
         return {"diagnosis_key": None, "diagnosis_values": None}
-    return {"diagnosis_key": s.wording.key, "diagnosis_values": {k: str(v) for k, v in s.wording.values}}
+    return {"diagnosis_key": s.wording.key,
+            "diagnosis_values": {k: str(v) if v is not None else None for k, v in s.wording.values}}
 
 
 def step_contract(s: StepVerdict) -> dict:

@@ -17,7 +17,7 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
 
-from gradwise.batch import Submission, check_many, submissions  # noqa: E402
+from gradwise.grading.batch import Submission, check_many, submissions  # noqa: E402
 from gradwise.derivations.verify import judging  # noqa: E402
 from gradwise.derivations.verify.reading import read_derivation  # noqa: E402
 

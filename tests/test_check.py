@@ -277,3 +277,20 @@ def test_printed_expressions_read_back_and_judge_right(e, k):
     v = check(f"{left} = {latex(sp.expand(e))} = {latex(sp.expand(e))} + {k}")
     assert [s.valid for s in v.steps] == [True, False], [(s.method, s.reason) for s in v.steps]
     assert v.steps[1].counterexample is not None and v.steps[1].diagnosis.endswith(f"is {k}")
+
+
+def test_a_named_mistake_carries_its_wording_key_and_values_to_the_json():
+    """The engine names the mistake (a key and SymPy values); only the explainer words it."""
+    import json
+
+    import gradwise
+    from gradwise.explainer.mistake_words import WORDS
+    v = gradwise.check(r"\frac{d}{dx} \sin(3x^2) = \cos(3x^2)")
+    step = v.steps[0]
+    assert step.mistake == "chain_inner_factor" and step.wording.key == "chain_inner_factor"
+    assert step.diagnosis_text is None
+    assert step.diagnosis == WORDS["chain_inner_factor"](**dict(step.wording.values))
+    out = json.loads(gradwise.render(v, "json"))["steps"][0]
+    assert out["diagnosis_key"] == "chain_inner_factor"
+    assert out["diagnosis_values"] == {"inner_d": "6*x", "inner": "3*x**2"}
+    assert out["diagnosis"] == step.diagnosis

@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from gradwise.batch import Submission, check_many, submissions, summarise
+from gradwise.grading.batch import Submission, check_many, submissions, summarise
 from gradwise.cli import main
 
 CORPUS = os.path.join(os.path.dirname(__file__), "corpus")

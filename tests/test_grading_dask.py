@@ -28,7 +28,7 @@ def cluster():
 
 
 def _warm_up():
-    from gradwise.batch import Submission
+    from gradwise.grading.batch import Submission
     from gradwise.grading.workers import Settings, judge_hard
     return judge_hard(Submission("warm-up", "x = x"), Settings())["valid"]
 

@@ -13,7 +13,7 @@ from concurrent.futures import Future
 import pytest
 from hypothesis import given, strategies as st
 
-from gradwise.batch import Submission
+from gradwise.grading.batch import Submission
 from gradwise.errors import GradwiseError
 from gradwise.grading.cache import VerdictCache, normalise
 from gradwise.grading.resume import check_continues, resume_point

@@ -36,7 +36,7 @@ RAW = {
 
 @pytest.fixture(scope="module")
 def guide():
-    document, _ = build_guide(GuideContext(figures=False))
+    document = build_guide(GuideContext(figures=False))
     return document
 
 

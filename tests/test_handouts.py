@@ -6,7 +6,7 @@ from gradwise.cli import main
 from gradwise.renderers.document import Paragraph, Section, Step
 from gradwise.study.handouts import handout
 from gradwise.study.problems import build_problem_set
-from test_documents_kinds import BUILDERS, KINDS, SAMPLES, make_result
+from test_documents_kinds import KINDS, make_result
 
 SET = """title = "Week 3"
 [[problem]]
@@ -63,16 +63,15 @@ def test_cli_handouts(problems, tmp_path, capsys):
 
 
 def test_guide_handouts_keep_each_example_statement_or_answer():
-    from gradwise.renderers.document import Document
-    worked = Section("Example 1: x", (Paragraph.of("Find it."), Step("1", "Rule", "r", None),
-                                      Paragraph.of("Answer: ", "42")))
+    from gradwise.renderers.document import Answer, Document
+    worked = Section("Example 1: x", (Paragraph.of("Find it."), Step("1", "Rule", "r", None), Answer.of("42")))
     doc = Document("Guide", (Paragraph.of("intro"), Section("Topic", (Paragraph.of("teaching"), worked))))
     sheet, key = handout(doc, "problems"), handout(doc, "answers")
     assert _words(sheet).count("Find it.") == 1 and "teaching" not in _words(sheet) and "42" not in _words(sheet)
     assert "42" in _words(key) and "Find it." not in _words(key)
 
 
-@pytest.mark.parametrize("kind", [k for k in KINDS if k in SAMPLES or k in BUILDERS])
+@pytest.mark.parametrize("kind", KINDS)
 def test_notebook_views_carry_the_worked_solution(kind):
     result = make_result(kind)
     latex = result._repr_latex_()

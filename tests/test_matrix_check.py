@@ -150,7 +150,7 @@ def test_latex_reader_refuses_hostile_input():
 
 
 def test_batch_takes_matrix_derivations():
-    from gradwise.batch import Submission, check_many
+    from gradwise.grading.batch import Submission, check_many
     items = [Submission("right", r"\nabla_x (x^T A x) = (A + A^T) x"),
              Submission("wrong", r"\nabla_x (x^T A x) = 2 A x"),
              Submission("shaped", r"\nabla_W (y^T W x) = y x^T")]

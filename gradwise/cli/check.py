@@ -7,7 +7,7 @@ import os
 import signal
 import sys
 
-from gradwise.batch import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT
+from gradwise.grading.submissions import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT
 from gradwise.cli._common import add_output_options, emit
 from gradwise.errors import GradwiseError
 from gradwise.renderers import FORMATS
@@ -184,7 +184,7 @@ def _task(args: argparse.Namespace, fmt: str):
 
 
 def _line_format(fmt: str, task):
-    from gradwise.batch import category
+    from gradwise.grading.submissions import category
     if fmt == "json":
         return None, lambda v: json.dumps(v, ensure_ascii=False)
     if fmt == "csv":

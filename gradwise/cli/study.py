@@ -113,10 +113,7 @@ def run(args: argparse.Namespace) -> int:
                 options = {"contents": True}
             else:
                 from gradwise.study.guide import SUBTITLE, build_guide
-                document, skipped = build_guide(ctx, only=tuple(args.topic or ()))
-                if skipped:
-                    names = ", ".join(note.split(" (needs")[0] for note in skipped)
-                    print(f"note: not in this edition yet (engine not built): {names}", file=sys.stderr)
+                document = build_guide(ctx, only=tuple(args.topic or ()))
                 options = {"contents": True, "section_pages": True, "subtitle": SUBTITLE}
         if not args.file:
             from gradwise.study.handouts import handout

@@ -6,7 +6,7 @@ it raises `EngineError` and is never shown.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import sympy as sp
 
@@ -54,7 +54,6 @@ class Derivation(Displayable):
     var: sp.Symbol
     order: int
     orders: list[OrderDerivation]
-    checks: dict = field(repr=False, default_factory=dict)  # step or (step, "intermediate") -> Judgement
     reading: tuple[str, ...] = ()  # how the input was read, where that was not literal ("xy read as x·y")
 
     kind = "derivative"
@@ -78,8 +77,8 @@ class Derivation(Displayable):
         return bool(self.held_constant)
 
     def check_of(self, step) -> Judgement | None:
-        """How this step was checked (None for a step that was not)."""
-        return self.checks.get(step)
+        """How this step was checked (None for a step that was not): the check stored on the step."""
+        return step.check
 
     def all_steps(self):
         """Every step of every order, depth first."""
@@ -102,18 +101,17 @@ def differentiate(expression: str | sp.Expr, wrt: str | sp.Symbol | None = None,
         else:
             expr, reading = expression, ()
         expr, var, order = _read_request(expr, wrt, order, text)
-        checks: dict = {}
         orders, current = [], expr
         for k in range(1, order + 1):
             tree = derivative_steps(current, var)
-            _check_tree(tree, checks)
+            _check_tree(tree)
             search = simplify_within_budget(tree.after, var, current)
             for s in search.steps:
-                _record(checks, s, _judge_step(s.before, s.after), s.rule)
+                _attach(s, _judge_step(s.before, s.after))
             orders.append(OrderDerivation(k, current, var, tree, tuple(search.steps),
                                           BUDGET_NOTE if search.budget_spent else ""))
             current = orders[-1].result
-        return Derivation(text, expr, var, order, orders, checks, reading)
+        return Derivation(text, expr, var, order, orders, reading)
 
 
 def _read_request(expr, wrt, order: int, text: str):
@@ -166,16 +164,15 @@ def _as_symbol(wrt) -> sp.Symbol:
     return variables[0]
 
 
-def _check_tree(tree: Rule, checks: dict) -> None:
-    """Check every rule step against SymPy's own derivative, and every intermediate line."""
+def _check_tree(tree: Rule) -> None:
+    """Check every rule step against SymPy's own derivative, and every intermediate line against the step's result."""
     for step in tree.walk():
         if isinstance(step, UnknownRule):
-            checks[step] = Judgement(None, "unknown", reason="no rule applies")
+            step.checked(Judgement(None, "unknown", reason="no rule applies"))
             continue
-        _record(checks, step, _judge_step(sp.diff(step.expr, step.var), step.after), step.rule)
+        _attach(step, _judge_step(sp.diff(step.expr, step.var), step.after))
         if step.intermediate is not None:
-            judgement = _judge_step(step.intermediate.doit(), step.after)
-            _record(checks, (step, "intermediate"), judgement, step.rule)
+            _attach(step, _judge_step(step.intermediate.doit(), step.after), "intermediate_check")
 
 
 def _judge_step(expected: sp.Expr, got: sp.Expr) -> Judgement:
@@ -184,10 +181,10 @@ def _judge_step(expected: sp.Expr, got: sp.Expr) -> Judgement:
     return equivalent(expected, got, confirm=True, symbolic=small)
 
 
-def _record(checks: dict, key, judgement: Judgement, rule: str) -> None:
-    """Keep a step's check; a failed check is an engine bug and stops everything."""
+def _attach(step, judgement: Judgement, attribute: str = "check") -> None:
+    """Store a step's check on it; a failed check is an engine bug and stops everything."""
     if judgement.equal is False:
-        step = key[0] if isinstance(key, tuple) else key
-        raise EngineError(f"the {rule} step {step.before} = {step.after} failed its check "
+        line = "intermediate line" if attribute == "intermediate_check" else "step"
+        raise EngineError(f"the {step.rule} {line} {step.before} = {step.after} failed its check "
                           f"at {judgement.counterexample}")
-    checks[key] = judgement
+    step.checked(judgement, attribute)

@@ -17,15 +17,21 @@ import sympy as sp
 
 from gradwise.derivations import function_registry
 from gradwise.derivations import functions as fn
+from gradwise.derivations.steps import Step
 
 
 @dataclass(frozen=True)
-class Rule:
-    """One step `d/dx expr = after`. Subclasses say how `after` follows from their sub-steps."""
+class Rule(Step):
+    """One step `d/dx expr = after`. Subclasses say how `after` follows from their sub-steps.
+
+    Its `check` compares `after` with SymPy's own derivative; `intermediate_check` compares the
+    intermediate line, evaluated, with `after` (both set by the derivation that checks the tree).
+    """
 
     expr: sp.Expr
     var: sp.Symbol
     rule: ClassVar[str] = ""
+    intermediate_check: ClassVar[object] = None
 
     @property
     def before(self) -> sp.Expr:
@@ -46,12 +52,6 @@ class Rule:
     def intermediate(self) -> sp.Expr | None:
         """The rule applied, sub-derivatives unevaluated; None when the rule goes straight to its result."""
         return None
-
-    def walk(self):
-        """This step and all its sub-steps, depth first."""
-        yield self
-        for s in self.substeps:
-            yield from s.walk()
 
 
 def D(expr: sp.Expr, var: sp.Symbol) -> sp.Expr:

@@ -9,31 +9,23 @@ from __future__ import annotations
 
 import sympy as sp
 
+from gradwise.derivations.graph import ComputationalGraph
 from gradwise.derivations.linalg.steps import Label
 from gradwise.derivations.rules import Rule
 from gradwise.explainer.backprop_parts import (factor_latex, factor_text, figure, num, num_latex, number, op_cell,
                                                partial)
 from gradwise.explainer.json_steps import step_json
+from gradwise.explainer.registry import explains
 from gradwise.explainer.wording import describe
 from gradwise.printing import latex, unicode
-from gradwise.renderers.document import Document, Math, Notation, Paragraph, Section, Step, Table
-
-
-def explain(result, detail: str = "standard") -> Document:
-    """The document for any of the three kinds."""
-    if result.kind == "backprop":
-        return explain_graph(result, detail)
-    if result.kind == "weight_gradient":
-        from gradwise.explainer.backprop_network import explain_weight
-        return explain_weight(result, detail)
-    from gradwise.explainer.backprop_network import explain_flow
-    return explain_flow(result, detail)
+from gradwise.renderers.document import Answer, Document, Math, Notation, Paragraph, Section, Step, Table
 
 
 # ----------------------------------------------------------------------------------------------------
 # A scalar expression's graph
 
-def explain_graph(g, detail: str = "standard") -> Document:
+@explains(ComputationalGraph)
+def explain_graph(g: ComputationalGraph, detail: str = "standard") -> Document:
     f = sp.Symbol("f")
     at = ", ".join(f"{k} = {num(v)}" for k, v in g.point.items())
     ops = [n for n in g.nodes if not n.is_input]
@@ -66,7 +58,7 @@ def explain_graph(g, detail: str = "standard") -> Document:
     for k, v in g.gradients.items():
         tex, text = partial("f", k)
         grads += [", " if grads else "; ", Notation(f"{tex} = {num_latex(v)}", f"{text} = {num(v)}")]
-    blocks.append(Paragraph.of("Answer: ", Notation(f"f = {num_latex(g.value)}", f"f = {num(g.value)}"), *grads, "."))
+    blocks.append(Answer.of(Notation(f"f = {num_latex(g.value)}", f"f = {num(g.value)}"), *grads, "."))
     title = f"Backpropagation through f = {unicode(g.expr)}"
     return Document(title if len(title) <= 78 else "Backpropagation through f", tuple(blocks), data=graph_contract(g),
                     answer=answer)
@@ -180,7 +172,7 @@ def graph_contract(g) -> dict:
                    "inputs": list(n.inputs), "value": n.value, "grad": n.grad} for n in g.nodes],
         "edges": [{"from": e.source, "to": e.target, "local_derivative": str(e.local),
                    "local_derivative_latex": latex(e.local), "rule": e.rule, "value": e.value,
-                   "steps": [step_json(s, _note, e.derivation.check_of) for s in e.derivation.orders[0].steps]}
+                   "steps": [step_json(s, _note) for s in e.derivation.orders[0].steps]}
                   for e in g.edges],
         "gradients": g.gradients,
         "reference_gradients": g.reference,

@@ -9,14 +9,18 @@ import sympy as sp
 
 from gradwise.explainer.backprop_parts import factor_latex, factor_text, figure, name_latex, num, num_latex, sci
 from gradwise.explainer.givens import N
+from gradwise.explainer.registry import explains
 from gradwise.printing import latex, unicode
-from gradwise.renderers.document import DisplayMath, Document, Math, Paragraph, Section, Step, Table
+from gradwise.simulations.vanishing import GradientFlow
+from gradwise.simulations.weight_paths import WeightGradient
+from gradwise.renderers.document import Answer, DisplayMath, Document, Math, Paragraph, Section, Step, Table
 
 
 # ----------------------------------------------------------------------------------------------------
 # One parameter
 
-def explain_weight(w, detail: str = "standard") -> Document:
+@explains(WeightGradient)
+def explain_weight(w: WeightGradient, detail: str = "standard") -> Document:
     net, l = w.network, w.layer
     name = w.parameter
     blocks: list = [Paragraph.of(
@@ -49,7 +53,7 @@ def explain_weight(w, detail: str = "standard") -> Document:
     else:
         blocks.append(Paragraph.of("Gradient check: skipped, the network and data are too large for a finite "
                                    "difference per parameter here; use Network.gradient_check in Python."))
-    blocks.append(Paragraph.of("Answer: ", _equals(("L", name), w.value), "."))
+    blocks.append(Answer.of(_equals(("L", name), w.value), "."))
     return Document(f"∂L/∂{name} by the chain rule", tuple(blocks), data=weight_contract(w),
                     answer=None)
 
@@ -230,7 +234,8 @@ def _label(run, inits: int) -> str:
     return f"{run.activation}/{run.init}" if inits > 1 else run.activation
 
 
-def explain_flow(flow, detail: str = "standard") -> Document:
+@explains(GradientFlow)
+def explain_flow(flow: GradientFlow, detail: str = "standard") -> Document:
     inits = len({r.init for r in flow.runs})
     L = flow.depth
     blocks: list = [Paragraph.of(

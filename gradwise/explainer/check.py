@@ -6,6 +6,8 @@ import sympy as sp
 
 from gradwise.derivations.verify.verdict import StepVerdict, Verdict
 from gradwise.explainer.derivative import read_as
+from gradwise.explainer.mistake_words import mistake_words
+from gradwise.explainer.registry import explains
 from gradwise.printing import latex, unicode
 from gradwise.printing.typst import quote, typst
 from gradwise.renderers.document import AsWritten, DisplayMath, Document, Math, Notation, Paragraph, Step
@@ -19,6 +21,7 @@ METHOD_WORDS = {"structural": "the same expression", "symbolic": "checked symbol
                 "shapes": "decided by the shapes"}
 
 
+@explains(Verdict)
 def explain(v: Verdict, detail: str = "standard") -> Document:
     """The document for a verdict; `brief` shows only the wrong steps."""
     blocks: list = [read_as(side.expr, side.notes, f"line {side.line}") for side in v.reading]
@@ -110,6 +113,7 @@ def _step(s: StepVerdict, detail: str) -> Step:
     if not s.readable:
         parts.append(f"Cannot read {s.reason}")
     elif not s.valid:
+        words = diagnosis_words(s)
         if s.counterexample and _is_matrix(s.counterexample):
             parts.append(f"{s.reason[0].upper()}{s.reason[1:]}; with {counterexample_words(s.counterexample)}. ")
         elif s.counterexample is not None and s.left_value is not None:
@@ -117,10 +121,10 @@ def _step(s: StepVerdict, detail: str) -> Step:
             parts.append(f"{where} {_number(s.left_value)}, right {_number(s.right_value)}. ")
         if s.domain:
             parts.append(f"True only for positive values: {s.domain}. ")
-        elif s.diagnosis and s.mistake:
-            parts.append(f"Likely mistake: {s.diagnosis}. ")
-        elif s.diagnosis:
-            parts.append(f"{s.diagnosis[0].upper()}{s.diagnosis[1:]}. ")
+        elif words and s.mistake:
+            parts.append(f"Likely mistake: {words}. ")
+        elif words:
+            parts.append(f"{words[0].upper()}{words[1:]}. ")
         elif s.reason and not (s.counterexample and _is_matrix(s.counterexample)):
             parts.append(f"{s.reason[0].upper()}{s.reason[1:]}. ")
         if s.correct is not None:
@@ -184,6 +188,21 @@ def contract(v: Verdict, detail: str = "standard") -> dict:
     return out
 
 
+def diagnosis_words(s: StepVerdict) -> str | None:
+    """What is wrong with a step, in words: a named mistake worded here from its key and values."""
+    if s.wording is not None:
+        return mistake_words(s.wording.key, dict(s.wording.values))
+    return s.diagnosis_text
+
+
+def _wording_json(s: StepVerdict) -> dict:
+    """A named mistake's wording key and its values (SymPy str()), for a script that words it its own way."""
+    if s.wording is None:
+        return {"diagnosis_key": None, "diagnosis_values": None}
+    return {"diagnosis_key": s.wording.key,
+            "diagnosis_values": {k: str(v) if v is not None else None for k, v in s.wording.values}}
+
+
 def step_contract(s: StepVerdict) -> dict:
     return {
         "index": s.index, "line": s.line,
@@ -194,7 +213,7 @@ def step_contract(s: StepVerdict) -> dict:
         "valid": s.valid, "method": s.method,
         "counterexample": s.counterexample,
         "left_value": _json_number(s.left_value), "right_value": _json_number(s.right_value),
-        "diagnosis": s.diagnosis, "mistake": s.mistake, "domain": s.domain or None,
+        "diagnosis": diagnosis_words(s), "mistake": s.mistake, **_wording_json(s), "domain": s.domain or None,
         "correct": str(s.correct) if s.correct is not None else None,
         "correct_latex": latex(s.correct) if s.correct is not None else None,
         "correct_rule": s.correct_rule, "reason": s.reason or None, "points": s.points,

@@ -15,6 +15,7 @@ from gradwise.derivations.equivalence import Judgement
 from gradwise.derivations.rules import ConstantRule, Rule, VariableRule
 from gradwise.derivations.steps import EqualityStep
 from gradwise.explainer.json_steps import step_json
+from gradwise.explainer.registry import explains
 from gradwise.explainer.wording import SIMPLIFICATIONS, describe
 from gradwise.printing import latex, unicode
 from gradwise.renderers.document import Answer, AsWritten, Document, Math, Notation, Paragraph, Step
@@ -23,6 +24,7 @@ DETAILS = ("brief", "standard", "full")
 _TRIVIAL = (ConstantRule, VariableRule)
 
 
+@explains(Derivation)
 def explain(d: Derivation, detail: str = "standard") -> Document:
     """The document for a derivation, at the chosen level of detail."""
     target = sp.Derivative(d.expr, (d.var, d.order))
@@ -146,14 +148,14 @@ def _check_words(j: Judgement | None) -> str:
 def contract(d: Derivation, detail: str = "standard") -> dict:
     """The machine-readable derivation (`--format json`), as documented in the README."""
     if d.order == 1:
-        steps = [step_json(s, _note, d.check_of) for s in d.orders[0].steps]
+        steps = [step_json(s, _note) for s in d.orders[0].steps]
     else:
         steps = [{
             "rule": "derivative_order", "order": o.order,
             "before": str(sp.Derivative(o.expr, o.var)), "after": str(o.result),
             "latex": f"{latex(sp.Derivative(o.expr, o.var))} = {latex(o.result)}",
             "note": f"derivative of order {o.order}",
-            "substeps": [step_json(s, _note, d.check_of) for s in o.steps],
+            "substeps": [step_json(s, _note) for s in o.steps],
         } for o in d.orders]
     notes = [o.note for o in d.orders if o.note]
     return {

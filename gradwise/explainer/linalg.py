@@ -5,10 +5,15 @@ from __future__ import annotations
 
 import sympy as sp
 
+from gradwise.derivations.linalg.determinant import Determinant
+from gradwise.derivations.linalg.products import MatrixProduct
+from gradwise.derivations.linalg.stability import StabilityAnalysis
 from gradwise.derivations.linalg.steps import Label
+from gradwise.derivations.linalg.vectors import DotProduct
 from gradwise.derivations.steps import EqualityStep
 from gradwise.printing import latex, unicode
 from gradwise.explainer.givens import N, givens
+from gradwise.explainer.registry import explains
 from gradwise.renderers.document import Answer, Document, Math, Notation, Paragraph, Step
 from gradwise.explainer.linalg_labels import (chain, check_words, exprs_json, factor_piece, matrix_json, op_label, para,
                                               poly_label, short_title, signed_sum, step_json, sub, written)
@@ -47,7 +52,7 @@ def _determinant_lines(step: EqualityStep, var: sp.Symbol | None = None) -> list
     return [Math.chain(step.before, step.after)]
 
 
-def determinant_step(step: EqualityStep, number: str, detail: str, checks, top: bool = True,
+def determinant_step(step: EqualityStep, number: str, detail: str, top: bool = True,
                      var: sp.Symbol | None = None) -> Step:
     """A determinant step with its minors (standard: the first level; full: every level and check)."""
     info = step.info
@@ -64,7 +69,7 @@ def determinant_step(step: EqualityStep, number: str, detail: str, checks, top: 
             if top else para(f"Expand along {where}{why}.")
         if detail == "full" or (detail == "standard" and top):
             kids = [s for s in step.substeps if s.rule != "det_1x1"]
-            children = tuple(determinant_step(s, f"{number}.{k}", detail, checks, top=False, var=var)
+            children = tuple(determinant_step(s, f"{number}.{k}", detail, top=False, var=var)
                              for k, s in enumerate(kids, start=1))
     elif step.rule == "row_reduction_det":
         explanation = Paragraph.of(
@@ -74,7 +79,7 @@ def determinant_step(step: EqualityStep, number: str, detail: str, checks, top: 
         if detail != "brief":
             children = tuple(Step(f"{number}.{k}", "Row operation", s.rule, None,
                                   lines=(Math((op_label(s.info["op"]), "⇒", s.after)),),
-                                  check=check_words(checks.get(s)) if detail == "full" else "")
+                                  check=check_words(s.check) if detail == "full" else "")
                              for k, s in enumerate(step.substeps, start=1))
     elif step.rule == "det_2x2":
         explanation = para("For a 2×2 matrix, ", written(("det[a, b; c, d] = ad − bc", r"\det\begin{bmatrix}a&b\\c&d\end{bmatrix} = ad - bc")), ".") if top else None
@@ -88,20 +93,21 @@ def determinant_step(step: EqualityStep, number: str, detail: str, checks, top: 
         lines, conclusion = [Math(parts[:3])], Math((parts[0],) + parts[3:])
     return Step(number, title, step.rule, None, explanation=explanation if detail != "brief" else None,
                 lines=tuple(lines), children=children, conclusion=conclusion,
-                check=check_words(checks.get(step)) if detail == "full" else "", collapsed=not top)
+                check=check_words(step.check) if detail == "full" else "", collapsed=not top)
 
 
-def explain_determinant(d, detail: str) -> Document:
+@explains(Determinant)
+def explain_determinant(d: Determinant, detail: str) -> Document:
     title = short_title("Determinant of A = " + unicode(d.matrix), "Determinant of A")
     blocks = [Paragraph.of("Find the determinant of ", Math.chain(Label("A", "A"), d.matrix), ".")]
-    blocks.append(determinant_step(d.tree, "1", detail, d.checks))
+    blocks.append(determinant_step(d.tree, "1", detail))
     answer = Math.chain(Label("det A", r"\det A"), d.value)
     meaning = (" A is singular: its columns are linearly dependent and it has no inverse." if d.value == 0
                else "" if d.value.free_symbols else " A is invertible (its determinant is not zero).")
     blocks.append(Answer.of(answer, "." + meaning))
     data = {"kind": "determinant", "input": d.input, "matrix": matrix_json(d.matrix), "result": str(d.value),
             "result_latex": latex(d.value), "method": d.tree.rule,
-            "steps": [step_json(d.tree, d.checks)]}
+            "steps": [step_json(d.tree)]}
     return Document(title, tuple(blocks), data=data, answer=answer)
 
 
@@ -114,7 +120,8 @@ def products_label(pairs) -> Label:
 # ----------------------------------------------------------------------------------------------------
 # Dot product
 
-def explain_dot(d, detail: str) -> Document:
+@explains(DotProduct)
+def explain_dot(d: DotProduct, detail: str) -> Document:
     u, v = Label("u", r"\mathbf{u}"), Label("v", r"\mathbf{v}")
     title = short_title(f"Dot product of u = {unicode(d.u)} and v = {unicode(d.v)}", "Dot product of u and v")
     blocks: list = givens((u, d.u), (v, d.v))
@@ -184,14 +191,15 @@ def explain_dot(d, detail: str) -> Document:
             "angle": str(d.angle) if d.angle is not None else None,
             "angle_degrees": float(d.angle * 180 / sp.pi) if d.angle is not None and not d.angle.free_symbols else None,
             "projection": exprs_json(d.projection) if d.projection is not None else None,
-            "steps": [step_json(s, d.checks) for s in d.steps]}
+            "steps": [step_json(s) for s in d.steps]}
     return Document(title, tuple(blocks), data=data, answer=answer)
 
 
 # ----------------------------------------------------------------------------------------------------
 # Matrix product
 
-def explain_matmul(m, detail: str) -> Document:
+@explains(MatrixProduct)
+def explain_matmul(m: MatrixProduct, detail: str) -> Document:
     a, b = m.a, m.b
     title = short_title(f"Matrix product {unicode(a)}·{unicode(b)}", "Matrix product A·B")
     chk = (lambda s: check_words(m.check_of(s)) if detail == "full" else "")
@@ -240,14 +248,15 @@ def explain_matmul(m, detail: str) -> Document:
     blocks.append(Answer.of(answer, "."))
     data = {"kind": "matmul", "input": list(m.input), "a": matrix_json(a), "b": matrix_json(b),
             "shape": list(shp["result"]), "result": matrix_json(m.value), "result_latex": latex(m.value),
-            "steps": [step_json(s, m.checks) for s in m.steps]}
+            "steps": [step_json(s) for s in m.steps]}
     return Document(title, tuple(blocks), data=data, answer=answer)
 
 
 # ----------------------------------------------------------------------------------------------------
 # Hessian eigenvalues and the learning rate of gradient descent
 
-def explain_stability(a, detail: str) -> Document:
+@explains(StabilityAnalysis)
+def explain_stability(a: StabilityAnalysis, detail: str) -> Document:
     """Why lr < 2/λ_max, with this Hessian's numbers (the link from eigenvalues to optimizers)."""
     def f(v: float) -> str:
         return "∞" if v == float("inf") else f"{v:.6g}"
@@ -284,15 +293,3 @@ def explain_stability(a, detail: str) -> Document:
             "contraction_at_optimal_lr": a.contraction(a.optimal_lr) if a.optimal_lr is not None else None}
     return Document("Stable learning rates from the Hessian's eigenvalues", tuple(blocks), data=data)
 
-
-def explain(result, detail: str = "standard") -> Document:
-    """Dispatch on the result's kind (dot, matmul, determinant, stability)."""
-    if result.kind == "stability":
-        return explain_stability(result, detail)
-    if result.kind == "dot":
-        return explain_dot(result, detail)
-    if result.kind == "matmul":
-        return explain_matmul(result, detail)
-    if result.kind == "determinant":
-        return explain_determinant(result, detail)
-    raise TypeError(f"gradwise.explainer.linalg does not explain {result.kind}")

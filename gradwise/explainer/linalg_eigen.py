@@ -11,6 +11,7 @@ import sympy as sp
 from gradwise.derivations.linalg.eigen import LAMBDA, Eigen, EigenValue
 from gradwise.derivations.linalg.steps import Label
 from gradwise.derivations.steps import EqualityStep
+from gradwise.explainer.registry import explains
 from gradwise.explainer.givens import givens
 from gradwise.explainer.linalg import determinant_step
 from gradwise.explainer.linalg_labels import (check_words, factor_piece, matrix_json, op_label, poly_label, short_title,
@@ -31,6 +32,7 @@ def shown(e):
     return e.evalf(SHOWN_DIGITS) if e.has(sp.Float) else e
 
 
+@explains(Eigen)
 def explain(e: Eigen, detail: str = "standard") -> Document:
     """The document for an eigen-derivation."""
     title = short_title("Eigenvalues and eigenvectors of A = " + unicode(e.matrix), "Eigenvalues and eigenvectors of A")
@@ -61,7 +63,7 @@ def explain(e: Eigen, detail: str = "standard") -> Document:
         children = ()
         explanation = conclusion = None
     else:
-        shown_det = determinant_step(det, "", detail, e.checks, top=True, var=LAMBDA)
+        shown_det = determinant_step(det, "", detail, top=True, var=LAMBDA)
         lines = shown_det.lines
         children = tuple(_renumber(c, f"{number + 1}.{k}") for k, c in enumerate(shown_det.children, start=1))
         explanation = shown_det.explanation
@@ -367,5 +369,5 @@ def contract(e: Eigen) -> dict:
                          "numeric": v.numeric} for v in e.eigenvalues],
         "symmetric": e.symmetric, "defective": e.defective, "diagonalisable": e.diagonalisation is not None,
         "complex": e.has_complex, "numeric": e.numeric,
-        "steps": [step_json(s, e.checks) for s in e.steps],
+        "steps": [step_json(s) for s in e.steps],
     }

@@ -12,6 +12,7 @@ from gradwise.derivations.equivalence import Judgement
 from gradwise.derivations.linalg.rowreduce import RowOp
 from gradwise.derivations.linalg.steps import Label, matrix_str
 from gradwise.derivations.steps import EqualityStep
+from gradwise.explainer import json_steps
 from gradwise.printing import latex, unicode
 from gradwise.renderers.document import Math, Paragraph
 
@@ -211,19 +212,18 @@ def check_words(j: Judgement | None) -> str:
     return f"checked {how}{points}"
 
 
-def step_json(step: EqualityStep, checks) -> dict:
+def step_json(step: EqualityStep) -> dict:
     """A step of any linear-algebra result as JSON (rule, before, after, latex, note, check, substeps)."""
-    out = {"rule": step.rule, "before": matrix_str(step.before), "after": matrix_str(step.after),
-           "latex": f"{latex(step.before)} = {latex(step.after)}", "note": NOTES.get(step.rule, step.rule)}
+    return json_steps.step_json(step, lambda s: NOTES.get(s.rule, s.rule), show=matrix_str, extra=_operation)
+
+
+def _operation(step: EqualityStep) -> dict:
+    """A row operation's name, and its LaTeX written as an arrow."""
     op = step.info.get("op")
-    if op is not None:
-        out["operation"] = op_label(op).name
-        out["latex"] = f"{latex(step.before)} \\xrightarrow{{{op_label(op)._latex_form}}} {latex(step.after)}"
-    j = checks.get(step)
-    if j is not None:
-        out["check"] = {"method": j.method, "points": j.points, "valid": j.equal}
-    out["substeps"] = [step_json(s, checks) for s in step.substeps]
-    return out
+    if op is None:
+        return {}
+    return {"operation": op_label(op).name,
+            "latex": f"{latex(step.before)} \\xrightarrow{{{op_label(op)._latex_form}}} {latex(step.after)}"}
 
 
 def exprs_json(values) -> list[str]:

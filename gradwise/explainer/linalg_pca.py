@@ -6,6 +6,7 @@ import numpy as np
 import sympy as sp
 
 from gradwise.derivations.linalg.pca import PCA
+from gradwise.explainer.registry import explains
 from gradwise.explainer.givens import N, givens
 from gradwise.explainer.linalg_labels import written
 from gradwise.renderers.document import Document, Figure, Math, Paragraph, Section, Step, Table
@@ -37,9 +38,10 @@ def _matrix(a: np.ndarray) -> sp.ImmutableMatrix:
     return sp.ImmutableMatrix([[sp.Float(float(v), 6) if abs(v) >= 1e-12 else 0 for v in row] for row in np.atleast_2d(a)])
 
 
+@explains(PCA)
 def explain(p: PCA, detail: str = "standard") -> Document:
     n, d = p.data.shape
-    chk = (lambda s: f"checked against {s.check} (largest difference {s.error:.1e})" if detail == "full" else "")
+    chk = (lambda s: f"checked against {s.check.against} (largest difference {s.check.error:.1e})" if detail == "full" else "")
     blocks: list = _given(p) + [Paragraph.of(
         f"{n} samples (rows) of {d} features (columns). PCA finds the orthogonal directions along which the "
         "data varies most: the eigenvectors of its covariance matrix, ordered by their eigenvalues (the "
@@ -121,7 +123,7 @@ def explain(p: PCA, detail: str = "standard") -> Document:
             "eigenvalues": p.eigenvalues.tolist(), "components": p.components.tolist(),
             "explained_variance_ratio": p.explained_variance_ratio.tolist(), "components_kept": p.k,
             "projected": p.projected.tolist(), "plot": p.plot or None,
-            "steps": [{"rule": s.rule, "check": {"against": s.check, "max_error": s.error, "valid": True},
+            "steps": [{"rule": s.rule, "check": {"against": s.check.against, "max_error": s.check.error, "valid": s.check.valid},
                        "note": {"mean": "column means", "centre": "subtract the means",
                                 "covariance": "C = XcᵀXc/(n − 1), as numpy.cov",
                                 "eigen": "eigenvalues (descending) and unit eigenvectors of C",

@@ -12,9 +12,10 @@ from gradwise.derivations.matrix_calculus.derivation import MatrixGradient
 from gradwise.derivations.matrix_calculus.differentials import COOKBOOK, DifferentialStep, TermStep
 from gradwise.derivations.matrix_calculus.notation import latex as e_latex, text
 from gradwise.explainer.json_steps import step_json
+from gradwise.explainer.registry import explains
 from gradwise.explainer.multivariable import Label
 from gradwise.printing import latex
-from gradwise.renderers.document import Document, Math, Notation, Paragraph, Step
+from gradwise.renderers.document import Answer, Document, Math, Notation, Paragraph, Step
 
 P = Paragraph.of
 
@@ -145,6 +146,7 @@ def _forms(g: MatrixGradient) -> dict:
             "X": N(e_latex(X), text(X))}
 
 
+@explains(MatrixGradient)
 def explain(g: MatrixGradient, detail: str = "standard") -> Document:
     X = g.variable
     fname = e.Var(name="f")
@@ -161,7 +163,7 @@ def explain(g: MatrixGradient, detail: str = "standard") -> Document:
     blocks.append(_terms_step(g, detail))
     blocks.append(_collect_step(g, detail))
     answer = Math.chain(Label(target, rf"\frac{{\partial f}}{{\partial {e_latex(X)}}}"), g.result)
-    blocks.append(P("Answer: ", answer, f"   ({e.shape_text(X.shape)}, denominator layout)"))
+    blocks.append(Answer.of(answer, f"   ({e.shape_text(X.shape)}, denominator layout)"))
     for note in g.notes:
         blocks.append(P("Note: " + note + "."))
     blocks += _ones_note(g.result)
@@ -278,7 +280,7 @@ def _check_words(c) -> str:
 
 def contract(g: MatrixGradient) -> dict:
     """The JSON contract of `gradwise matgrad` (documented in the README)."""
-    steps = [step_json(s, _note, g.check_of) for s in g.steps]
+    steps = [step_json(s, _note) for s in g.steps]
     c = g.result_check
     return {
         "kind": "matrix_gradient", "input": g.input, "variable": g.variable.name, "layout": "denominator",

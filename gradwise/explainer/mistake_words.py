@@ -6,6 +6,7 @@ from typing import Callable
 
 import sympy as sp
 
+from gradwise.derivations.matrix_calculus.notation import text as matrix_text
 from gradwise.printing import unicode
 
 _QUOTIENT = "it is (u/v)' = (u'v − uv')/v²"
@@ -34,7 +35,37 @@ WORDS: dict[str, Callable[..., str]] = {
     "constant_factor": lambda ratio: f"off by a constant factor: the line is {unicode(ratio)} times the correct one",
     "difference": lambda difference: f"the line differs from the correct one by {unicode(difference)}",
     "difference_of_sides": lambda difference: f"the right side minus the left side is {unicode(difference)}",
+    # matrix calculus (the values are nodes of matrix notation)
+    "matrix_shapes": lambda words: words,
+    "matrix_symmetric_assumption": lambda names, wrt, f, correct: _symmetric(names, wrt, f, correct),
+    "matrix_outer_product_order": lambda written, right: (f"the product is in the wrong order: {matrix_text(written)} "
+                                                          f"for {matrix_text(right)} (it is the transpose of the "
+                                                          "right answer)"),
+    "matrix_numerator_layout": lambda wrt: ("this is the transpose of the gradient: numerator layout, where the "
+                                            f"denominator layout (the shape of {wrt}) was asked"),
+    "matrix_transposed_sides": lambda: "the right side is the transpose of the left side",
+    "matrix_dropped_factor_2": lambda: "a factor 2 is missing (the derivative of a square gives 2·…)",
+    "matrix_constant_factor": lambda times: f"a constant factor is off: the right side is {times} times the left side",
+    "matrix_missing_transpose": lambda written, right: (f"a transpose is missing: {matrix_text(written)} should be "
+                                                        f"{matrix_text(right)}"),
+    "matrix_extra_transpose": lambda written, right: (f"a transpose is one too many: {matrix_text(written)} should "
+                                                      f"be {matrix_text(right)}"),
+    "matrix_product_order": lambda written, right: (f"the product is in the wrong order: {matrix_text(written)} for "
+                                                    f"{matrix_text(right)}"),
+    "matrix_dropped_term": lambda term, gradient: (f"the gradient of the term {matrix_text(term)} is missing "
+                                                   f"({matrix_text(gradient)})"),
 }
+
+
+def _symmetric(names: str, wrt: str, f, correct) -> str:
+    """True only for symmetric matrices; with the general gradient when there is one."""
+    group = names.split(", ")
+    both = " and ".join(f"{v} = {v}ᵀ" for v in group)
+    general = ""
+    if correct is not None:
+        shown = f"∇_{wrt} {matrix_text(f)} = {matrix_text(correct)}" if f is not None else matrix_text(correct)
+        general = f" For a general {names}: {shown}"
+    return f"true only when {names} {'is' if len(group) == 1 else 'are'} symmetric ({both}).{general}"
 
 
 def mistake_words(wording: str, values: dict[str, sp.Basic | str | int]) -> str:

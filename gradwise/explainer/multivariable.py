@@ -14,6 +14,7 @@ import sympy as sp
 from gradwise.derivations.multivariable import (ChainRule, Evaluation, Gradient, Hessian, Jacobian, NumericCheck,
                                                 Partial)
 from gradwise.explainer import derivative as derivative_explainer
+from gradwise.explainer.registry import explains
 from gradwise.printing import latex, unicode
 from gradwise.renderers.document import Answer, DisplayMath, Document, Math, Paragraph, Step, Table
 
@@ -43,10 +44,11 @@ class Label:
         return hash((self.text, self.latex))
 
 
+@explains(Gradient, Jacobian, Hessian, ChainRule)
 def explain(result, detail: str = "standard") -> Document:
     """The document of a gradient, Jacobian, Hessian or chain rule, with its "Read as" line if any."""
-    document = {"gradient": _gradient, "jacobian": _jacobian, "hessian": _hessian,
-                "chain_rule": _chain}[result.kind](result, detail)
+    document = {Gradient: _gradient, Jacobian: _jacobian, Hessian: _hessian,
+                ChainRule: _chain}[type(result)](result, detail)
     return derivative_explainer.with_reading(document, _as_read(result), result.reading)
 
 

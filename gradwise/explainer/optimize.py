@@ -21,6 +21,7 @@ from gradwise.printing import latex, unicode
 from gradwise.renderers.document import DisplayMath, Document, Figure, Math, Notation, Paragraph, Section, Table
 from gradwise.simulations.data import DataProblem
 from gradwise.simulations.trajectory import Study, Sweep, Trajectory
+from gradwise.explainer.registry import explains
 from gradwise.simulations.optimizers import hyperparameters
 
 TABLE_HEAD = 5
@@ -103,6 +104,7 @@ def contract(study: Study, analysis_data: dict | None = None) -> dict:
     return out
 
 
+@explains(Study, Trajectory, Sweep)
 def explain(result, detail: str = "standard") -> Document:
     study = _study(result)
     fn = study.function

@@ -24,11 +24,17 @@ def normalise(text: str) -> str:
     return "\n".join(lines)
 
 
+#: the form of a cached verdict: raised whenever the verdict JSON changes, so a cache made before the change
+#: (same version number) is not served (2: steps gained "diagnosis_key" and "diagnosis_values")
+VERDICT_FORM = "2"
+
+
 def cache_key(text: str, settings) -> str:
-    """The SHA-256 of the normalised text, the judge's settings, the task and gradwise's version."""
+    """The SHA-256 of the normalised text, the judge's settings, the task, gradwise's version and the form
+    of the verdict JSON."""
     from gradwise import __version__
     task = settings.task.fingerprint if settings.task is not None else ""
-    parts = [__version__, repr(settings.timeout), str(settings.max_bytes), str(settings.assume_positive), task,
+    parts = [__version__, VERDICT_FORM, repr(settings.timeout), str(settings.max_bytes), str(settings.assume_positive), task,
              str(getattr(settings, "shapes", None)),
              text]
     return hashlib.sha256("\0".join(parts).encode("utf-8")).hexdigest()

@@ -11,7 +11,7 @@ from __future__ import annotations
 import logging
 from concurrent.futures import Future
 
-from gradwise.batch import Submission
+from gradwise.grading.submissions import Submission
 from gradwise.errors import GradwiseError
 from gradwise.grading.workers import Settings, failed_verdict, judge_hard
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import csv
 import io
 
-from gradwise.batch import category
+from gradwise.grading.submissions import category
 
 DETAIL_COLUMNS = ["out_of", "first_wrong_line", "mistake", "verdict"]
 HEADER = ["id", "marks", *DETAIL_COLUMNS]

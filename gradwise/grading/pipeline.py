@@ -6,7 +6,7 @@ import sys
 from dataclasses import dataclass
 from typing import Callable, Iterator
 
-from gradwise.batch import Submission, category, refusal, submissions
+from gradwise.grading.submissions import Submission, category, refusal, submissions
 from gradwise.grading.cache import VerdictCache, cache_key, normalise
 from gradwise.grading.resume import Tally, check_continues, resume_point
 from gradwise.grading.stream import LineWriter, Pending, count_submissions, ordered

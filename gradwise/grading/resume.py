@@ -11,7 +11,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Iterator
 
-from gradwise.batch import Submission, category
+from gradwise.grading.submissions import Submission, category
 from gradwise.errors import GradwiseError
 
 EXIT_CODES = {"valid": 0, "invalid": 1, "unreadable": 2, "error": 2}

@@ -10,7 +10,7 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator, TextIO
 
-from gradwise.batch import Submission
+from gradwise.grading.submissions import Submission
 from gradwise.errors import GradwiseError
 
 
@@ -69,7 +69,7 @@ class LineWriter:
 def count_submissions(path: str) -> int:
     """How many submissions the input holds (for the progress bar): files of a folder, non-blank lines of
     a JSONL file, read in blocks."""
-    from gradwise.batch import SUFFIXES
+    from gradwise.grading.submissions import SUFFIXES
     if os.path.isdir(path):
         return sum(1 for n in os.listdir(path) if n.endswith(SUFFIXES) and not n.startswith("."))
     with open(path, "rb") as f:

@@ -13,7 +13,7 @@ import time
 from concurrent.futures import Future, TimeoutError as FutureTimeout
 from dataclasses import dataclass
 
-from gradwise.batch import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, Submission, check_one, error_verdict
+from gradwise.grading.submissions import DEFAULT_MAX_BYTES, DEFAULT_TIMEOUT, Submission, check_one, error_verdict
 
 HANG_HOOK = "GRADWISE_TEST_HANG"  # tests: the submission of this name never returns in its worker
 SLOW_HOOK = "GRADWISE_TEST_SLOW"  # tests: each submission first waits this many seconds

@@ -7,7 +7,7 @@ import os
 from gradwise.errors import GradwiseError
 from gradwise.practice.problems import Problem
 from gradwise.renderers import render
-from gradwise.renderers.document import Document, Math, Paragraph, Section
+from gradwise.renderers.document import Answer, Document, Math, Paragraph, Section
 
 FORMATS = {".pdf": "pdf", ".tex": "latex", ".html": "html", ".htm": "html", ".md": "md"}
 
@@ -24,8 +24,7 @@ def sheet_document(problems: list[Problem], title: str = "Practice") -> Document
         blocks.append(Section(f"Problem {i}", tuple(body)))
     key = []
     for i, p in enumerate(problems, start=1):
-        answer = Paragraph.of("Answer: ", p.answer_text) if p.answer_kind == "matrix_expression" else \
-            Paragraph.of("Answer: ", Math((p.answer,)))
+        answer = Answer.of(p.answer_text) if p.answer_kind == "matrix_expression" else Answer.of(Math((p.answer,)))
         key.append(Section(f"Problem {i}: {p.prompt}", (answer,) + tuple(p.worked)))
     blocks.append(Section("Answer key", tuple(key)))
     return Document(title, tuple(blocks), data={"kind": "practice_sheet", "problems": [p.key for p in problems]})

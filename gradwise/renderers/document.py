@@ -61,11 +61,8 @@ class Paragraph:
 
     @staticmethod
     def of(*parts: Inline) -> "Paragraph":
-        kept = tuple(p for p in parts if p != "")
-        # an explainer not yet building Answer itself still gets one (matrix calculus, backprop)
-        if kept and isinstance(kept[0], str) and kept[0].startswith(ANSWER_LABEL):
-            return Answer(kept)
-        return Paragraph(kept)
+        """The paragraph of these parts, empty strings dropped."""
+        return Paragraph(tuple(p for p in parts if p != ""))
 
 
 ANSWER_LABEL = "Answer:"

@@ -11,6 +11,7 @@ import base64
 import html
 import os
 import re
+from functools import singledispatchmethod
 
 from gradwise.renderers import latex as latex_renderer
 from gradwise.renderers import mathml
@@ -134,26 +135,42 @@ class _HtmlWriter:
             picture = ""
         return [f"<figure>{picture}<figcaption>{html.escape(f.caption)}</figcaption></figure>"]
 
+    @singledispatchmethod
     def block(self, block, depth: int) -> list[str]:
-        if isinstance(block, Answer):
-            return [f'<div class="answer"><strong>Answer</strong>&ensp;{self.paragraph(block.body)}</div>']
-        if isinstance(block, Paragraph):
-            return [f"<p>{self.paragraph(block)}</p>"]
-        if isinstance(block, DisplayMath):
-            return [self.display(block.math)]
-        if isinstance(block, Step):
-            return self.step(block, 0)
-        if isinstance(block, Table):
-            return self.table(block)
-        if isinstance(block, Figure):
-            return self.figure(block)
-        if isinstance(block, Section):
-            level = min(depth + 2, 6)
-            out = [f'<section id="{self.anchor(block.title)}"><h{level}>{html.escape(block.title)}</h{level}>']
-            for b in block.blocks:
-                out += self.block(b, depth + 1)
-            return out + ["</section>"]
+        """A block's lines, by the writer registered for its type."""
         raise TypeError(f"cannot render {type(block).__name__}")
+
+    @block.register(Paragraph)
+    def _write_paragraph(self, block: Paragraph, depth: int) -> list[str]:
+        return [f"<p>{self.paragraph(block)}</p>"]
+
+    @block.register(Answer)
+    def _write_answer(self, block: Answer, depth: int) -> list[str]:
+        return [f'<div class="answer"><strong>Answer</strong>&ensp;{self.paragraph(block.body)}</div>']
+
+    @block.register(DisplayMath)
+    def _write_display_math(self, block: DisplayMath, depth: int) -> list[str]:
+        return [self.display(block.math)]
+
+    @block.register(Step)
+    def _write_step(self, block: Step, depth: int) -> list[str]:
+        return self.step(block, 0)
+
+    @block.register(Table)
+    def _write_table(self, block: Table, depth: int) -> list[str]:
+        return self.table(block)
+
+    @block.register(Figure)
+    def _write_figure(self, block: Figure, depth: int) -> list[str]:
+        return self.figure(block)
+
+    @block.register(Section)
+    def _write_section(self, block: Section, depth: int) -> list[str]:
+        level = min(depth + 2, 6)
+        out = [f'<section id="{self.anchor(block.title)}"><h{level}>{html.escape(block.title)}</h{level}>']
+        for b in block.blocks:
+            out += self.block(b, depth + 1)
+        return out + ["</section>"]
 
 
 def _anchor(title: str) -> str:

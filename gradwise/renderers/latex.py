@@ -7,6 +7,7 @@ the output without extra packages.
 from __future__ import annotations
 
 import re
+from functools import singledispatch
 
 from gradwise.printing import latex as math_latex
 from gradwise.renderers.document import (Answer, AsWritten, DisplayMath, Document, Figure, Math, Notation, Paragraph,
@@ -140,35 +141,67 @@ def _table(t: Table) -> list[str]:
 _HEADINGS = ("section", "subsection", "subsubsection", "paragraph")
 
 
+@singledispatch
 def _block(block, depth: int = 0, level: int = 0, section_pages: bool = False, styled: bool = False) -> list[str]:
-    if isinstance(block, Answer) and styled:
-        return [rf"\gwanswer{{{paragraph(block.body)}}}", ""]
-    if isinstance(block, Paragraph):
-        return [(r"\par\noindent " if styled else "\n") + paragraph(block), ""]
-    if isinstance(block, DisplayMath):
-        if isinstance(block.math, Notation):
-            return [rf"\[ {block.math.latex} \]"]
-        return [_align(aligned(block.math))]
-    if isinstance(block, Step):
-        return _step(block, depth, styled) + [""]
-    if isinstance(block, Table):
-        return _table(block) + [""]
-    if isinstance(block, Figure):
-        if block.png_path:
-            return [r"\begin{center}", rf"\includegraphics[width=0.7\linewidth]{{{block.png_path}}}",
-                    rf"\\ \small {escape_text(block.caption)}", r"\end{center}"]
-        return [rf"\par\noindent [{escape_text(block.caption)}]" if styled else f"\n[{escape_text(block.caption)}]"]
-    if isinstance(block, Section):
-        heading = _HEADINGS[min(level, len(_HEADINGS) - 1)]
-        title = escape_text(block.title)
-        out = [r"\clearpage"] if section_pages and level == 0 else []
-        out.append(rf"\{heading}*{{{title}}}")
-        if level == 0:
-            out.append(rf"\addcontentsline{{toc}}{{section}}{{{title}}}")
-        for b in block.blocks:
-            out += _block(b, depth, level + 1, styled=styled)
-        return out
+    """A block's lines, by the writer registered for its type."""
     raise TypeError(f"cannot render {type(block).__name__}")
+
+
+@_block.register(Paragraph)
+def _write_paragraph(block: Paragraph, depth: int = 0, level: int = 0, section_pages: bool = False,
+                     styled: bool = False) -> list[str]:
+    return [(r"\par\noindent " if styled else "\n") + paragraph(block), ""]
+
+
+@_block.register(Answer)
+def _write_answer(block: Answer, depth: int = 0, level: int = 0, section_pages: bool = False,
+                  styled: bool = False) -> list[str]:
+    if not styled:     # a bare fragment has no \gwanswer macro: the answer is its paragraph
+        return _write_paragraph(block, depth, level, section_pages, styled)
+    return [rf"\gwanswer{{{paragraph(block.body)}}}", ""]
+
+
+@_block.register(DisplayMath)
+def _write_display_math(block: DisplayMath, depth: int = 0, level: int = 0, section_pages: bool = False,
+                        styled: bool = False) -> list[str]:
+    if isinstance(block.math, Notation):
+        return [rf"\[ {block.math.latex} \]"]
+    return [_align(aligned(block.math))]
+
+
+@_block.register(Step)
+def _write_step(block: Step, depth: int = 0, level: int = 0, section_pages: bool = False,
+                styled: bool = False) -> list[str]:
+    return _step(block, depth, styled) + [""]
+
+
+@_block.register(Table)
+def _write_table(block: Table, depth: int = 0, level: int = 0, section_pages: bool = False,
+                 styled: bool = False) -> list[str]:
+    return _table(block) + [""]
+
+
+@_block.register(Figure)
+def _write_figure(block: Figure, depth: int = 0, level: int = 0, section_pages: bool = False,
+                  styled: bool = False) -> list[str]:
+    if block.png_path:
+        return [r"\begin{center}", rf"\includegraphics[width=0.7\linewidth]{{{block.png_path}}}",
+                rf"\\ \small {escape_text(block.caption)}", r"\end{center}"]
+    return [rf"\par\noindent [{escape_text(block.caption)}]" if styled else f"\n[{escape_text(block.caption)}]"]
+
+
+@_block.register(Section)
+def _write_section(block: Section, depth: int = 0, level: int = 0, section_pages: bool = False,
+                   styled: bool = False) -> list[str]:
+    heading = _HEADINGS[min(level, len(_HEADINGS) - 1)]
+    title = escape_text(block.title)
+    out = [r"\clearpage"] if section_pages and level == 0 else []
+    out.append(rf"\{heading}*{{{title}}}")
+    if level == 0:
+        out.append(rf"\addcontentsline{{toc}}{{section}}{{{title}}}")
+    for b in block.blocks:
+        out += _block(b, depth, level + 1, styled=styled)
+    return out
 
 
 def title_latex(document: Document) -> str:

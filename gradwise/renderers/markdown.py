@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from functools import singledispatch
 
 from gradwise.renderers.document import DisplayMath, Document, Figure, Notation, Paragraph, Section, Step, Table
 from gradwise.renderers.latex import aligned, math
@@ -69,26 +70,46 @@ def _step(s: Step, depth: int) -> list[str]:
     return out
 
 
+@singledispatch
 def _block(block, depth: int = 0) -> list[str]:
-    if isinstance(block, Paragraph):
-        return [paragraph(block), ""]
-    if isinstance(block, DisplayMath):
-        return [display(block.math), ""]
-    if isinstance(block, Step):
-        return _step(block, depth)
-    if isinstance(block, Table):
-        out = ["| " + " | ".join(inline(c) for c in block.header) + " |",
-               "|" + "---|" * len(block.header)]
-        out += ["| " + " | ".join(inline(c) for c in row) + " |" for row in block.rows]
-        return ([f"*{escape(block.caption)}*", ""] if block.caption else []) + out + [""]
-    if isinstance(block, Figure):
-        return [f"![{escape(block.caption)}]({block.png_path})" if block.png_path else f"*{escape(block.caption)}*", ""]
-    if isinstance(block, Section):
-        out = [f"{'#' * min(2 + depth, 6)} {escape(block.title)}", ""]
-        for b in block.blocks:
-            out += _block(b, depth + 1)
-        return out
+    """A block's lines, by the writer registered for its type (an `Answer` is written as its paragraph)."""
     raise TypeError(f"cannot render {type(block).__name__}")
+
+
+@_block.register(Paragraph)
+def _write_paragraph(block: Paragraph, depth: int = 0) -> list[str]:
+    return [paragraph(block), ""]
+
+
+@_block.register(DisplayMath)
+def _write_display_math(block: DisplayMath, depth: int = 0) -> list[str]:
+    return [display(block.math), ""]
+
+
+@_block.register(Step)
+def _write_step(block: Step, depth: int = 0) -> list[str]:
+    return _step(block, depth)
+
+
+@_block.register(Table)
+def _write_table(block: Table, depth: int = 0) -> list[str]:
+    out = ["| " + " | ".join(inline(c) for c in block.header) + " |",
+           "|" + "---|" * len(block.header)]
+    out += ["| " + " | ".join(inline(c) for c in row) + " |" for row in block.rows]
+    return ([f"*{escape(block.caption)}*", ""] if block.caption else []) + out + [""]
+
+
+@_block.register(Figure)
+def _write_figure(block: Figure, depth: int = 0) -> list[str]:
+    return [f"![{escape(block.caption)}]({block.png_path})" if block.png_path else f"*{escape(block.caption)}*", ""]
+
+
+@_block.register(Section)
+def _write_section(block: Section, depth: int = 0) -> list[str]:
+    out = [f"{'#' * min(2 + depth, 6)} {escape(block.title)}", ""]
+    for b in block.blocks:
+        out += _block(b, depth + 1)
+    return out
 
 
 def render(document: Document, contents: bool | None = None, subtitle: str = "", **_) -> str:

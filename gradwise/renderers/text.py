@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import textwrap
+from functools import singledispatch
 
 from gradwise.printing import unicode
 from gradwise.renderers.document import (AsWritten, DisplayMath, Document, Figure, Math, Notation, Paragraph, Section,
@@ -111,23 +112,43 @@ def _table(t: Table, indent: int, width: int) -> list[str]:
     return lines
 
 
+@singledispatch
 def _block(block, indent: int, width: int) -> list[str]:
-    if isinstance(block, Paragraph):
-        return _paragraph(block, indent, width) + [""]
-    if isinstance(block, DisplayMath):
-        m = block.math
-        lines = equation(m, indent + 2, width) if isinstance(m, Math) else [" " * (indent + 2) + m.text]
-        return lines + [""]
-    if isinstance(block, Step):
-        return _step(block, indent, width) + [""]
-    if isinstance(block, Table):
-        return _table(block, indent, width) + [""]
-    if isinstance(block, Figure):
-        where = f" ({block.png_path})" if block.png_path else ""
-        return [f"{' ' * indent}[figure: {block.caption}{where}]", ""]
-    if isinstance(block, Section):
-        out = [" " * indent + block.title, " " * indent + "═" * min(len(block.title), width - indent), ""]
-        for b in block.blocks:
-            out += _block(b, indent, width)
-        return out
+    """A block's lines, by the writer registered for its type (an `Answer` is written as its paragraph)."""
     raise TypeError(f"cannot render {type(block).__name__}")
+
+
+@_block.register(Paragraph)
+def _write_paragraph(block: Paragraph, indent: int, width: int) -> list[str]:
+    return _paragraph(block, indent, width) + [""]
+
+
+@_block.register(DisplayMath)
+def _write_display_math(block: DisplayMath, indent: int, width: int) -> list[str]:
+    m = block.math
+    lines = equation(m, indent + 2, width) if isinstance(m, Math) else [" " * (indent + 2) + m.text]
+    return lines + [""]
+
+
+@_block.register(Step)
+def _write_step(block: Step, indent: int, width: int) -> list[str]:
+    return _step(block, indent, width) + [""]
+
+
+@_block.register(Table)
+def _write_table(block: Table, indent: int, width: int) -> list[str]:
+    return _table(block, indent, width) + [""]
+
+
+@_block.register(Figure)
+def _write_figure(block: Figure, indent: int, width: int) -> list[str]:
+    where = f" ({block.png_path})" if block.png_path else ""
+    return [f"{' ' * indent}[figure: {block.caption}{where}]", ""]
+
+
+@_block.register(Section)
+def _write_section(block: Section, indent: int, width: int) -> list[str]:
+    out = [" " * indent + block.title, " " * indent + "═" * min(len(block.title), width - indent), ""]
+    for b in block.blocks:
+        out += _block(b, indent, width)
+    return out

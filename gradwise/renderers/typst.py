@@ -7,7 +7,7 @@ their `typst` field, else their LaTeX translated by `notation_typst`, else their
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from functools import lru_cache, singledispatch
 from importlib import resources
 
 from gradwise.printing.typst import quote, typst
@@ -166,25 +166,48 @@ def _figure(f: Figure) -> list[str]:
     return [f"#gw-note[{words('[figure: ' + f.caption + ']')}]"]
 
 
+@singledispatch
 def _block(block, depth: int, section_pages: bool) -> list[str]:
-    if isinstance(block, Answer):
-        return [f"#gw-answer[*{words('Answer')}* #h(0.6em) {paragraph(block.body, tall=True)}]", ""]
-    if isinstance(block, Paragraph):
-        return [paragraph(block), ""]
-    if isinstance(block, DisplayMath):
-        return [display(block.math), ""]
-    if isinstance(block, Step):
-        return _step(block, 0) + [""]
-    if isinstance(block, Table):
-        return _table(block) + [""]
-    if isinstance(block, Figure):
-        return _figure(block) + [""]
-    if isinstance(block, Section):
-        # floating figures are placed before the next topic starts, never above its heading
-        out = ["#place.flush()", "#pagebreak(weak: true)"] if section_pages and depth == 0 else []
-        out += ["=" * min(depth + 1, 6) + " " + title_markup(block.title), ""]
-        return out + _blocks(block.blocks, depth + 1, section_pages)
+    """A block's lines, by the writer registered for its type."""
     raise TypeError(f"cannot render {type(block).__name__}")
+
+
+@_block.register(Paragraph)
+def _write_paragraph(block: Paragraph, depth: int, section_pages: bool) -> list[str]:
+    return [paragraph(block), ""]
+
+
+@_block.register(Answer)
+def _write_answer(block: Answer, depth: int, section_pages: bool) -> list[str]:
+    return [f"#gw-answer[*{words('Answer')}* #h(0.6em) {paragraph(block.body, tall=True)}]", ""]
+
+
+@_block.register(DisplayMath)
+def _write_display_math(block: DisplayMath, depth: int, section_pages: bool) -> list[str]:
+    return [display(block.math), ""]
+
+
+@_block.register(Step)
+def _write_step(block: Step, depth: int, section_pages: bool) -> list[str]:
+    return _step(block, 0) + [""]
+
+
+@_block.register(Table)
+def _write_table(block: Table, depth: int, section_pages: bool) -> list[str]:
+    return _table(block) + [""]
+
+
+@_block.register(Figure)
+def _write_figure(block: Figure, depth: int, section_pages: bool) -> list[str]:
+    return _figure(block) + [""]
+
+
+@_block.register(Section)
+def _write_section(block: Section, depth: int, section_pages: bool) -> list[str]:
+    # floating figures are placed before the next topic starts, never above its heading
+    out = ["#place.flush()", "#pagebreak(weak: true)"] if section_pages and depth == 0 else []
+    out += ["=" * min(depth + 1, 6) + " " + title_markup(block.title), ""]
+    return out + _blocks(block.blocks, depth + 1, section_pages)
 
 
 def _blocks(blocks, depth: int, section_pages: bool) -> list[str]:

@@ -1,4 +1,4 @@
-"""The study guide for the whole syllabus: every registered topic that can be built, in order.
+"""The study guide for the whole syllabus: every registered topic, in order.
 
 Every example in it is made by the engines while the guide is built, and every step is checked there;
 nothing shown as a result is typed in by hand.
@@ -14,29 +14,11 @@ SUBTITLE = (f"A study guide with worked, checked examples, made by gradwise {gra
             "every example was derived and checked by the engine while this guide was built.")
 
 
-def build_guide(ctx: GuideContext | None = None, only: tuple[str, ...] = ()) -> tuple[Document, list[str]]:
-    """The guide as a Document, and the notes on topics that were skipped (engine not there yet)."""
+def build_guide(ctx: GuideContext | None = None, only: tuple[str, ...] = ()) -> Document:
+    """The guide as a Document: every registered topic (or those in `only`), in syllabus order."""
     ctx = ctx or GuideContext()
-    sections: list[Section] = []
-    skipped: list[str] = []
-    titles: list[str] = []
-    for topic in discover():
-        if only and topic.key not in only:
-            continue
-        missing = topic.missing()
-        if missing:
-            skipped.append(f"{topic.title} (needs {', '.join(missing)})")
-            titles.append(topic.title)
-            continue
-        try:
-            blocks = tuple(topic.build(ctx))
-        except Exception as exc:  # another engine's failure must not take the whole guide down
-            if not topic.requires:
-                raise  # the guide's own topics must always build
-            skipped.append(f"{topic.title} (its engine failed: {type(exc).__name__}: {exc})")
-            titles.append(topic.title)
-            continue
-        sections.append(Section(topic.title, blocks))
+    sections = [Section(topic.title, tuple(topic.build(ctx))) for topic in discover()
+                if not only or topic.key in only]
     about = [Paragraph.of(
         "Each topic gives a short explanation and worked examples. Every step of every example was "
         "derived by gradwise and checked, symbolically and at random points, before it was printed; "
@@ -46,9 +28,5 @@ def build_guide(ctx: GuideContext | None = None, only: tuple[str, ...] = ()) -> 
         "sub-steps (1.1, 1.2, ...) work out the pieces the rule needs, and \u201cSo\u201d puts them "
         "back together; the answer closes the example. To check yourself, cover the steps, work the "
         "problem, then compare line by line. The last page gathers interview questions with short answers.")]
-    if skipped:
-        about.append(Paragraph.of("Not in this edition yet (their engines are still being built): "
-                                  + "; ".join(titles) + "."))
     blocks = tuple(about) + tuple(sections)
-    return Document(TITLE, blocks, data={"kind": "study_guide", "topics": [s.title for s in sections],
-                                         "skipped": skipped}), skipped
+    return Document(TITLE, blocks, data={"kind": "study_guide", "topics": [s.title for s in sections]})

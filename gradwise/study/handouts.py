@@ -1,14 +1,14 @@
 """Handouts cut from a worked document: the problems alone (an exercise sheet) or the answers alone (the key).
 
 A worked example is a `Section` titled "Example n..." or "Problem n...": its statement is what comes
-before its first step (the givens, "Find ..."), its answer the paragraph that starts with "Answer:".
+before its first step (the givens, "Find ..."), its answer its `Answer` block.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import replace
 
-from gradwise.renderers.document import DisplayMath, Document, Figure, Paragraph, Section, Step, Table
+from gradwise.renderers.document import Answer, DisplayMath, Document, Figure, Paragraph, Section, Step, Table
 
 MODES = ("full", "problems", "answers")
 _WORKED = re.compile(r"^(Example|Problem) \d+")
@@ -51,7 +51,7 @@ def statement(blocks) -> tuple:
 
 
 def answer(blocks) -> tuple:
-    """A worked example's answer: its "Answer:" paragraph; else, after its statement, where each run ended
+    """A worked example's answer: its `Answer` block; else, after its statement, where each run ended
     (an optimizer's "After 30 steps: ..."), its result tables (eigenvalues, components), or its last
     displayed line. Never a given: the statement is skipped."""
     found = [b for b in blocks if _is_answer(b)]
@@ -78,8 +78,7 @@ def _last_where(blocks):
 
 
 def _is_answer(b) -> bool:
-    return (isinstance(b, Paragraph) and b.parts and isinstance(b.parts[0], str)
-            and b.parts[0].startswith("Answer:"))
+    return isinstance(b, Answer)
 
 
 def _starts_work(b) -> bool:

@@ -1,8 +1,7 @@
-"""The topic registry: each topic module registers a `Topic`; the guide asks which ones can be built.
+"""The topic registry: each topic module imports the engines it uses and registers a `Topic`.
 
-A topic names the engine functions it needs (`requires`, as "package.module:function") and the result
-kinds it explains (`kinds`, keys of the explainer's EXPLAINERS). When one is missing (its engine has not
-landed yet) the topic is skipped and the guide says so.
+A topic's engines are plain imports, so a renamed or missing engine fails when the topic is imported
+(and in the tests), never as a topic silently left out of the guide.
 """
 from __future__ import annotations
 
@@ -28,38 +27,18 @@ class GuideContext:
 
 @dataclass(frozen=True)
 class Topic:
+    """One topic of the guide: its key, title, place in the syllabus and the function that builds it."""
+
     key: str
     title: str
     order: int
     build: Callable[[GuideContext], list]
-    requires: tuple[str, ...] = ()
-    kinds: tuple[str, ...] = ()
-
-    def missing(self) -> list[str]:
-        """What this topic needs that does not exist yet (empty when it can be built)."""
-        from gradwise.explainer import EXPLAINERS
-
-        gone = [need for need in self.requires if resolve(need) is None]
-        gone += [f"an explainer for '{kind}' results" for kind in self.kinds if kind not in EXPLAINERS]
-        return gone
 
 
-def resolve(need: str):
-    """`"package.module:name"` -> that object, or None when the module or the name does not exist yet."""
-    module_name, _, attr = need.partition(":")
-    try:
-        module = importlib.import_module(module_name)
-    except ImportError:
-        return None
-    return getattr(module, attr, None) if attr else module
-
-
-def register(key: str, title: str, order: int, requires: tuple[str, ...] = (), kinds: tuple[str, ...] = ()):
-    """Decorator for a topic's build function: `@register("derivatives", "Derivatives", 50)`.
-
-    `requires`: engine functions as "package.module:function"; `kinds`: result kinds it explains."""
+def register(key: str, title: str, order: int):
+    """Decorator for a topic's build function: `@register("derivatives", "Derivatives", 50)`."""
     def wrap(build: Callable[[GuideContext], list]) -> Callable[[GuideContext], list]:
-        TOPICS[key] = Topic(key, title, order, build, tuple(requires), tuple(kinds))
+        TOPICS[key] = Topic(key, title, order, build)
         return build
     return wrap
 

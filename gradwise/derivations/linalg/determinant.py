@@ -14,7 +14,7 @@ import sympy as sp
 from gradwise.derivations.display import Displayable
 from gradwise.derivations.limits import time_limit
 from gradwise.derivations.linalg.rowreduce import echelon_steps
-from gradwise.derivations.linalg.steps import StepsAndChecks, Checks, Det, is_zero, read_matrix, shape, simp
+from gradwise.derivations.linalg.steps import StepsAndChecks, Det, is_zero, read_matrix, shape, simp, check_equal
 from gradwise.derivations.steps import EqualityStep
 
 MAX_SYMBOLIC = 5   # a symbolic n x n determinant has up to n! terms
@@ -40,26 +40,26 @@ def best_line(m: sp.MatrixBase) -> tuple[str, int, int]:
     return best
 
 
-def determinant_steps(m: sp.ImmutableMatrix, checks: Checks, *, method: str = "auto", depth: int = 0) -> EqualityStep:
+def determinant_steps(m: sp.ImmutableMatrix, *, method: str = "auto", depth: int = 0) -> EqualityStep:
     """The determinant of a square matrix as a checked step tree (rule ids: det_1x1, det_2x2,
     cofactor_expansion, det_direct, row_reduction_det)."""
     n = m.rows
     if n == 1:
-        return checks.equal(EqualityStep("det_1x1", Det(m), simp(m[0, 0])))
+        return check_equal(EqualityStep("det_1x1", Det(m), simp(m[0, 0])))
     if n == 2:
         a, b, c, d = m
         literal = sp.Add(sp.Mul(a, d, evaluate=False), sp.Mul(-1, sp.Mul(b, c, evaluate=False), evaluate=False),
                          evaluate=False)
         step = EqualityStep("det_2x2", Det(m), simp(a * d - b * c), info={"expansion": literal})
-        return checks.equal(step, reference_det(m))
+        return check_equal(step, reference_det(m))
     if method == "auto":
         _, _, zeros = best_line(m)
         method = "rows" if not m.free_symbols and n >= 4 and zeros < n - 2 else "cofactor"
     if method == "rows":
-        return _by_row_reduction(m, checks)
+        return _by_row_reduction(m)
     if _too_big(m, depth):
-        return checks.equal(EqualityStep("det_direct", Det(m), reference_det(m)))
-    return _cofactor(m, checks, depth)
+        return check_equal(EqualityStep("det_direct", Det(m), reference_det(m)))
+    return _cofactor(m, depth)
 
 
 def _too_big(m, depth: int) -> bool:
@@ -67,7 +67,7 @@ def _too_big(m, depth: int) -> bool:
     return depth >= 1 and m.rows >= 4 and (m.rows + depth) > EXPAND_LIMIT
 
 
-def _cofactor(m: sp.ImmutableMatrix, checks: Checks, depth: int) -> EqualityStep:
+def _cofactor(m: sp.ImmutableMatrix, depth: int) -> EqualityStep:
     kind, index, zeros = best_line(m)
     terms = []
     for k in range(m.rows):
@@ -77,7 +77,7 @@ def _cofactor(m: sp.ImmutableMatrix, checks: Checks, depth: int) -> EqualityStep
             continue
         sign = 1 if (i + j) % 2 == 0 else -1
         minor = sp.ImmutableMatrix(m.minor_submatrix(i, j))
-        sub = determinant_steps(minor, checks, depth=depth + 1)
+        sub = determinant_steps(minor, depth=depth + 1)
         terms.append({"row": i, "column": j, "sign": sign, "entry": entry, "minor": minor, "step": sub})
     value = simp(sum((t["sign"] * t["entry"] * t["step"].after for t in terms), sp.S.Zero))
     with_minors = _literal([(t["sign"] * t["entry"], Det(t["minor"])) for t in terms])
@@ -85,7 +85,7 @@ def _cofactor(m: sp.ImmutableMatrix, checks: Checks, depth: int) -> EqualityStep
     step = EqualityStep("cofactor_expansion", Det(m), value, tuple(t["step"] for t in terms),
                    info={"line": kind, "index": index, "zeros": zeros, "terms": terms,
                          "with_minors": with_minors, "with_values": with_values})
-    return checks.equal(step, reference_det(m))
+    return check_equal(step, reference_det(m))
 
 
 def _literal(pairs) -> sp.Expr:
@@ -96,15 +96,15 @@ def _literal(pairs) -> sp.Expr:
     return parts[0] if len(parts) == 1 else sp.Add(*parts, evaluate=False)
 
 
-def _by_row_reduction(m: sp.ImmutableMatrix, checks: Checks) -> EqualityStep:
-    ops, upper, swaps = echelon_steps(m, checks)
+def _by_row_reduction(m: sp.ImmutableMatrix) -> EqualityStep:
+    ops, upper, swaps = echelon_steps(m)
     diagonal = [upper[i, i] for i in range(m.rows)]
     sign = -1 if swaps % 2 else 1
     value = simp(sign * sp.Mul(*diagonal))
     literal = sp.Mul(*diagonal, evaluate=False) if len(diagonal) > 1 else diagonal[0]
     step = EqualityStep("row_reduction_det", Det(m), value, tuple(ops),
                    info={"upper": upper, "swaps": swaps, "sign": sign, "diagonal": diagonal, "product": literal})
-    return checks.equal(step, reference_det(m))
+    return check_equal(step, reference_det(m))
 
 
 @dataclass
@@ -114,7 +114,6 @@ class Determinant(StepsAndChecks, Displayable):
     input: str
     matrix: sp.ImmutableMatrix
     tree: EqualityStep
-    checks: Checks = field(repr=False, default_factory=Checks)
 
     kind = "determinant"
 
@@ -142,6 +141,5 @@ def determinant(matrix, *, method: str = "auto", timeout: float | None = None) -
         if m.free_symbols and m.rows > MAX_SYMBOLIC:
             raise GradwiseError(f"a {shape(m)} determinant with symbols has up to {math.factorial(m.rows):,} terms; "
                                 f"worked symbolic determinants go up to {MAX_SYMBOLIC}x{MAX_SYMBOLIC}")
-        checks = Checks()
-        tree = determinant_steps(m, checks, method=method)
-        return Determinant(text, m, tree, checks)
+        tree = determinant_steps(m, method=method)
+        return Determinant(text, m, tree)

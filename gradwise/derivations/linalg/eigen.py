@@ -20,7 +20,7 @@ from gradwise.derivations.display import Displayable
 from gradwise.derivations.limits import time_limit
 from gradwise.derivations.linalg.determinant import determinant_steps
 from gradwise.derivations.linalg.rowreduce import null_space, rref_steps
-from gradwise.derivations.linalg.steps import StepsAndChecks, MAX_EIGEN_SIZE, Checks, Det, is_zero, read_matrix, same, shape, simp
+from gradwise.derivations.linalg.steps import StepsAndChecks, MAX_EIGEN_SIZE, Det, is_zero, read_matrix, same, shape, simp, record, check_equal
 from gradwise.derivations.steps import EqualityStep
 from gradwise.errors import GradwiseError
 
@@ -52,7 +52,6 @@ class Eigen(StepsAndChecks, Displayable):
     factored: sp.Expr
     eigenvalues: list[EigenValue]
     steps: list[EqualityStep]
-    checks: Checks = field(repr=False, default_factory=Checks)
     variable: sp.Symbol = LAMBDA
     diagonalisation: tuple | None = None  # (P, D) with A = P·D·P⁻¹
 
@@ -101,43 +100,42 @@ def eigen(matrix, *, timeout: float | None = None) -> Eigen:
 
 def _derive(text: str, a: sp.ImmutableMatrix) -> Eigen:
     n = a.rows
-    checks = Checks()
     steps: list[EqualityStep] = []
     shifted = sp.ImmutableMatrix(a - LAMBDA * sp.eye(n))
-    steps.append(checks.record(EqualityStep("characteristic_matrix", a, shifted),
+    steps.append(record(EqualityStep("characteristic_matrix", a, shifted),
                                same(sp.ImmutableMatrix(a.as_mutable() - LAMBDA * sp.eye(n)), shifted)))
-    det = determinant_steps(shifted, checks, method="cofactor")
+    det = determinant_steps(shifted, method="cofactor")
     polynomial = sp.expand(det.after)
     reference = sp.expand((-1) ** n * a.charpoly(LAMBDA).as_expr())
-    steps.append(checks.record(EqualityStep("characteristic_polynomial", Det(shifted), polynomial, (det,)),
+    steps.append(record(EqualityStep("characteristic_polynomial", Det(shifted), polynomial, (det,)),
                                same(reference, polynomial)))
     lead, factors = sp.factor_list(polynomial, LAMBDA)
     factored = sp.Mul(lead, *[f ** m for f, m in factors], evaluate=False) if factors else polynomial
-    steps.append(checks.equal(EqualityStep("factor", polynomial, sp.factor(polynomial, LAMBDA) if n <= 6 else polynomial,
+    steps.append(check_equal(EqualityStep("factor", polynomial, sp.factor(polynomial, LAMBDA) if n <= 6 else polynomial,
                                       info={"lead": lead, "factors": factors}), polynomial))
-    roots_step, roots = _solve(polynomial, lead, factors, checks)
+    roots_step, roots = _solve(polynomial, lead, factors)
     steps.append(roots_step)
     values = []
     for value, multiplicity, numeric in roots:
-        values.append(_eigenvectors(a, value, multiplicity, numeric, checks))
+        values.append(_eigenvectors(a, value, multiplicity, numeric))
     steps.extend(v.step for v in values)
-    steps.append(_trace_check(a, values, checks))
-    steps.append(_det_check(a, values, checks))
+    steps.append(_trace_check(a, values))
+    steps.append(_det_check(a, values))
     if a == a.T and not any(v.numeric for v in values):
-        orth = _orthogonality(values, checks)
+        orth = _orthogonality(values)
         if orth is not None:
             steps.append(orth)
-    diag = _diagonalise(a, values, checks)
+    diag = _diagonalise(a, values)
     if diag is not None:
         steps.append(diag)
-    return Eigen(text, a, polynomial, factored, values, steps, checks,
+    return Eigen(text, a, polynomial, factored, values, steps,
                  diagonalisation=(diag.info["P"], diag.info["D"]) if diag is not None else None)
 
 
 # ----------------------------------------------------------------------------------------------------
 # Roots of the characteristic polynomial
 
-def _solve(polynomial, lead, factors, checks: Checks):
+def _solve(polynomial, lead, factors):
     """Solve factor by factor. The step's after is lead·Π(λ − r)^m, equal to the polynomial."""
     substeps, roots = [], []
     lead = lead * sp.Mul(*[sp.Poly(f, LAMBDA).LC() ** m for f, m in factors])  # factors need not be monic
@@ -151,7 +149,7 @@ def _solve(polynomial, lead, factors, checks: Checks):
         product = sp.Mul(lc, *[(LAMBDA - r) for r in found], evaluate=False)
         info.update({"factor": f, "multiplicity": m, "roots": found})
         sub = EqualityStep(rule, f, product, info=info)
-        substeps.append(checks.record(sub, same(f, sp.expand(sp.Mul(lc, *[(LAMBDA - r) for r in found])))
+        substeps.append(record(sub, same(f, sp.expand(sp.Mul(lc, *[(LAMBDA - r) for r in found])))
                                       if rule != "numeric_roots" else _numeric_judgement(poly, found)))
         for r in found:
             roots.append((r, m, rule == "numeric_roots"))
@@ -168,10 +166,10 @@ def _solve(polynomial, lead, factors, checks: Checks):
     step = EqualityStep("solve_characteristic", polynomial, product, tuple(substeps),
                    info={"roots": [(r, m) for r, m, _ in result], "numeric": any(x[2] for x in result)})
     if step.info["numeric"]:
-        checks.record(step, _numeric_judgement(sp.Poly(polynomial, LAMBDA), [r for r, m, _ in result
+        record(step, _numeric_judgement(sp.Poly(polynomial, LAMBDA), [r for r, m, _ in result
                                                                             for _ in range(m)]))
     else:
-        checks.record(step, same(polynomial, sp.expand(sp.Mul(lead, *[(LAMBDA - r) ** m for r, (m, _) in ordered]))))
+        record(step, same(polynomial, sp.expand(sp.Mul(lead, *[(LAMBDA - r) ** m for r, (m, _) in ordered]))))
     return step, result
 
 
@@ -223,35 +221,35 @@ def _numeric_judgement(poly: sp.Poly, roots) -> "Judgement":
 # ----------------------------------------------------------------------------------------------------
 # Eigenvectors
 
-def _eigenvectors(a, value, multiplicity: int, numeric: bool, checks: Checks) -> EigenValue:
+def _eigenvectors(a, value, multiplicity: int, numeric: bool) -> EigenValue:
     n = a.rows
     shifted = sp.ImmutableMatrix(a - LAMBDA * sp.eye(n))
     if numeric:
-        return _numeric_eigenvectors(a, value, multiplicity, checks)
+        return _numeric_eigenvectors(a, value, multiplicity)
     m = sp.ImmutableMatrix((a - value * sp.eye(n)).applyfunc(simp))
-    substitute = checks.record(EqualityStep("substitute", shifted, m, info={"value": value}),
+    substitute = record(EqualityStep("substitute", shifted, m, info={"value": value}),
                                same(shifted.subs(LAMBDA, value).applyfunc(simp), m))
-    reduce = rref_steps(m, checks)
+    reduce = rref_steps(m)
     pivots, free = reduce.info["pivots"], reduce.info["free"]
     basis = null_space(reduce.after, pivots, free)
     if not basis:
         raise GradwiseError(f"A − ({value})I reduced to the identity: the eigenvalue {value} has no eigenvector "
                             "for general values of the symbols (it may for special values)")
     zero = sp.zeros(n, 1)
-    nulls = [checks.record(EqualityStep("null_space", sp.MatMul(m, v, evaluate=False), sp.ImmutableMatrix(zero),
+    nulls = [record(EqualityStep("null_space", sp.MatMul(m, v, evaluate=False), sp.ImmutableMatrix(zero),
                                    info={"vector": v}), same((m * v).applyfunc(simp), sp.ImmutableMatrix(zero)))
              for v in basis]
     verifies = []
     for v in basis:
         left = (a * v).applyfunc(simp)
-        verifies.append(checks.record(EqualityStep("verify_eigenvector", left, (value * v).applyfunc(simp),
+        verifies.append(record(EqualityStep("verify_eigenvector", left, (value * v).applyfunc(simp),
                                               info={"vector": v, "value": value}), same(left, (value * v).applyfunc(simp))))
     geometric = len(basis)
     step = EqualityStep("eigenvectors", shifted, sp.ImmutableMatrix(sp.Matrix.hstack(*basis)),
                    (substitute, reduce, *nulls, *verifies),
                    info={"value": value, "algebraic": multiplicity, "geometric": geometric,
                          "free": free, "pivots": pivots, "assumptions": tuple(reduce.info["assumptions"])})
-    checks.record(step, same(sp.Integer(geometric), sp.Integer(n - _rank(m))))
+    record(step, same(sp.Integer(geometric), sp.Integer(n - _rank(m))))
     return EigenValue(value, multiplicity, geometric, basis, step, False, tuple(reduce.info["assumptions"]))
 
 
@@ -260,7 +258,7 @@ def _rank(m) -> int:
     return sp.Matrix(m).rank(iszerofunc=is_zero, simplify=simp)
 
 
-def _numeric_eigenvectors(a, value, multiplicity, checks: Checks) -> EigenValue:
+def _numeric_eigenvectors(a, value, multiplicity) -> EigenValue:
     n = a.rows
     arr = np.array(a.evalf(), dtype=complex)
     lam = complex(value)
@@ -277,7 +275,7 @@ def _numeric_eigenvectors(a, value, multiplicity, checks: Checks) -> EigenValue:
     residual = max(float(np.linalg.norm(arr @ np.array([complex(x) for x in v]) - lam * np.array([complex(x) for x in v])))
                    for v in vectors)
     from gradwise.derivations.equivalence import Judgement
-    verify = checks.record(EqualityStep("numeric_null_space", sp.ImmutableMatrix(a - LAMBDA * sp.eye(n)),
+    verify = record(EqualityStep("numeric_null_space", sp.ImmutableMatrix(a - LAMBDA * sp.eye(n)),
                                    sp.ImmutableMatrix(sp.Matrix.hstack(*vectors)),
                                    info={"value": value, "residual": residual, "singular_values": [float(x) for x in s]}),
                            Judgement(residual < 1e-6 * max(1.0, float(np.max(np.abs(arr)))), "numeric", points=len(vectors),
@@ -285,30 +283,30 @@ def _numeric_eigenvectors(a, value, multiplicity, checks: Checks) -> EigenValue:
     step = EqualityStep("eigenvectors", verify.before, verify.after, (verify,),
                    info={"value": value, "algebraic": multiplicity, "geometric": k, "numeric": True,
                          "residual": residual})
-    checks[step] = checks[verify]
+    step.checked(verify.check)
     return EigenValue(value, multiplicity, k, vectors, step, True)
 
 
 # ----------------------------------------------------------------------------------------------------
 # Checks shown to the reader
 
-def _trace_check(a, values: list[EigenValue], checks: Checks) -> EqualityStep:
+def _trace_check(a, values: list[EigenValue]) -> EqualityStep:
     terms = [v.value for v in values for _ in range(v.algebraic_multiplicity)]
     total = simp(sum(terms, sp.S.Zero))
     step = EqualityStep("trace_check", sp.Add(*terms, evaluate=False) if len(terms) > 1 else terms[0],
                    simp(a.trace()), info={"terms": terms, "sum": total})
-    return checks.record(step, same(total, step.after))
+    return record(step, same(total, step.after))
 
 
-def _det_check(a, values: list[EigenValue], checks: Checks) -> EqualityStep:
+def _det_check(a, values: list[EigenValue]) -> EqualityStep:
     terms = [v.value for v in values for _ in range(v.algebraic_multiplicity)]
     product = simp(sp.Mul(*terms))
     step = EqualityStep("determinant_check", sp.Mul(*terms, evaluate=False) if len(terms) > 1 else terms[0],
                    simp(a.det(method="berkowitz")), info={"terms": terms, "product": product})
-    return checks.record(step, same(product, step.after))
+    return record(step, same(product, step.after))
 
 
-def _orthogonality(values: list[EigenValue], checks: Checks) -> EqualityStep | None:
+def _orthogonality(values: list[EigenValue]) -> EqualityStep | None:
     """A symmetric matrix: eigenvectors of different eigenvalues are orthogonal (vᵢ·vⱼ = 0)."""
     pairs = []
     for i, x in enumerate(values):
@@ -320,10 +318,10 @@ def _orthogonality(values: list[EigenValue], checks: Checks) -> EqualityStep | N
         return None
     step = EqualityStep("orthogonality_check", sp.ImmutableMatrix([p[2] for p in pairs]),
                    sp.ImmutableMatrix([0] * len(pairs)), info={"pairs": pairs})
-    return checks.record(step, same(step.before, step.after))
+    return record(step, same(step.before, step.after))
 
 
-def _diagonalise(a, values: list[EigenValue], checks: Checks) -> EqualityStep | None:
+def _diagonalise(a, values: list[EigenValue]) -> EqualityStep | None:
     """A = P·D·P⁻¹ when the eigenvectors span the space (exact eigenvalues only)."""
     if any(v.numeric or v.geometric_multiplicity < v.algebraic_multiplicity for v in values):
         return None
@@ -337,4 +335,4 @@ def _diagonalise(a, values: list[EigenValue], checks: Checks) -> EqualityStep | 
     product = sp.ImmutableMatrix((p * d * p_inv).applyfunc(sp.simplify))
     step = EqualityStep("diagonalise", sp.MatMul(p, d, p_inv, evaluate=False), product,
                    info={"P": p, "D": d, "P_inv": p_inv})
-    return checks.record(step, same(product, sp.ImmutableMatrix(a)))
+    return record(step, same(product, sp.ImmutableMatrix(a)))

@@ -9,13 +9,14 @@ import csv
 import io
 import math
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 import sympy as sp
 
 from gradwise.derivations.display import Displayable
 from gradwise.derivations.limits import time_limit
+from gradwise.derivations.steps import Step
 from gradwise.errors import EngineError, GradwiseError
 
 MAX_CSV_BYTES = 200_000_000
@@ -26,13 +27,28 @@ TOLERANCE = 1e-8
 
 
 @dataclass(frozen=True)
-class PCAStep:
-    """One numeric step: its rule id, its result, the independent check it passed and how far off it was."""
+class Agreement:
+    """The check of a numeric step: the independent computation it agreed with, and how far off it was."""
+
+    against: str
+    error: float
+    valid: bool = True
+    method = "numeric"
+
+
+@dataclass(frozen=True)
+class PCAStep(Step):
+    """One numeric step: its rule id, what it starts from, its result and the independent check it passed."""
 
     rule: str
-    value: object
-    check: str
-    error: float = 0.0
+    before: object
+    after: object
+    check: Agreement
+
+    @property
+    def value(self):
+        """The step's result (its `after`)."""
+        return self.after
 
 
 @dataclass
@@ -51,7 +67,6 @@ class PCA(Displayable):
     steps: list[PCAStep]
     eigen: object | None = None       # the exact Eigen derivation, when the data allowed it
     plot: str = ""
-    checks: dict = field(default_factory=dict, repr=False)
 
     kind = "pca"
 
@@ -142,27 +157,28 @@ def pca(data, components: int = 2, *, columns: list[str] | None = None, plot: st
         return _derive(source, names, x, components, plot)
 
 
-def _check(ok: bool, rule: str, error: float) -> None:
+def _checked(rule: str, before, after, ok: bool, against: str, error: float) -> PCAStep:
+    """The step with its check; a failed check is an engine bug."""
     if not ok:
         raise EngineError(f"the PCA {rule} step failed its check (error {error:.2e})")
+    return PCAStep(rule, before, after, Agreement(against, error))
 
 
 def _derive(source: str, names: list[str], x: np.ndarray, k: int, plot: str | None) -> PCA:
     n, d = x.shape
-    steps: list[PCAStep] = []
+    scale = max(1.0, float(np.max(np.abs(x))))
     mean = x.sum(axis=0) / n
     err = float(np.max(np.abs(mean - np.mean(x, axis=0))))
-    _check(err <= TOLERANCE * max(1.0, float(np.max(np.abs(x)))), "mean", err)
-    steps.append(PCAStep("mean", mean, "numpy.mean", err))
+    steps = [_checked("mean", x, mean, err <= TOLERANCE * scale, "numpy.mean", err)]
     centred = x - mean
     err = float(np.max(np.abs(centred.mean(axis=0))))
-    _check(err <= TOLERANCE * max(1.0, float(np.max(np.abs(x)))), "centre", err)
-    steps.append(PCAStep("centre", centred, "every column of the centred data has mean 0", err))
+    steps.append(_checked("centre", x, centred, err <= TOLERANCE * scale,
+                          "every column of the centred data has mean 0", err))
     cov = centred.T @ centred / (n - 1)
     reference = np.atleast_2d(np.cov(x, rowvar=False))
     err = float(np.max(np.abs(cov - reference)))
-    _check(err <= TOLERANCE * max(1.0, float(np.max(np.abs(reference)))), "covariance", err)
-    steps.append(PCAStep("covariance", cov, "numpy.cov (n − 1 in the denominator)", err))
+    steps.append(_checked("covariance", centred, cov, err <= TOLERANCE * max(1.0, float(np.max(np.abs(reference)))),
+                          "numpy.cov (n − 1 in the denominator)", err))
     exact = None
     if n <= EXACT_MAX_ROWS and d <= EXACT_MAX_COLUMNS and d >= 2 and np.all(x == np.round(x)):
         exact = _exact_eigen(x)
@@ -175,15 +191,16 @@ def _derive(source: str, names: list[str], x: np.ndarray, k: int, plot: str | No
             row *= -1
     residual = float(max(np.linalg.norm(cov @ w - lam * w) for lam, w in zip(values, vectors)))
     orth = float(np.max(np.abs(vectors @ vectors.T - np.eye(d))))
-    _check(residual <= 1e-8 * max(1.0, float(np.max(np.abs(cov)))) and orth <= 1e-8, "eigen-decomposition",
-           max(residual, orth))
-    steps.append(PCAStep("eigen", (values, vectors), "‖C·w − λ·w‖ and WᵀW = I", max(residual, orth)))
+    steps.append(_checked("eigen", cov, (values, vectors),
+                          residual <= 1e-8 * max(1.0, float(np.max(np.abs(cov)))) and orth <= 1e-8,
+                          "‖C·w − λ·w‖ and WᵀW = I", max(residual, orth)))
     ratio = values / values.sum() if values.sum() > 0 else np.zeros_like(values)
-    steps.append(PCAStep("explained_variance", ratio, "ratios add up to 1", float(abs(ratio.sum() - 1)) if values.sum() > 0 else 0.0))
+    err = float(abs(ratio.sum() - 1)) if values.sum() > 0 else 0.0
+    steps.append(_checked("explained_variance", values, ratio, err <= 1e-9, "ratios add up to 1", err))
     projected = centred @ vectors[:k].T
     err = float(np.max(np.abs(projected.var(axis=0, ddof=1) - values[:k]))) if n > 1 else 0.0
-    _check(err <= 1e-6 * max(1.0, float(values[0])), "projection", err)
-    steps.append(PCAStep("project", projected, "the variance of each projected column is its eigenvalue", err))
+    steps.append(_checked("project", centred, projected, err <= 1e-6 * max(1.0, float(values[0])),
+                          "the variance of each projected column is its eigenvalue", err))
     result = PCA(source, names, x, mean, cov, values, vectors, k, projected, steps, exact)
     if plot:
         from gradwise.derivations.display import presenter  # the figure is drawn above this layer

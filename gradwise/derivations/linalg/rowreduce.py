@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
-from gradwise.derivations.linalg.steps import Checks, is_zero, same, simp
+from gradwise.derivations.linalg.steps import is_zero, same, simp, record
 from gradwise.derivations.steps import EqualityStep
 
 
@@ -50,11 +50,11 @@ class RowOp:
         return sp.ImmutableMatrix(m.applyfunc(simp))
 
 
-def op_step(m: sp.ImmutableMatrix, op: RowOp, checks: Checks) -> EqualityStep:
+def op_step(m: sp.ImmutableMatrix, op: RowOp) -> EqualityStep:
     """Apply one row operation as a checked step (after = E·before)."""
     step = EqualityStep(op.rule, m, op.apply(m), info={"op": op})
     reference = (op.elementary(m.rows) * m).applyfunc(simp)
-    return checks.record(step, same(reference, step.after))
+    return record(step, same(reference, step.after))
 
 
 def _pivot_row(m, col: int, start: int) -> int | None:
@@ -69,7 +69,7 @@ def _pivot_row(m, col: int, start: int) -> int | None:
     return numeric[0] if numeric else candidates[0]
 
 
-def rref_steps(m: sp.ImmutableMatrix, checks: Checks) -> EqualityStep:
+def rref_steps(m: sp.ImmutableMatrix) -> EqualityStep:
     """Gauss–Jordan elimination to reduced row echelon form, one checked step per row operation.
 
     info: pivots (column indices), free (columns without a pivot), assumptions (symbolic pivots ≠ 0).
@@ -86,17 +86,17 @@ def rref_steps(m: sp.ImmutableMatrix, checks: Checks) -> EqualityStep:
         if p is None:
             continue
         if p != row:
-            ops.append(op_step(current, RowOp("swap", row, p), checks))
+            ops.append(op_step(current, RowOp("swap", row, p)))
             current = ops[-1].after
         pivot = current[row, col]
         if pivot.free_symbols:
             assumptions.append(pivot)
         if pivot != 1:
-            ops.append(op_step(current, RowOp("scale", row, factor=simp(1 / pivot)), checks))
+            ops.append(op_step(current, RowOp("scale", row, factor=simp(1 / pivot))))
             current = ops[-1].after
         for r in range(m.rows):
             if r != row and not is_zero(current[r, col]):
-                ops.append(op_step(current, RowOp("add", r, row, simp(-current[r, col])), checks))
+                ops.append(op_step(current, RowOp("add", r, row, simp(-current[r, col]))))
                 current = ops[-1].after
         pivots.append(col)
         row += 1
@@ -105,10 +105,10 @@ def rref_steps(m: sp.ImmutableMatrix, checks: Checks) -> EqualityStep:
     step = EqualityStep("row_reduce", m, current, tuple(ops),
                    info={"pivots": pivots, "free": free, "assumptions": assumptions})
     reference, _ = sp.Matrix(m).rref(iszerofunc=is_zero, simplify=simp)
-    return checks.record(step, same(reference.applyfunc(simp), current))
+    return record(step, same(reference.applyfunc(simp), current))
 
 
-def echelon_steps(m: sp.ImmutableMatrix, checks: Checks) -> tuple[list[EqualityStep], sp.ImmutableMatrix, int]:
+def echelon_steps(m: sp.ImmutableMatrix) -> tuple[list[EqualityStep], sp.ImmutableMatrix, int]:
     """Forward elimination to upper triangular form with row swaps and row additions only (no scaling),
     for the determinant: returns the steps, the triangular matrix and the number of swaps."""
     current = sp.ImmutableMatrix(m.applyfunc(simp))
@@ -119,11 +119,11 @@ def echelon_steps(m: sp.ImmutableMatrix, checks: Checks) -> tuple[list[EqualityS
         if p is None:
             continue
         if p != col:
-            steps.append(op_step(current, RowOp("swap", col, p), checks))
+            steps.append(op_step(current, RowOp("swap", col, p)))
             current, swaps = steps[-1].after, swaps + 1
         for r in range(col + 1, m.rows):
             if not is_zero(current[r, col]):
-                steps.append(op_step(current, RowOp("add", r, col, simp(-current[r, col] / current[col, col])), checks))
+                steps.append(op_step(current, RowOp("add", r, col, simp(-current[r, col] / current[col, col]))))
                 current = steps[-1].after
     return steps, current, swaps
 

@@ -141,23 +141,22 @@ class StepsAndChecks:
         return next((s for s in self.steps if s.rule == rule), None)
 
     def check_of(self, step):
-        return self.checks.get(step)
+        """How this step was checked: the check stored on the step."""
+        return step.check
 
 
-class Checks(dict):
-    """step -> Judgement; `record` refuses a failed check (an engine bug)."""
+def record(step: EqualityStep, judgement: Judgement) -> EqualityStep:
+    """The step with its check stored on it; a failed check is refused (an engine bug)."""
+    if judgement.equal is False:
+        raise EngineError(f"the {step.rule} step {matrix_str(step.before)} -> {matrix_str(step.after)} "
+                          f"failed its check ({judgement.method}, at {judgement.counterexample})")
+    return step.checked(judgement)
 
-    def record(self, step: EqualityStep, judgement: Judgement) -> EqualityStep:
-        if judgement.equal is False:
-            raise EngineError(f"the {step.rule} step {matrix_str(step.before)} -> {matrix_str(step.after)} "
-                              f"failed its check ({judgement.method}, at {judgement.counterexample})")
-        self[step] = judgement
-        return step
 
-    def equal(self, step: EqualityStep, reference=None) -> EqualityStep:
-        """Check that before evaluates to after (or that after equals an independent `reference`)."""
-        target = reference if reference is not None else _evaluate(step.before)
-        return self.record(step, same(target, step.after))
+def check_equal(step: EqualityStep, reference=None) -> EqualityStep:
+    """Check that before evaluates to after (or that after equals an independent `reference`)."""
+    target = reference if reference is not None else _evaluate(step.before)
+    return record(step, same(target, step.after))
 
 
 def _evaluate(e):

@@ -11,7 +11,7 @@ import sympy as sp
 
 from gradwise.derivations.display import Displayable
 from gradwise.derivations.limits import time_limit
-from gradwise.derivations.linalg.steps import StepsAndChecks, Checks, is_zero, read_vector, simp
+from gradwise.derivations.linalg.steps import StepsAndChecks, is_zero, read_vector, simp, record, check_equal
 from gradwise.derivations.steps import EqualityStep
 from gradwise.errors import GradwiseError
 
@@ -22,11 +22,11 @@ def products_sum(u, v) -> sp.Expr:
     return terms[0] if len(terms) == 1 else sp.Add(*terms, evaluate=False)
 
 
-def dot_step(u, v, checks: Checks, rule: str = "dot_product") -> EqualityStep:
+def dot_step(u, v, rule: str = "dot_product") -> EqualityStep:
     """u·v as the sum of the element-wise products, checked against SymPy's own dot product."""
     step = EqualityStep(rule, products_sum(u, v), simp(sum((a * b for a, b in zip(u, v)), sp.S.Zero)),
                    info={"pairs": list(zip(u, v))})
-    return checks.equal(step, sp.expand(sp.Matrix(u).dot(sp.Matrix(v))))
+    return check_equal(step, sp.expand(sp.Matrix(u).dot(sp.Matrix(v))))
 
 
 @dataclass
@@ -37,7 +37,6 @@ class DotProduct(StepsAndChecks, Displayable):
     u: sp.ImmutableMatrix
     v: sp.ImmutableMatrix
     steps: list[EqualityStep]
-    checks: Checks = field(repr=False, default_factory=Checks)
 
     kind = "dot"
 
@@ -71,8 +70,7 @@ def dot(u, v, *, timeout: float | None = None) -> DotProduct:
         if a.rows != b.rows:
             raise GradwiseError(f"the vectors have different lengths ({a.rows} and {b.rows}): "
                                 "a dot product pairs their entries one to one")
-        checks = Checks()
-        steps = [dot_step(a, b, checks)]
+        steps = [dot_step(a, b)]
         value = steps[0].after
         norms = []
         for name, x in (("u", a), ("v", b)):
@@ -80,29 +78,29 @@ def dot(u, v, *, timeout: float | None = None) -> DotProduct:
             before = sp.sqrt(sp.Add(*squares, evaluate=False) if len(squares) > 1 else squares[0], evaluate=False)
             s = EqualityStep("norm", before, simp(sp.sqrt(simp(sum((e ** 2 for e in x), sp.S.Zero)))),
                         info={"name": name, "vector": x})
-            steps.append(checks.equal(s, sp.sqrt(sp.Matrix(x).dot(sp.Matrix(x)))))
+            steps.append(check_equal(s, sp.sqrt(sp.Matrix(x).dot(sp.Matrix(x)))))
             norms.append(s.after)
         if not any(is_zero(n) for n in norms):
             cos = simp(sp.radsimp(value / (norms[0] * norms[1]))) if not value.free_symbols else value / (norms[0] * norms[1])
             s = EqualityStep("cosine_similarity", sp.Mul(value, sp.Pow(sp.Mul(*norms, evaluate=False), -1, evaluate=False),
                                                     evaluate=False), cos, info={"norms": norms, "dot": value})
-            steps.append(checks.equal(s, value / (norms[0] * norms[1])))
+            steps.append(check_equal(s, value / (norms[0] * norms[1])))
             theta = sp.acos(cos)
             s = EqualityStep("angle", sp.Function("arccos")(cos), theta,
                         info={"cosine": cos})
-            steps.append(checks.record(s, checks_same(sp.cos(theta), cos)))
+            steps.append(record(s, checks_same(sp.cos(theta), cos)))
         if not is_zero(norms[1]):
             vv = simp(sum((e ** 2 for e in b), sp.S.Zero))
             coefficient = simp(value / vv)
             proj = sp.ImmutableMatrix(b.applyfunc(lambda e: simp(coefficient * e)))
             s = EqualityStep("projection", sp.MatMul(coefficient, b, evaluate=False), proj,
                         info={"dot": value, "vv": vv, "coefficient": coefficient})
-            steps.append(checks.equal(s, sp.ImmutableMatrix(sp.Matrix(a).project(sp.Matrix(b)))))
+            steps.append(check_equal(s, sp.ImmutableMatrix(sp.Matrix(a).project(sp.Matrix(b)))))
             # the remainder u − proj is orthogonal to v
             rest = sp.ImmutableMatrix((a - proj).applyfunc(simp))
             s = EqualityStep("orthogonal_remainder", products_sum(rest, b), sp.S.Zero, info={"remainder": rest})
-            steps.append(checks.equal(s))
-        return DotProduct((str(u), str(v)), a, b, steps, checks)
+            steps.append(check_equal(s))
+        return DotProduct((str(u), str(v)), a, b, steps)
 
 
 def checks_same(left, right):

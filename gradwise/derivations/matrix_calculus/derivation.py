@@ -6,7 +6,7 @@ declared shapes before it is returned; a line that fails is an engine bug (`Engi
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from gradwise.derivations.display import Displayable
 from gradwise.derivations.limits import time_limit
@@ -38,8 +38,7 @@ class MatrixGradient(Displayable):
     collected: e.Node                 # the sum of the terms' gradients, as they came
     result: e.Node                    # G, simplified: ∂f/∂X
     sizes: dict                       # the sizes the check used
-    checks: dict = field(repr=False, default_factory=dict)   # step -> FiniteDifferenceCheck
-    result_check: FiniteDifferenceCheck | None = None
+    collect_step: EqualityStep        # df = tr(Gᵀ dX): the result read off; its check is the result's
     expand_step: EqualityStep | None = None   # df multiplied out, when that changes it
 
     kind = "matrix_gradient"
@@ -51,11 +50,13 @@ class MatrixGradient(Displayable):
         return (*self.differential_steps, *expand, *self.term_steps, self.collect_step)
 
     @property
-    def collect_step(self) -> EqualityStep:
-        return EqualityStep("collect", self.df, written_form(self.result, self.variable))
+    def result_check(self) -> FiniteDifferenceCheck:
+        """The check of the result: the gradient against finite differences of f."""
+        return self.collect_step.check
 
     def check_of(self, step) -> FiniteDifferenceCheck | None:
-        return self.checks.get(step)
+        """How this step was checked: the check stored on the step."""
+        return step.check
 
     @property
     def variable_kind(self) -> str:
@@ -103,34 +104,33 @@ def gradient_of(f: e.Node, X: e.Var, shapes: dict, expression: str, seed: int = 
     expand_step = EqualityStep("expand", df, expanded) if expanded != df else None
     G, tsteps = gradient_form(expanded, X)
     collected = e.add(*[t.gradient for t in tsteps])
-    sizes, checks, result_check = _check_all(f, X, dsteps + ([expand_step] if expand_step else []), tsteps, G,
-                                             seed, expression)
-    out = MatrixGradient(expression, f, X, shapes, dsteps, df, tsteps, collected, G, sizes, checks,
-                         result_check, expand_step)
-    checks[out.collect_step] = result_check
-    return out
+    collect_step = EqualityStep("collect", df, written_form(G, X))
+    sizes = _check_all(f, X, dsteps + ([expand_step] if expand_step else []), tsteps, G, collect_step,
+                       seed, expression)
+    return MatrixGradient(expression, f, X, shapes, dsteps, df, tsteps, collected, G, sizes, collect_step,
+                          expand_step)
 
 
-def _check_all(f, X, dsteps, tsteps, G, seed: int, expression: str):
-    """Check every line at random points: first with a different size for each named dimension (so a
-    transposed answer cannot pass by symmetry), then, where that leaves a matrix singular, all sizes 3."""
+def _check_all(f, X, dsteps, tsteps, G, collect_step: EqualityStep, seed: int, expression: str) -> dict:
+    """Check every line at random points and store each check on its step (the result's on `collect_step`);
+    the sizes used. First with a different size for each named dimension (so a transposed answer cannot
+    pass by symmetry), then, where that leaves a matrix singular, all sizes 3."""
     named = checking.sizes_for(f)
     for sizes in (named, {d: 3 for d in named}):
         samples = checking.samples(f, X, sizes, seed=seed)
         if not samples:
             continue
-        checks: dict = {}
-        for step in dsteps:
-            checks[step] = checking.check_line(step.after, f, X, samples, sizes)
-        for step in tsteps:
-            checks[step] = checking.check_equal(step.before, step.after, X, samples, sizes)
+        checks = [(step, checking.check_line(step.after, f, X, samples, sizes)) for step in dsteps]
+        checks += [(step, checking.check_equal(step.before, step.after, X, samples, sizes)) for step in tsteps]
         result_check = checking.check_gradient(G, f, X, samples, sizes)
-        if result_check.samples == 0 or any(c.samples == 0 for c in checks.values()):
+        if result_check.samples == 0 or any(c.samples == 0 for _, c in checks):
             continue
-        for step, check in checks.items():
+        for step, check in checks:
             _must_pass(check, step.rule, step.after)
+            step.checked(check)
         _must_pass(result_check, "result", G)
-        return sizes, checks, result_check
+        collect_step.checked(result_check)
+        return sizes
     raise GradwiseError(f'found no point where "{expression}" and its derivative are defined, to check the '
                         "result at")
 

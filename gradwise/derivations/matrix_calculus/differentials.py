@@ -19,6 +19,7 @@ from gradwise.derivations.function_registry import BY_CLASS, BY_NAME
 from gradwise.derivations.matrix_calculus import expressions as e
 from gradwise.derivations.matrix_calculus.expressions import SCALAR, shape
 from gradwise.derivations.matrix_calculus.simplify import simplify, tidy
+from gradwise.derivations.steps import Step
 from gradwise.errors import EngineError, GradwiseError
 
 MAX_STEPS = 200
@@ -31,7 +32,7 @@ COOKBOOK = {"constant": "33", "constant_factor": "34", "sum": "35", "trace": "36
 
 
 @dataclass(frozen=True)
-class DifferentialStep:
+class DifferentialStep(Step):
     """One rule applied inside df: `before` = `after`, both linear in dX; `target` is the d(·) rewritten."""
 
     rule: str
@@ -43,7 +44,7 @@ class DifferentialStep:
 
 
 @dataclass(frozen=True)
-class TermStep:
+class TermStep(Step):
     """One term of df brought to the gradient form: term = tr(Gᵀ dX) (gᵀ dx for a vector)."""
 
     rule: str                 # "gradient_form"

@@ -37,7 +37,8 @@ class Wording:
         return presenter().mistake_words(self.key, dict(self.values))
 
 
-def _say(key: str, **values) -> Wording:
+def say(key: str, **values) -> Wording:
+    """The wording of key `key` with these values."""
     return Wording(key, tuple(values.items()))
 
 
@@ -85,7 +86,7 @@ def diagnose_derivative(derivative: sp.Derivative, student: sp.Expr) -> Diagnosi
     if int(order) > 1 and not isinstance(student, sp.MatrixBase):
         for k in range(int(order)):
             if _same(student, sp.diff(f, (var, k))):
-                return Diagnosis("derivative_order", _say("derivative_order", k=k, order=int(order)), correct, rule)
+                return Diagnosis("derivative_order", say("derivative_order", k=k, order=int(order)), correct, rule)
     return Diagnosis(*_by_ratio(f, student, correct), correct, rule)
 
 
@@ -106,14 +107,14 @@ def _by_ratio(f: sp.Expr, student: sp.Expr, correct: sp.Expr) -> tuple[str | Non
     if not (student.free_symbols or correct.free_symbols):  # numbers: the difference says it best
         return None, _differs(student, correct)
     if _same(student, -correct):
-        return "sign", _say("sign")
+        return "sign", say("sign")
     ratio = _constant_ratio(student, correct)
     if ratio is not None and ratio not in (0, 1):
         factor = 1 / ratio
         constants = {abs(c) for c in f.atoms(sp.Number)} | {c for c in f.atoms(sp.Symbol)}
         if factor in constants or -factor in constants:
-            return "dropped_constant", _say("dropped_constant", factor=factor)
-        return "constant_factor", _say("constant_factor", ratio=ratio)
+            return "dropped_constant", say("dropped_constant", factor=factor)
+        return "constant_factor", say("constant_factor", ratio=ratio)
     return None, _differs(student, correct)
 
 
@@ -124,7 +125,7 @@ def _differs(student: sp.Expr, correct: sp.Expr) -> Wording:
             difference = sp.simplify(difference)
     except (TypeError, ValueError, NotImplementedError):
         pass
-    return _say("difference", difference=difference)
+    return say("difference", difference=difference)
 
 
 def _same(a: sp.Basic, b: sp.Basic) -> bool:
@@ -225,7 +226,7 @@ def _chain(e, x):
     inner_d = sp.diff(inner, x)
     if inner_d == 1:
         return None
-    return "chain_inner_factor", _say("chain_inner_factor", inner_d=inner_d, inner=inner), outer
+    return "chain_inner_factor", say("chain_inner_factor", inner_d=inner_d, inner=inner), outer
 
 
 def _product(e, x):
@@ -236,7 +237,7 @@ def _product(e, x):
         return None
     constant = sp.Mul(*[a for a in e.args if not a.has(x)])
     wrong = constant * sp.Mul(*[sp.diff(a, x) for a in varying])
-    return "product_rule", _say("product_rule"), wrong
+    return "product_rule", say("product_rule"), wrong
 
 
 def _quotient_parts(e, x):
@@ -258,7 +259,7 @@ def _quotient_sign(e, x):
         return None
     u, v = parts
     du, dv = sp.diff(u, x), sp.diff(v, x)
-    return "quotient_rule_sign", _say("quotient_rule_sign"), (du * v + u * dv) / v**2
+    return "quotient_rule_sign", say("quotient_rule_sign"), (du * v + u * dv) / v**2
 
 
 def _quotient_order(e, x):
@@ -267,7 +268,7 @@ def _quotient_order(e, x):
         return None
     u, v = parts
     du, dv = sp.diff(u, x), sp.diff(v, x)
-    return "quotient_rule_order", _say("quotient_rule_order"), (u * dv - du * v) / v**2
+    return "quotient_rule_order", say("quotient_rule_order"), (u * dv - du * v) / v**2
 
 
 def _quotient_square(e, x):
@@ -276,7 +277,7 @@ def _quotient_square(e, x):
         return None
     u, v = parts
     du, dv = sp.diff(u, x), sp.diff(v, x)
-    return "quotient_rule_denominator", _say("quotient_rule_denominator"), (du * v - u * dv) / v
+    return "quotient_rule_denominator", say("quotient_rule_denominator"), (du * v - u * dv) / v
 
 
 _TRIG_SIGN = {sp.sin: "sin", sp.cos: "cos", sp.tan: "tan", sp.cot: "cot", sp.sec: "sec", sp.csc: "csc"}
@@ -288,14 +289,14 @@ def _trig(e, x):
     u = e.args[0]
     name = _TRIG_SIGN[type(e)]
     right = e.fdiff(1)
-    return "trig_sign", _say("trig_sign", name=name, right=right.subs(u, sp.Symbol("u"))), -right * sp.diff(u, x)
+    return "trig_sign", say("trig_sign", name=name, right=right.subs(u, sp.Symbol("u"))), -right * sp.diff(u, x)
 
 
 def _power_on_variable_exponent(e, x):
     if not (isinstance(e, sp.Pow) and e.base.has(x) and e.exp.has(x)):
         return None
     b, n = e.args
-    return ("power_rule_variable_exponent", _say("power_rule_variable_exponent", power=e, exponent=n * sp.log(b)),
+    return ("power_rule_variable_exponent", say("power_rule_variable_exponent", power=e, exponent=n * sp.log(b)),
             n * b ** (n - 1) * sp.diff(b, x))
 
 
@@ -303,7 +304,7 @@ def _exponential_rule_on_power(e, x):
     if not (isinstance(e, sp.Pow) and e.base.has(x) and e.exp.has(x)):
         return None
     b, n = e.args
-    return ("power_rule_variable_exponent", _say("exponential_rule_variable_base", power=e, exponent=n * sp.log(b)),
+    return ("power_rule_variable_exponent", say("exponential_rule_variable_base", power=e, exponent=n * sp.log(b)),
             e * sp.log(b) * sp.diff(n, x))
 
 
@@ -311,21 +312,21 @@ def _exponent_kept(e, x):
     if not (isinstance(e, sp.Pow) and e.exp.is_Number and e.base.has(x)):
         return None
     b, n = e.args
-    return "exponent_off_by_one", _say("exponent_kept", lowered=n - 1), n * b**n * sp.diff(b, x)
+    return "exponent_off_by_one", say("exponent_kept", lowered=n - 1), n * b**n * sp.diff(b, x)
 
 
 def _exponent_raised(e, x):
     if not (isinstance(e, sp.Pow) and e.exp.is_Number and e.base.has(x)):
         return None
     b, n = e.args
-    return "exponent_off_by_one", _say("exponent_off_by_one", lowered=n - 1), n * b ** (n + 1) * sp.diff(b, x)
+    return "exponent_off_by_one", say("exponent_off_by_one", lowered=n - 1), n * b ** (n + 1) * sp.diff(b, x)
 
 
 def _exponent_lowered_twice(e, x):
     if not (isinstance(e, sp.Pow) and e.exp.is_Number and e.base.has(x)):
         return None
     b, n = e.args
-    return "exponent_off_by_one", _say("exponent_off_by_one", lowered=n - 1), n * b ** (n - 2) * sp.diff(b, x)
+    return "exponent_off_by_one", say("exponent_off_by_one", lowered=n - 1), n * b ** (n - 2) * sp.diff(b, x)
 
 
 _MISTAKES: tuple[Mistake, ...] = (_chain, _product, _quotient_sign, _quotient_order, _quotient_square, _trig,

@@ -3,7 +3,9 @@
 A mistake is named only when undoing it makes the step valid at the same random matrices: the
 symmetric assumption (valid once A = Aᵀ), the transpose of the gradient (numerator layout), a product
 in the wrong order, a missing or extra transpose, a dropped factor 2 (or another constant, or the sign),
-a dropped term of a sum, a shape that does not fit. Ids are documented in the README.
+a dropped term of a sum, a shape that does not fit. Ids are documented in the README. A finding carries
+the mistake's wording key and values (nodes of matrix notation); the explainer writes the sentence
+(`explainer/mistake_words.py`).
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ import numpy as np
 from gradwise.derivations.matrix_calculus import checking, expressions as e
 from gradwise.derivations.matrix_calculus.derivation import gradient_of
 from gradwise.derivations.matrix_calculus.notation import text as show
+from gradwise.derivations.verify.diagnosis import Wording, say
 from gradwise.errors import EngineError, GradwiseError
 
 MAX_CANDIDATES = 200
@@ -23,16 +26,16 @@ MISTAKES = ("symmetric_assumption", "numerator_layout", "product_order", "missin
 
 @dataclass(frozen=True)
 class Finding:
-    """The mistake's id and a sentence saying what it is."""
+    """The mistake's id and what to say about it (a wording key and its values)."""
 
     mistake: str
-    words: str
+    wording: Wording
 
 
 def diagnose(problem) -> Finding | None:
     """The first mistake whose repair makes the step valid (`problem` is matrix_judging's _Problem)."""
     if problem.f is None and problem.shape_words:   # two sides of different shapes: nothing to repair
-        return Finding("shape_mismatch", problem.shape_words)
+        return Finding("shape_mismatch", say("matrix_shapes", words=problem.shape_words))
     first = (_transposed, _single_transpose, _symmetric) if problem.f is not None else \
         (_symmetric, _transposed, _single_transpose)
     for test in (*first, _factor, _order, _dropped_term):
@@ -43,7 +46,7 @@ def diagnose(problem) -> Finding | None:
         if found is not None:
             return found
     if problem.shape_words:
-        return Finding("shape_mismatch", problem.shape_words)
+        return Finding("shape_mismatch", say("matrix_shapes", words=problem.shape_words))
     return None
 
 
@@ -64,11 +67,9 @@ def _symmetric(problem) -> Finding | None:
         samples = [checking.Sample({**s.values, **{v.name: (s.values[v.name] + s.values[v.name].T) / 2
                                                     for v in group}}, s.direction) for s in problem.samples]
         if _valid(problem, problem.answer, samples):
-            names = ", ".join(v.name for v in group)
-            both = " and ".join(f"{v.name} = {v.name}ᵀ" for v in group)
-            general = f" For a general {names}: {_correct_words(problem)}" if problem.correct is not None else ""
-            return Finding("symmetric_assumption", f"true only when {names} {'is' if len(group) == 1 else 'are'} "
-                                                   f"symmetric ({both}).{general}")
+            return Finding("symmetric_assumption", say("matrix_symmetric_assumption",
+                                                       names=", ".join(v.name for v in group), wrt=problem.X.name,
+                                                       f=problem.f, correct=problem.correct))
     return None
 
 
@@ -79,20 +80,18 @@ def _transposed(problem) -> Finding | None:
     factors = [f for f in a.args if e.shape(f) != e.SCALAR] if isinstance(a, e.Mul) else []
     outer = len(factors) == 2 and e.shape(factors[0])[1] == 1 and e.shape(factors[1])[0] == 1
     if outer:
-        return Finding("product_order", f"the product is in the wrong order: {show(a)} for {show(e.T(a))} "
-                                        "(it is the transpose of the right answer)")
+        return Finding("product_order", say("matrix_outer_product_order", written=a, right=e.T(a)))
     if problem.f is not None:
-        return Finding("numerator_layout", "this is the transpose of the gradient: numerator layout, where the "
-                                           "denominator layout (the shape of " f"{problem.X.name}) was asked")
-    return Finding("missing_transpose", "the right side is the transpose of the left side")
+        return Finding("numerator_layout", say("matrix_numerator_layout", wrt=problem.X.name))
+    return Finding("missing_transpose", say("matrix_transposed_sides"))
 
 
 def _factor(problem) -> Finding | None:
     a = problem.answer
     if _valid(problem, e.mul(e.const(2), a)):
-        return Finding("dropped_factor_2", "a factor 2 is missing (the derivative of a square gives 2·…)")
+        return Finding("dropped_factor_2", say("matrix_dropped_factor_2"))
     if _valid(problem, e.neg(a)):
-        return Finding("sign", "the sign is wrong")
+        return Finding("sign", say("sign"))
     if problem.target is None:
         return None
     s = problem.samples[0]
@@ -102,8 +101,7 @@ def _factor(problem) -> Finding | None:
     ratio = float(np.sum(want * got) / np.sum(got * got))
     for c in (0.5, 3, 4, 1 / 3, 0.25):
         if abs(ratio - c) < 1e-6 and _valid(problem, e.mul(e.const(c), a)):
-            return Finding("constant_factor", f"a constant factor is off: the right side is "
-                                              f"{1 / c:g} times the left side")
+            return Finding("constant_factor", say("matrix_constant_factor", times=f"{1 / c:g}"))
     return None
 
 
@@ -111,15 +109,15 @@ def _single_transpose(problem) -> Finding | None:
     for candidate, kind, node in _toggled(problem.answer):
         if _valid(problem, candidate):
             if kind == "missing_transpose":
-                return Finding(kind, f"a transpose is missing: {show(node)} should be {show(e.T(node))}")
-            return Finding(kind, f"a transpose is one too many: {show(node)} should be {show(node.arg)}")
+                return Finding(kind, say("matrix_missing_transpose", written=node, right=e.T(node)))
+            return Finding(kind, say("matrix_extra_transpose", written=node, right=node.arg))
     return None
 
 
 def _order(problem) -> Finding | None:
     for candidate, node, fixed in _swapped(problem.answer):
         if _valid(problem, candidate):
-            return Finding("product_order", f"the product is in the wrong order: {show(node)} for {show(fixed)}")
+            return Finding("product_order", say("matrix_product_order", written=node, right=fixed))
     return None
 
 
@@ -133,13 +131,8 @@ def _dropped_term(problem) -> Finding | None:
             continue
         g = gradient_of(t, problem.X, {}, show(t)).result
         if _valid(problem, e.add(problem.answer, g)):
-            return Finding("dropped_term", f"the gradient of the term {show(t)} is missing ({show(g)})")
+            return Finding("dropped_term", say("matrix_dropped_term", term=t, gradient=g))
     return None
-
-
-def _correct_words(problem) -> str:
-    return f"∇_{problem.X.name} {show(problem.f)} = {show(problem.correct)}" if problem.f is not None \
-        else show(problem.correct)
 
 
 # ---------------------------------------------------------------------------------------------------- candidates

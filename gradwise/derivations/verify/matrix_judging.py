@@ -146,7 +146,7 @@ def judge_matrix_step(index: int, a: tuple[str, int], b: tuple[str, int], ra: _R
         if read.shape_error:
             base.update(lhs=base["lhs"] or Written(a[0]), rhs=base["rhs"] or Written(b[0]))
             return StepVerdict(**base, valid=False, method="shapes", mistake="shape_mismatch",
-                               diagnosis=read.error, reason=f"line {line}: {read.error}")
+                               diagnosis_text=read.error, reason=f"line {line}: {read.error}")
         return StepVerdict(**base, valid=False, method="unreadable", reason=f"line {line}: {read.error}: {text}")
     try:
         problem = _Problem.of(ra.side, rb.side, context)
@@ -157,7 +157,8 @@ def judge_matrix_step(index: int, a: tuple[str, int], b: tuple[str, int], ra: _R
         where = _counterexample(problem, None) if problem.samples else {"values": None, "left": None, "right": None}
         return StepVerdict(**base, valid=False, method="shapes", reason=problem.shape_words,
                            counterexample=where["values"], left_value=where["left"], right_value=where["right"],
-                           diagnosis=finding.words if finding else problem.shape_words,
+                           wording=finding.wording if finding else None,
+                           diagnosis_text=None if finding else problem.shape_words,
                            mistake=finding.mistake if finding else "shape_mismatch",
                            correct=problem.correct)
     result = problem.judge(problem.samples)
@@ -170,7 +171,7 @@ def judge_matrix_step(index: int, a: tuple[str, int], b: tuple[str, int], ra: _R
     where = _counterexample(problem, result)
     return StepVerdict(**base, valid=False, method="numeric", counterexample=where["values"],
                        left_value=where["left"], right_value=where["right"],
-                       diagnosis=finding.words if finding else None, mistake=finding.mistake if finding else None,
+                       wording=finding.wording if finding else None, mistake=finding.mistake if finding else None,
                        correct=problem.correct, reason=where["words"])
 
 

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import sympy as sp
 
-from gradwise.derivations.display import Displayable
+from gradwise.derivations.display import Displayable, presenter
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ class StepVerdict:
     counterexample: dict | None = None      # {symbol: value} where the sides differ
     left_value: complex | None = None
     right_value: complex | None = None
-    diagnosis: str | None = None            # the likely mistake, in words
+    diagnosis_text: str | None = None       # what is wrong, when it is not a named mistake (a reason, a shape)
     mistake: str | None = None              # its id: "chain_inner_factor", "product_rule", ...
     correct: sp.Basic | None = None         # the correct right side, derived by the engine
     correct_rule: str | None = None         # the engine's top rule for it ("chain", "product", ...)
@@ -37,10 +38,19 @@ class StepVerdict:
     reason: str = ""
     chain: int = 1                          # which chain A = B = C of the derivation (from 1)
     points: int = 0                         # random points where both sides agreed
+    wording: Any = None                     # the named mistake's wording key and values (verify.diagnosis.Wording)
 
     @property
     def readable(self) -> bool:
         return self.method != "unreadable"
+
+    @property
+    def diagnosis(self) -> str | None:
+        """The likely mistake in words: a named mistake worded by the explainer (through the presenter),
+        else the plain text."""
+        if self.wording is not None:
+            return presenter().mistake_words(self.wording.key, dict(self.wording.values))
+        return self.diagnosis_text
 
 
 @dataclass

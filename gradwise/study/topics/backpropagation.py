@@ -1,10 +1,10 @@
-"""Backpropagation through a computation graph (needs the backprop engine)."""
+"""Backpropagation through a computation graph."""
 from __future__ import annotations
 
-from gradwise.study.registry import GuideContext, register, resolve
+from gradwise.derivations.graph import build_graph
+from gradwise.study.registry import GuideContext, register
 from gradwise.study.worked import P, example, given, picture
 
-NEEDS = "gradwise.derivations.graph:build_graph"
 TEXT_WIDTH_PT = 465.0      # the text width of the guide's A4 page (210 mm less 2 × 23 mm)
 
 
@@ -18,11 +18,10 @@ def _graph_figure(ctx: GuideContext, graph, stem: str, caption: str) -> tuple:
     return picture(ctx, stem, caption, lambda path: draw_graph(nodes, edges, path, title=title), width=width)
 
 
-@register("backpropagation", "Backpropagation", 75, requires=(NEEDS,), kinds=("backprop",))
+@register("backpropagation", "Backpropagation", 75)
 def build(ctx: GuideContext) -> list:
     import sympy as sp
 
-    build_graph = resolve(NEEDS)
     neuron = build_graph("sigmoid(w*x + b)", "w=0.5,x=2,b=-1")
     decay = build_graph("(w*x - y)^2/2 + w^2/2", "w=1,x=2,y=1")
     w, x, y, b = sp.symbols("w x y b")

@@ -1,15 +1,13 @@
-"""Eigenvalues and eigenvectors (needs the eigen engine)."""
+"""Eigenvalues and eigenvectors."""
 from __future__ import annotations
 
-from gradwise.study.registry import GuideContext, register, resolve
+from gradwise.derivations.linalg.eigen import eigen
+from gradwise.study.registry import GuideContext, register
 from gradwise.study.worked import P, example
 
-NEEDS = "gradwise.derivations.linalg.eigen:eigen"
 
-
-@register("eigen", "Eigenvalues and eigenvectors", 30, requires=(NEEDS,), kinds=("eigen",))
+@register("eigen", "Eigenvalues and eigenvectors", 30)
 def build(ctx: GuideContext) -> list:
-    eigen = resolve(NEEDS)
     return [
         P("An eigenvector v of a square matrix A is a direction that A only stretches: Av = λv, with "
           "the eigenvalue λ as the stretch. The eigenvalues are the roots of the characteristic "

@@ -1,15 +1,15 @@
-"""Gradient descent: plain, momentum, RMSprop and Adam, the learning rate, and batch sizes (needs the
-optimizer simulations)."""
+"""Gradient descent: plain, momentum, RMSprop and Adam, the learning rate, and batch sizes."""
 from __future__ import annotations
 
 import numpy as np
 
 from gradwise.explainer.givens import N
 from gradwise.renderers.document import DisplayMath, Notation, Table
-from gradwise.study.registry import GuideContext, register, resolve
+from gradwise.simulations.data import read_csv
+from gradwise.simulations.trajectory import Study, optimize
+from gradwise.study.registry import GuideContext, register
 from gradwise.study.worked import P, example, picture
 
-NEEDS = "gradwise.simulations.trajectory:optimize"
 BOWL = "x^2 + 10*y^2"
 
 #: the update rules, in torch's form (g is the gradient at the current θ): name, LaTeX, text, Typst (written
@@ -30,10 +30,8 @@ RULES = (
 
 
 
-@register("gradient_descent", "Gradient descent and its variants", 65, requires=(NEEDS,), kinds=("trajectory",))
+@register("gradient_descent", "Gradient descent and its variants", 65)
 def build(ctx: GuideContext) -> list:
-    optimize = resolve(NEEDS)
-    study = resolve("gradwise.simulations.trajectory:Study")
     plain = optimize(BOWL, [2, 1], method="sgd", lr=0.02, steps=30)
     momentum = optimize(BOWL, [2, 1], method="sgd", lr=0.02, momentum=0.7, steps=30)
     rms = optimize(BOWL, [2, 1], method="rmsprop", lr=0.1, steps=30)
@@ -56,24 +54,23 @@ def build(ctx: GuideContext) -> list:
           " work for most networks."),
         example(ctx, plain, "plain steps on a narrow bowl"),
     ]
-    if study is not None:
-        from gradwise.explainer.optimize import figure
-        both = study([plain, momentum])
-        blocks.append(example(ctx, both, "plain steps against momentum", detail="brief",
-                              after=picture(ctx, "momentum", "Plain gradient descent and momentum on the same "
-                                            "bowl: momentum cuts the zig-zag across the narrow direction",
-                                            lambda path: figure(both, "contour", path))))
-        four = study([plain, momentum, rms, adam])
-        blocks.append(example(ctx, four, "momentum, RMSprop and Adam", detail="brief",
-                              after=picture(ctx, "adaptive", "Four optimizers from the same start; the legend "
-                                            "names each configuration", lambda path: figure(four, "contour", path))))
-        sweep = optimize(BOWL, [2, 1], method="sgd", lr=np.linspace(0.005, 0.105, 41), steps=30)
-        blocks.append(P("The learning rate decides everything: too small and the loss falls slowly, too large "
-                        "and it diverges. For this bowl the Hessian's largest eigenvalue is 20, so plain "
-                        "gradient descent converges only for ", N(r"\eta < 2/20 = 0.1", "η < 2/20 = 0.1"), ":"))
-        blocks += list(picture(ctx, "sweep", "Final loss after 30 steps against the learning rate; runs past "
-                               "the stable limit diverge", lambda path: figure(study([], sweep=sweep), "sweep", path)))
-    return blocks + _batches(ctx, optimize)
+    from gradwise.explainer.optimize import figure
+    both = Study([plain, momentum])
+    blocks.append(example(ctx, both, "plain steps against momentum", detail="brief",
+                          after=picture(ctx, "momentum", "Plain gradient descent and momentum on the same "
+                                        "bowl: momentum cuts the zig-zag across the narrow direction",
+                                        lambda path: figure(both, "contour", path))))
+    four = Study([plain, momentum, rms, adam])
+    blocks.append(example(ctx, four, "momentum, RMSprop and Adam", detail="brief",
+                          after=picture(ctx, "adaptive", "Four optimizers from the same start; the legend "
+                                        "names each configuration", lambda path: figure(four, "contour", path))))
+    sweep = optimize(BOWL, [2, 1], method="sgd", lr=np.linspace(0.005, 0.105, 41), steps=30)
+    blocks.append(P("The learning rate decides everything: too small and the loss falls slowly, too large "
+                    "and it diverges. For this bowl the Hessian's largest eigenvalue is 20, so plain "
+                    "gradient descent converges only for ", N(r"\eta < 2/20 = 0.1", "η < 2/20 = 0.1"), ":"))
+    blocks += list(picture(ctx, "sweep", "Final loss after 30 steps against the learning rate; runs past "
+                           "the stable limit diverge", lambda path: figure(Study([], sweep=sweep), "sweep", path)))
+    return blocks + _batches(ctx)
 
 
 #: eight points on the line y = 2x + 1, for the batch-size comparison
@@ -81,12 +78,8 @@ POINTS = [(x, 2 * x + 1) for x in range(8)]
 LINE = "x,y\n" + "".join(f"{x},{y}\n" for x, y in POINTS)
 
 
-def _batches(ctx: GuideContext, optimize) -> list:
-    """Batch, stochastic and mini-batch gradient descent fitting a line, when the data module exists."""
-    from gradwise.explainer import EXPLAINERS
-    study, read_csv = resolve("gradwise.simulations.trajectory:Study"), resolve("gradwise.simulations.data:read_csv")
-    if study is None or read_csv is None or "optimization" not in EXPLAINERS:
-        return []
+def _batches(ctx: GuideContext) -> list:
+    """Batch, stochastic and mini-batch gradient descent fitting a line."""
     data = read_csv(LINE, text=True)
     runs = [optimize("least_squares", data=data, method="sgd", lr=0.01, steps=40, batch_size=b, seed=0)
             for b in (None, 1, 4)]
@@ -94,7 +87,7 @@ def _batches(ctx: GuideContext, optimize) -> list:
                N(r"\hat y = w x + b", "ŷ = wx + b"), " with the squared error:"),
              DisplayMath(Notation(r"(x_i, y_i) = " + ",\\ ".join(f"({x}, {y})" for x, y in POINTS),
                                   "(xᵢ, yᵢ) = " + ", ".join(f"({x}, {y})" for x, y in POINTS))))
-    return [example(ctx, study(runs), "batch, stochastic (1 sample) and mini-batch (4) fitting a line",
+    return [example(ctx, Study(runs), "batch, stochastic (1 sample) and mini-batch (4) fitting a line",
                     detail="brief", before=given)]
 
 

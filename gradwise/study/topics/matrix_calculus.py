@@ -1,15 +1,13 @@
-"""Matrix calculus: gradients of scalar functions of vectors and matrices (needs the matrix-gradient engine)."""
+"""Matrix calculus: gradients of scalar functions of vectors and matrices."""
 from __future__ import annotations
 
-from gradwise.study.registry import GuideContext, register, resolve
+from gradwise.derivations.matrix_calculus.derivation import matrix_gradient
+from gradwise.study.registry import GuideContext, register
 from gradwise.study.worked import P, example
 
-NEEDS = "gradwise.derivations.matrix_calculus.derivation:matrix_gradient"
 
-
-@register("matrix_calculus", "Matrix calculus", 62, requires=(NEEDS,), kinds=("matrix_gradient",))
+@register("matrix_calculus", "Matrix calculus", 62)
 def build(ctx: GuideContext) -> list:
-    matrix_gradient = resolve(NEEDS)
     return [
         P("A loss written with vectors and matrices has a gradient of the same shape as the variable. "
           "The reliable way to find it is with differentials: write df, move the dX to the right with "

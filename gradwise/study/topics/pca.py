@@ -1,15 +1,13 @@
-"""Principal component analysis (needs the PCA engine)."""
+"""Principal component analysis."""
 from __future__ import annotations
 
-from gradwise.study.registry import GuideContext, register, resolve
+from gradwise.derivations.linalg.pca import pca
+from gradwise.study.registry import GuideContext, register
 from gradwise.study.worked import P, example, picture
 
-NEEDS = "gradwise.derivations.linalg.pca:pca"
 
-
-@register("pca", "Principal component analysis", 40, requires=(NEEDS,), kinds=("pca",))
+@register("pca", "Principal component analysis", 40)
 def build(ctx: GuideContext) -> list:
-    pca = resolve(NEEDS)
     return [
         P("PCA centres the data, forms the covariance matrix, and takes its eigenvectors, largest "
           "eigenvalue first: the directions along which the data varies most. Projecting onto the "

@@ -5,10 +5,9 @@ import sympy as sp
 
 from gradwise.derivations.derivation import differentiate
 from gradwise.renderers.document import AsWritten, Math, Table
-from gradwise.study.registry import GuideContext, register, resolve
+from gradwise.simulations.vanishing import gradient_flow
+from gradwise.study.registry import GuideContext, register
 from gradwise.study.worked import M, P, example, picture, value_at
-
-FLOW = "gradwise.simulations.vanishing:gradient_flow"
 
 
 @register("vanishing_gradients", "Vanishing and exploding gradients", 80)
@@ -36,13 +35,9 @@ def build(ctx: GuideContext) -> list:
           "for every positive input, which is why deep networks use it. Careful initialisation "
           "(Xavier for tanh, He for ReLU) keeps the weights' part of each factor near 1."),
     ]
-    flow = resolve(FLOW)
-    if flow is not None:
-        from gradwise.explainer import EXPLAINERS
-        if "gradient_flow" in EXPLAINERS:
-            result = flow(depth=10, width=16, activations="sigmoid,relu", inits="xavier", batch=32, seed=0)
-            blocks.append(example(ctx, result, "gradient norms layer by layer", detail="brief",
-                                  after=_norms_figure(ctx, result)))
+    result = gradient_flow(depth=10, width=16, activations="sigmoid,relu", inits="xavier", batch=32, seed=0)
+    blocks.append(example(ctx, result, "gradient norms layer by layer", detail="brief",
+                          after=_norms_figure(ctx, result)))
     return blocks
 
 

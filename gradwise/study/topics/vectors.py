@@ -1,15 +1,13 @@
-"""Vectors and the dot product (needs the linear-algebra engine's dot product)."""
+"""Vectors and the dot product."""
 from __future__ import annotations
 
-from gradwise.study.registry import GuideContext, register, resolve
+from gradwise.derivations.linalg.vectors import dot
+from gradwise.study.registry import GuideContext, register
 from gradwise.study.worked import P, example
 
-NEEDS = "gradwise.derivations.linalg.vectors:dot"
 
-
-@register("vectors", "Vectors and the dot product", 10, requires=(NEEDS,), kinds=("dot",))
+@register("vectors", "Vectors and the dot product", 10)
 def build(ctx: GuideContext) -> list:
-    dot = resolve(NEEDS)
     return [
         P("A vector is a list of numbers: an input, a row of weights, a gradient. The dot product "
           "multiplies two vectors entry by entry and adds the products; a neuron's pre-activation "

@@ -1,8 +1,8 @@
-"""Checking many submissions: a folder of .tex files or a JSONL file, in parallel processes.
+"""Submissions and their verdicts: reading a folder of .tex files or a JSONL file, checking one
+submission, the error verdict of one that cannot be judged, and the categories a summary counts.
 
 Each submission gets its own verdict (the JSON contract of `gradwise check`, with its `name`); one that
-is too large, fails or runs out of time gets an error verdict and the batch goes on. `--jobs N` runs N
-worker processes; the order of the results is the order of the submissions.
+is too large, fails or runs out of time gets an error verdict and the batch goes on.
 """
 from __future__ import annotations
 
@@ -99,26 +99,6 @@ def refusal(submission: Submission, max_bytes: int = DEFAULT_MAX_BYTES) -> dict 
 def error_verdict(name: str, error: str) -> dict:
     return {"name": name, "kind": "check", "valid": False, "first_error": None, "steps": [],
             "readable": False, "error": error, "exit_code": 2}
-
-
-def check_many(items: list[Submission], jobs: int = 1, timeout: float = DEFAULT_TIMEOUT,
-               max_bytes: int = DEFAULT_MAX_BYTES, assume_positive: bool = False,
-               shapes: str | None = None) -> Iterator[dict]:
-    """Verdicts in the order of `items`, computed by `jobs` killable worker processes (1: in this
-    process)."""
-    if jobs <= 1 or len(items) <= 1:
-        for s in items:
-            yield check_one(s, timeout, max_bytes, assume_positive, shapes)
-        return
-    from gradwise.grading.stream import Pending, ordered
-    from gradwise.grading.workers import ProcessBackend, Settings
-    backend = ProcessBackend(jobs, Settings(timeout, max_bytes, assume_positive, shapes=shapes))
-    try:
-        for _, verdict in ordered(items, lambda s: Pending(s, backend.submit(s)),
-                                  lambda p: backend.result(p.submission, p.future), backend.window):
-            yield verdict
-    finally:
-        backend.close(now=True)
 
 
 def category(v: dict) -> str:

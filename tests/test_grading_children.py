@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 PARENT = """
-from gradwise.batch import Submission
+from gradwise.grading.submissions import Submission
 from gradwise.grading.workers import Settings, _IDLE, judge_hard
 assert judge_hard(Submission("a", "x = x"), Settings())["valid"]
 print(_IDLE[0].process.pid, flush=True)

@@ -105,3 +105,18 @@ def test_matrices_gradwise_prints_read_back():
             assert parse(printed) == matrix, printed
     step = sp.ImmutableMatrix([[sp.Heaviside(x, 0), 1]])   # SymPy's latex() writes Heaviside as θ: gradwise's only
     assert parse(latex(step)) == step
+
+
+def test_a_reading_that_drops_a_written_variable_is_not_a_reading():
+    """SymPy's parser reads `2 x \\sin(1)` (SymPy's own latex() of 2x·sin 1) as 2·sin 1: that reading
+    ignores the x the text writes, so the other parser's is the reading, not an ambiguity."""
+    from gradwise.derivations.latex_input import parse_latex
+    assert parse_latex(r"2 x \sin{\left(1 \right)}") == 2 * x * sp.sin(1)
+    assert parse_latex(sp.latex(3 * x * sp.cos(2))) == 3 * x * sp.cos(2)
+
+
+@pytest.mark.parametrize("text", [r"2^x^y", r"\log_2 8x"])
+def test_readings_that_differ_with_the_same_variables_are_still_ambiguous(text):
+    from gradwise.derivations.latex_input import parse_latex
+    with pytest.raises(InputError, match="ambiguous"):
+        parse_latex(text)

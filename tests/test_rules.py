@@ -178,3 +178,16 @@ def test_a_sum_too_large_to_simplify_is_shown_checked_and_says_so(capsys):
     data = json.loads(capsys.readouterr().out)
     assert data["notes"] == [d.orders[0].note] and "budget" in data["notes"][0]
     assert "notes" not in json.loads((main(["diff", "x^2", "--format", "json"]), capsys.readouterr().out)[1])
+
+
+def test_the_chain_rule_keeps_the_inner_function_as_written():
+    """Common factors come out of the outer derivative, not out of the function's argument: the answer
+    to d/dx sin(5x² + 2x) shows cos(5x² + 2x), as the question does, not cos(x(5x + 2))."""
+    import sympy as sp
+    from gradwise.derivations.derivation import differentiate
+    from gradwise.derivations.parsing import symbol
+    x = symbol("x")
+    d = differentiate("-sin(5x^2 + 2x)", "x")
+    assert d.result.has(sp.cos(5 * x ** 2 + 2 * x))
+    kept = differentiate("(sigmoid(w*x + b) - y)^2 / 2", "w").orders[0].tree.after
+    assert "-y + sigmoid(b + w*x)" in str(kept)   # 2(σ - y)/2, not (-2y + 2σ)/2

@@ -76,8 +76,10 @@ def parse_latex_with_notes(text: str) -> tuple[sp.Basic, list[str]]:
         # a\left(x, 0\right) would be read as a, \sin(x, 0) as sin(x); refused instead
         raise InputError(f"cannot read this LaTeX ({errors[0]})", text)
     if len(readings) == 2 and not _same_reading(*readings):
-        raise InputError(f"ambiguous LaTeX: one parser reads {readings[0]}, the other {readings[1]}; "
-                         "add brackets or \\cdot to say which is meant", text)
+        readings = [r for r in readings if not _drops_a_letter(r, readings, prepared)]
+        if len(readings) == 2:
+            raise InputError(f"ambiguous LaTeX: one parser reads {readings[0]}, the other {readings[1]}; "
+                             "add brackets or \\cdot to say which is meant", text)
     return readings[0], notes
 
 
@@ -415,6 +417,15 @@ def sanitize(expr, text: str, calls: dict | None = None) -> sp.Basic:
         raise InputError(f"unsupported construct {type(e).__name__} in LaTeX", text)
 
     return walk(expr, 0)
+
+
+def _drops_a_letter(reading: sp.Basic, readings: list, text: str) -> bool:
+    """Whether a reading has lost a variable that the other reading has and the text writes: not a
+    reading of the text at all. SymPy's parser reads `2 x \\sin(1)` as 2 sin(1)."""
+    names = {s.name for s in reading.free_symbols}
+    others = set().union(*({s.name for s in r.free_symbols} for r in readings)) - names
+    return names < names | others and any(re.search(rf"(?<![A-Za-z\\]){re.escape(n)}(?![A-Za-z])", text)
+                                          for n in others)
 
 
 def _same_reading(a: sp.Basic, b: sp.Basic) -> bool:

@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import Callable, ClassVar
 
 import sympy as sp
+from sympy.core.parameters import distribute
 
 from gradwise.derivations import function_registry
 from gradwise.derivations import functions as fn
@@ -219,9 +220,14 @@ class ChainRule(Rule):
 
     @property
     def outer_derivative(self) -> sp.Expr:
-        """f'(g(x)): the outer derivative with u put back (2(σ - y), not -2y + 2σ), its common factors
-        taken out while g(x) is still u, so that g(x) reads as written (cos(5x² + 2x), not cos(x(5x + 2)))."""
-        return sp.factor_terms(self.outer_step.after).xreplace({self.u: self.inner})
+        """f'(g(x)): the outer derivative with u put back and its common factors taken out (2(σ - y), not
+        -2y + 2σ), but not inside a function, so that g(x) reads as written (cos(5x² + 2x), not
+        cos(x(5x + 2)))."""
+        expr = self.outer_step.after.xreplace({self.u: self.inner})
+        held = {f: sp.Dummy() for f in expr.atoms(sp.Function)}
+        factored = sp.factor_terms(expr.xreplace(held))
+        with distribute(False):   # putting the functions back must not multiply 2(σ - y) out again
+            return factored.xreplace({d: f for f, d in held.items()})
 
     @property
     def intermediate(self):

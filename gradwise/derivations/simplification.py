@@ -167,13 +167,28 @@ def _rational_degree(expr: sp.Expr) -> sp.Rational:
 
 def _symbolic_power_degree(base: sp.Expr, exponent: sp.Expr) -> sp.Rational:
     """Poly splits a power with a symbolic exponent: e^(3x + 2) is (e^x)³ e², and together() writes
-    (x² + 1)^(x + 4) as (x² + 1)^x (x² + 1)⁴; each term of the exponent adds to the degree."""
+    (x² + 1)^(x + 4) as (x² + 1)^x (x² + 1)⁴; each term of the exponent adds to the degree, and so does
+    each term of the exponent written out: u^((x² + 1)¹⁶) is a product of 17 powers of degree up to 12,870."""
     total = sp.S.Zero
     for term in sp.Add.make_args(exponent):
         coefficient, rest = term.as_coeff_Mul()
         numerator = abs(coefficient.p) if coefficient.is_Rational else 1
-        total += numerator * _rational_degree(base) if rest == 1 else max(numerator, 1)
+        total += numerator * _rational_degree(base) if rest == 1 else max(numerator, 1) * _coefficient_sum(rest)
     return max(total, sp.S.One)
+
+
+def _coefficient_sum(expr: sp.Expr, cap: int = 10 ** 6) -> int:
+    """An upper bound (or at least `cap`) on the sum of the absolute coefficients of expr expanded,
+    read off its tree: (x² + 1)¹⁶ gives 2¹⁶."""
+    if expr.is_Number:
+        return min(cap, math.ceil(abs(expr)))
+    if expr.is_Add or expr.is_Mul:
+        parts = [_coefficient_sum(a, cap) for a in expr.args]
+        return min(cap, sum(parts) if expr.is_Add else math.prod(parts))
+    if expr.is_Pow and expr.exp.is_Integer and expr.exp > 0:
+        base = _coefficient_sum(expr.base, cap)
+        return cap if base > 1 and expr.exp * math.log2(base) > math.log2(cap) else min(cap, base ** int(expr.exp))
+    return 1
 
 
 def _small_angle_ratios(expr: sp.Expr) -> bool:

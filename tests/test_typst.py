@@ -53,7 +53,7 @@ CONSTRUCTS = [
     (symbol("theta_ij"), "theta_(i j)"),
     (symbol("loss"), 'italic("loss")'),
     (x * (1 - x), "x (1 - x)"),
-    (-x * sp.cos(x) + sp.sin(x), "-x cos(x) + sin(x)"),
+    (-x * sp.cos(x) + sp.sin(x), "sin(x) - x cos(x)"),  # as LaTeX and text order it
     (sp.pi * x, "pi x"),
     (f(x), "f(x)"),
 ]

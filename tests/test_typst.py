@@ -89,6 +89,34 @@ def test_notations_of_every_rule_translate():
         "frac(dif, dif x) x^(n) = n thin x^(n - 1)"
 
 
+ARROWS = {r"\leftarrow": "arrow.l", r"\gets": "arrow.l", r"\rightarrow": "arrow.r", r"\to": "arrow.r",
+          r"\mapsto": "arrow.r.bar", r"\Rightarrow": "arrow.r.double", r"\Leftarrow": "arrow.l.double",
+          r"\leftrightarrow": "arrow.l.r", r"\Leftrightarrow": "arrow.l.r.double", r"\iff": "arrow.l.r.double.long",
+          r"\implies": "arrow.r.double.long", r"\longrightarrow": "arrow.r.long", r"\uparrow": "arrow.t"}
+
+
+@pytest.mark.parametrize("command", sorted(ARROWS))
+def test_arrows_translate_by_name(command):
+    assert notation_typst(rf"x {command} y") == f"x {ARROWS[command]} y"
+
+
+def test_arrows_compile_and_no_shorthand_meets_a_written_sign():
+    src = "".join(f"$ a {notation_typst(c)} b $\n" for c in ARROWS)
+    assert compile_typst(src)[:5] == b"%PDF-"
+    # "x < -1" stays a comparison with a negative number, "\\gets" never becomes the shorthand <-
+    assert notation_typst(r"x < -1, \theta \gets 0") == "x < - 1 , theta arrow.l 0"
+
+
+def test_update_rules_go_through_the_translator():
+    from gradwise.explainer.optimize_rules import RULES as TORCH_RULES
+    from gradwise.study.topics.gradient_descent import RULES as GUIDE_RULES
+    formulas = [tex for _, tex, _ in GUIDE_RULES] + [tex for lines in TORCH_RULES.values() for _, tex in lines]
+    translated = [notation_typst(tex) for tex in formulas]
+    assert all("arrow.l" in t for t in translated)
+    assert compile_typst("".join(f"$ {t} $\n" for t in translated))[:5] == b"%PDF-"
+    assert notation_typst(r"s_0 = \text{initial\_accumulator\_value}") == 's_(0) = "initial_accumulator_value"'
+
+
 def test_unknown_latex_is_reported():
     with pytest.raises(NotationError):
         notation_typst(r"\weird{x}")

@@ -57,7 +57,7 @@ RULES = {
     "rmsprop": [("g_t ← ∇f(θ_{t-1}) + λθ_{t-1}", r"g_t \leftarrow \nabla f(\theta_{t-1}) + \lambda\theta_{t-1}"),
                 ("v_t ← α v_{t-1} + (1 − α) g_t²", r"v_t \leftarrow \alpha v_{t-1} + (1-\alpha) g_t^2"),
                 ("ṽ_t ← v_t − (g^ave_t)², g^ave_t ← α g^ave_{t-1} + (1 − α) g_t   (centered)",
-                 r"\tilde v_t \leftarrow v_t - (g^{ave}_t)^2,\ g^{ave}_t \leftarrow \alpha g^{ave}_{t-1} + (1-\alpha) g_t\ \text{(centered)}"),
+                 r"\tilde v_t \leftarrow v_t - (g^{\text{ave}}_t)^2,\ g^{\text{ave}}_t \leftarrow \alpha g^{\text{ave}}_{t-1} + (1-\alpha) g_t\ \text{(centered)}"),
                 ("b_t ← μ b_{t-1} + g_t/(√ṽ_t + ε);  θ_t ← θ_{t-1} − γ b_t   (momentum)",
                  r"b_t \leftarrow \mu b_{t-1} + g_t/(\sqrt{\tilde v_t} + \epsilon),\ \theta_t \leftarrow \theta_{t-1} - \gamma b_t"),
                 ("θ_t ← θ_{t-1} − γ g_t/(√ṽ_t + ε)", r"\theta_t \leftarrow \theta_{t-1} - \gamma\, g_t/(\sqrt{\tilde v_t} + \epsilon)")],

@@ -38,7 +38,7 @@ def _name(name: str) -> str:
 
 _COMMANDS = {
     "partial": "partial", "lim": "lim", "cdot": "dot", "times": "times", "le": "<=", "leq": "<=", "ge": ">=", "geq": ">=",
-    "ne": "!=", "neq": "!=", "approx": "approx", "to": "->", "Rightarrow": "=>", "rightarrow": "->",
+    "ne": "!=", "neq": "!=", "approx": "approx", "to": "arrow.r", "Rightarrow": "arrow.r.double", "rightarrow": "arrow.r",
     "infty": "infinity", "dots": "dots", "ldots": "dots", "cdots": "dots.c", "sum": "sum", "prod": "product",
     "in": "in", "odot": "dot.o", "top": "top", "nabla": "nabla", "mid": "|", "quad": "quad", "qquad": "wide",
     ",": "thin", ";": "med", "!": "", " ": " ", "lvert": "|", "rvert": "|", "|": "||", "lVert": "||",
@@ -46,10 +46,17 @@ _COMMANDS = {
     "mathsf": "", "varepsilon": "epsilon", "epsilon": "epsilon.alt", "vartheta": "theta.alt", "varphi": "phi",
     "phi": "phi.alt", "left": "", "right": "", "bigl": "", "bigr": "", "Bigl": "", "Bigr": "", "big": "",
     "Big": "", "displaystyle": "", "limits": "", "star": "star", "circ": "compose", "pm": "plus.minus",
-    "mp": "minus.plus", "exp": "exp", "arrow": "->", "mapsto": "|->", "forall": "forall",
-    "exists": "exists", "sim": "tilde.op", "propto": "prop", "equiv": "equiv", "iff": "<=>",
-    "implies": "=>", "hat": "hat", "tilde": "tilde", "bar": "overline", "overline": "overline", "vec": "arrow",
+    "mp": "minus.plus", "exp": "exp", "mapsto": "arrow.r.bar", "forall": "forall",
+    "exists": "exists", "sim": "tilde.op", "propto": "prop", "equiv": "equiv", "iff": "arrow.l.r.double.long",
+    "implies": "arrow.r.double.long", "hat": "hat", "tilde": "tilde", "bar": "overline", "overline": "overline", "vec": "arrow",
     "dot": "dot", "lbrace": "{", "rbrace": "}",
+    # arrows, by Typst's names (its shorthands such as <- would clash with a written "<" and "-")
+    "leftarrow": "arrow.l", "gets": "arrow.l", "longleftarrow": "arrow.l.long", "longrightarrow": "arrow.r.long",
+    "Leftarrow": "arrow.l.double", "Longleftarrow": "arrow.l.double.long", "Longrightarrow": "arrow.r.double.long",
+    "leftrightarrow": "arrow.l.r", "Leftrightarrow": "arrow.l.r.double", "longmapsto": "arrow.r.long.bar",
+    "uparrow": "arrow.t", "downarrow": "arrow.b", "Uparrow": "arrow.t.double", "Downarrow": "arrow.b.double",
+    "nearrow": "arrow.tr", "searrow": "arrow.br", "hookrightarrow": "arrow.r.hook", "rightleftharpoons": "harpoons.rtlb",
+    "leadsto": "arrow.r.squiggly",
 }
 #: one-argument commands: \mathbf{x} -> bold(x), \hat{x} -> hat(x)
 _ACCENTS = {"mathbf": "bold", "boldsymbol": "bold", "bm": "bold", "mathsf": "sans", "mathcal": "cal",
@@ -177,6 +184,7 @@ def _convert(tokens: list[str], i: int, stop: str | None) -> tuple[str, int]:
     return " ".join(out), i
 
 
+_ESCAPED = {"\\_", "\\%", "\\&", "\\#", "\\$", "\\{", "\\}"}
 _MATRICES = {"matrix": "", "bmatrix": "[", "pmatrix": "(", "vmatrix": "|"}
 
 
@@ -226,7 +234,8 @@ def _raw_group(tokens: list[str], i: int) -> tuple[str, int]:
     j = i + 1
     text = []
     while j < len(tokens) and tokens[j] != "}":
-        text.append(tokens[j])
+        t = tokens[j]
+        text.append(t[1:] if t in _ESCAPED else t)  # \text{initial\_value}: the underscore itself
         j += 1
     if j >= len(tokens):
         raise NotationError("missing }")

@@ -7,6 +7,7 @@ import sympy as sp
 
 from gradwise.derivations.linalg.steps import Label
 from gradwise.derivations.steps import EqualityStep
+from gradwise.explainer.numbers import readable_text
 from gradwise.printing import latex, unicode
 from gradwise.explainer.givens import N, givens
 from gradwise.renderers.document import Answer, Document, Math, Notation, Paragraph, Step
@@ -250,7 +251,7 @@ def explain_matmul(m, detail: str) -> Document:
 def explain_stability(a, detail: str) -> Document:
     """Why lr < 2/λ_max, with this Hessian's numbers (the link from eigenvalues to optimizers)."""
     def f(v: float) -> str:
-        return "∞" if v == float("inf") else f"{v:.6g}"
+        return readable_text(v)
     values = ", ".join(f(v) for v in a.eigenvalues)
     blocks: list = [para(
         "On a quadratic f(x) = ½·xᵀHx − bᵀx, gradient descent x ← x − lr·∇f(x) multiplies the error along "

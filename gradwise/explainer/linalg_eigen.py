@@ -15,6 +15,7 @@ from gradwise.explainer.givens import givens
 from gradwise.explainer.linalg import determinant_step
 from gradwise.explainer.linalg_labels import (check_words, factor_piece, matrix_json, op_label, poly_label, short_title,
                                               step_json, sub, written)
+from gradwise.explainer.numbers import readable_text
 from gradwise.printing import latex, unicode
 from gradwise.renderers.document import Document, Math, Notation, Paragraph, Step, Table
 
@@ -184,7 +185,7 @@ def _solve_step(e: Eigen, number: str, detail: str) -> Step:
                                      f"The factor ", Math.chain(factor), f" has degree {d}: {why}. Its roots are "
                                      f"computed numerically (mpmath polynomial roots, shown to {SHOWN_DIGITS} "
                                      f"significant digits, kept to {info['digits']}); the largest residual "
-                                     f"|p(λ)| is {info['residual']:.1e}."),
+                                     f"|p(λ)| is {readable_text(info['residual'], 2)}."),
                                  lines=tuple(Math.chain(Label(f"λ{sub(j)}", rf"\lambda_{{{j}}}"), shown(r), relation="≈")
                                              for j, r in enumerate(roots, start=1)),
                                  check=_check(e, f, detail)))
@@ -215,7 +216,7 @@ def _vector_step(e: Eigen, v: EigenValue, number: str, detail: str) -> Step:
                "decomposition (the right singular vector of the smallest singular value), scaled "
                "so its largest entry is 1. ") if first else "The null space of A − λI by SVD, as above. "
         return Step(number, title_text, s.rule, None,
-                    explanation=Paragraph.of(why + f"Residual ‖A·v − λ·v‖ = {info['residual']:.1e}.")
+                    explanation=Paragraph.of(why + f"Residual ‖A·v − λ·v‖ = {readable_text(info['residual'], 2)}.")
                     if detail != "brief" else None,
                     lines=vecs, check=_check(e, s, detail))
     substitute, reduce = s.substeps[0], s.substeps[1]

@@ -8,6 +8,7 @@ import sympy as sp
 from gradwise.derivations.linalg.pca import PCA
 from gradwise.explainer.givens import N, givens
 from gradwise.explainer.linalg_labels import written
+from gradwise.explainer.numbers import readable_text
 from gradwise.renderers.document import Document, Figure, Math, Paragraph, Section, Step, Table
 
 SHOWN_ROWS = 5
@@ -39,7 +40,7 @@ def _matrix(a: np.ndarray) -> sp.ImmutableMatrix:
 
 def explain(p: PCA, detail: str = "standard") -> Document:
     n, d = p.data.shape
-    chk = (lambda s: f"checked against {s.check} (largest difference {s.error:.1e})" if detail == "full" else "")
+    chk = (lambda s: f"checked against {s.check} (largest difference {readable_text(s.error, 2)})" if detail == "full" else "")
     blocks: list = _given(p) + [Paragraph.of(
         f"{n} samples (rows) of {d} features (columns). PCA finds the orthogonal directions along which the "
         "data varies most: the eigenvectors of its covariance matrix, ordered by their eigenvalues (the "

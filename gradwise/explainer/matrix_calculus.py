@@ -13,6 +13,7 @@ from gradwise.derivations.matrix_calculus.differentials import COOKBOOK, Differe
 from gradwise.derivations.matrix_calculus.notation import latex as e_latex, text
 from gradwise.explainer.json_steps import step_json
 from gradwise.explainer.multivariable import Label
+from gradwise.explainer.numbers import readable_text
 from gradwise.printing import latex
 from gradwise.renderers.document import Document, Math, Notation, Paragraph, Step
 
@@ -170,7 +171,7 @@ def explain(g: MatrixGradient, detail: str = "standard") -> Document:
     blocks.append(P(f"Checked: every line above agrees with central finite differences of f along random "
                     f"directions at random {'matrices' if len(g.sizes) else 'values'} ({c.samples} samples"
                     f"{'; sizes ' + sizes if sizes else ''}"
-                    f"{f'; largest relative error {c.max_error:.1e}' if detail == 'full' else ''})."))
+                    f"{'; largest relative error ' + readable_text(c.max_error, 2) if detail == 'full' else ''})."))
     return Document(f"{target} for f = {text(g.expression)}", tuple(blocks), data=contract(g), answer=answer)
 
 
@@ -271,7 +272,7 @@ def _collect_step(g: MatrixGradient, detail: str) -> Step:
 def _check_words(c) -> str:
     if c is None:
         return ""
-    return f"checked by finite differences ({c.samples} samples, relative error {c.max_error:.0e})"
+    return f"checked by finite differences ({c.samples} samples, relative error {readable_text(c.max_error, 1)})"
 
 
 # ---------------------------------------------------------------------------------------------------- JSON

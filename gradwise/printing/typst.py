@@ -16,6 +16,7 @@ from sympy.core.function import AppliedUndef
 from sympy.printing.precedence import PRECEDENCE, precedence
 from sympy.printing.printer import Printer
 
+from gradwise.printing.numbers import float_written
 from gradwise.printing.ordering import flipped_difference, ordered_factors, ordered_terms
 from gradwise.printing.typst_notation import FUNCTION_NAMES, GREEK, NotationError, _name, notation_typst, quote
 
@@ -101,11 +102,7 @@ class TypstPrinter(Printer):
         return f"{sign}frac({abs(expr.p)}, {expr.q})"
 
     def _print_Float(self, expr) -> str:
-        text = sp.sstr(expr, full_prec=False)
-        mantissa, _, exponent = text.partition("e")
-        if exponent:
-            return f"{mantissa} times 10^({int(exponent)})"
-        return text
+        return float_written(expr).typst
 
     def _print_float(self, expr) -> str:
         return self._print_Float(sp.Float(expr))
@@ -202,6 +199,7 @@ class TypstPrinter(Printer):
         shown = self._print(base)
         if (isinstance(base, (sp.Add, sp.Mul, sp.Pow, sp.Derivative, sp.Subs)) or
                 (base.is_Rational and not base.is_Integer) or (base.is_Number and base.is_negative)
+                or (base.is_Float and float_written(base).scientific)
                 or isinstance(base, sp.exp)):
             shown = f"({shown})"
         if exp.is_Rational and not exp.is_Integer:

@@ -131,7 +131,7 @@ def explain_dot(d, detail: str) -> Document:
             number += 1
             x = s.info["vector"]
             squares = written(("√(", r"\sqrt{"), *[p for k, e in enumerate(x) for p in
-                                                   ((" + " if k else ""), factor_piece(e), ("²", "^{2}"))], (")", "}"))
+                                                   ((" + " if k else ""), factor_piece(e, before_power=True), ("²", "^{2}"))], (")", "}"))
             name = s.info["name"]
             blocks.append(Step(str(number), f"Length of {name}", s.rule,
                                Notation(rf"\|\mathbf{{{name}}}\| = \sqrt{{\mathbf{{{name}}} \cdot \mathbf{{{name}}}}}",
@@ -150,7 +150,7 @@ def explain_dot(d, detail: str) -> Document:
                                             "direction, 0 for perpendicular, −1 for opposite. This is why embeddings "
                                             "are compared by cosine similarity: it ignores how long the vectors are.")
                            if detail != "brief" else None,
-                           lines=(chain(written("cos θ"), ratio, cos.after),)
+                           lines=(chain(written(("cos θ", r"\cos\theta")), ratio, cos.after),)
                            + ((Math.chain(cos.after, sp.Float(float(cos.after), 6), relation="≈"),)
                               if not cos.after.free_symbols and not cos.after.is_Rational else ()),
                            check=chk(cos)))

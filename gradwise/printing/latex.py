@@ -50,7 +50,7 @@ class GradwiseLatexPrinter(ConventionalOrder, LatexPrinter):
         return s if exp is None else rf"{s}^{{{exp}}}"
 
 
-_SETTINGS = {"ln_notation": True}
+_SETTINGS = {"ln_notation": True, "inv_trig_style": "full"}  # \arccos, as Unicode text and Typst write it
 
 
 class _LiteralLatexPrinter(GradwiseLatexPrinter):
@@ -68,7 +68,7 @@ def latex(expr, literal: bool = False) -> str:
 
 
 _TALL = re.compile(r"\\(frac|dfrac|begin|sum|prod|int|sqrt|left\[|left\\\{|binom|over|substack)")
-_FUNCTION_BRACES = re.compile(r"(\\[A-Za-z]+|\\operatorname\{[^{}]*\})\{\\left\(")
+_FUNCTION_BRACES = re.compile(r"((?:\\[A-Za-z]+|\\operatorname\{[^{}]*\})(?:\^\{[^{}]*\})?)\{\\left\(")  # \sin^{2}{\left(
 
 
 def tidy(tex: str) -> str:

@@ -123,7 +123,7 @@ def unicode(expr, literal: bool = False) -> str:
     text = printer.doprint(expr)
     text = text.replace("*", "·")
     # a number times a letter or bracket reads better joined: 2·x -> 2x, 3·(x + 1) -> 3(x + 1)
-    return re.sub(r"(?<![\w.^/])(\d+)·(?=[A-Za-zα-ωπ√(])(?!d/|d²/|∂)", r"\1", text)
+    return re.sub(r"(?<![\w.^/√])(\d+)·(?=[A-Za-zα-ωπ√(])(?!d/|d²/|∂)", r"\1", text)
 
 
 def _heaviside_args(expr) -> tuple:

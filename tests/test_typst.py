@@ -225,3 +225,13 @@ def test_a_derivative_in_a_step_title_is_typeset():
     assert step_title("∂f/∂x") == r"[$partial f \/ partial x$]"
     assert step_title("Row by column") == '"Row by column"'
     assert "partial v_(3)" in step_title("∂v3/∂v2, the local derivative")
+
+
+def test_norm_and_absolute_bars_pair_up_tight():
+    tight = notation_typst(r"\|u\| = \sqrt{u \cdot u}")
+    assert tight.startswith('class("opening", bar.v.double) u class("closing", bar.v.double)')
+    assert notation_typst(r"|1 - \lambda| < 1").startswith('class("opening", bar.v) 1')
+    assert notation_typst(r"p(y \mid x)") == "p ( y | x )"           # a conditional bar stays a bar
+    assert notation_typst(r"\left. f \right|_{x=0}") == "f |_(x = 0)"  # a lone bar, and \left. is invisible
+    both = notation_typst(r"|x| + \|W\|_2")
+    compile_typst(f"$ {tight} $ $ {both} $")

@@ -41,8 +41,8 @@ _COMMANDS = {
     "ne": "!=", "neq": "!=", "approx": "approx", "to": "arrow.r", "Rightarrow": "arrow.r.double", "rightarrow": "arrow.r",
     "infty": "infinity", "dots": "dots", "ldots": "dots", "cdots": "dots.c", "sum": "sum", "prod": "product",
     "in": "in", "odot": "dot.o", "top": "top", "nabla": "nabla", "mid": "|", "quad": "quad", "qquad": "wide",
-    ",": "thin", ";": "med", "!": "", " ": " ", "lvert": "|", "rvert": "|", "|": "||", "lVert": "||",
-    "rVert": "||", "langle": "chevron.l", "rangle": "chevron.r", "{": "{", "}": "}", "surd": "√", "ell": "ell",
+    ",": "thin", ";": "med", "!": "", " ": " ", "lvert": 'class("opening", bar.v)', "rvert": 'class("closing", bar.v)',
+    "lVert": 'class("opening", bar.v.double)', "rVert": 'class("closing", bar.v.double)', "langle": "chevron.l", "rangle": "chevron.r", "{": "{", "}": "}", "surd": "√", "ell": "ell",
     "mathsf": "", "varepsilon": "epsilon", "epsilon": "epsilon.alt", "vartheta": "theta.alt", "varphi": "phi",
     "phi": "phi.alt", "left": "", "right": "", "bigl": "", "bigr": "", "Bigl": "", "Bigr": "", "big": "",
     "Big": "", "displaystyle": "", "limits": "", "star": "star", "circ": "compose", "pm": "plus.minus",
@@ -75,11 +75,29 @@ def notation_typst(latex: str) -> str:
     Knows the constructs those formulas use (fractions, roots, scripts, Greek letters, operator names,
     cases, brackets); raises NotationError on anything else so the caller can fall back on text.
     """
-    tokens = [t for t in _TOKEN.findall(latex)]
+    tokens = _TOKEN.findall(latex)
+    # \left. and \right. are invisible delimiters: drop the dot with them
+    tokens = [t for k, t in enumerate(tokens) if not (t == "." and k and tokens[k - 1] in ("\\left", "\\right"))]
+    tokens = _paired_norms(tokens)
     out, rest = _convert(tokens, 0, stop=None)
     if rest != len(tokens):
         raise NotationError(f"unbalanced braces in {latex!r}")
     return re.sub(r"\s+", " ", out).strip()
+
+
+def _paired_norms(tokens: list[str]) -> list[str]:
+    """`\\|u\\|` as `\\lVert u \\rVert` (and `|x|` as `\\lvert x \\rvert`): the bars of a norm or an absolute
+    value taken in pairs, opening then closing, so Typst sets them tight against what they enclose (‖u‖,
+    not ‖ u ‖). A conditional bar is written `\\mid`."""
+    out, opening = [], {"\\|": True, "|": True}
+    pair_bars = tokens.count("|") % 2 == 0  # |1 − lr·λ|; a lone bar (an evaluation bar) stays as it is
+    for t in tokens:
+        if t == "\\|" or (t == "|" and pair_bars):
+            bar = t
+            t = {"\\|": ("\\lVert", "\\rVert"), "|": ("\\lvert", "\\rvert")}[bar][0 if opening[bar] else 1]
+            opening[bar] = not opening[bar]
+        out.append(t)
+    return out
 
 
 def _group(tokens: list[str], i: int) -> tuple[str, int]:

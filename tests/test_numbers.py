@@ -90,3 +90,16 @@ def test_optimizer_prose_has_no_computer_notation():
     run = optimize("x^2 + 10*y^2", [2, 1], method="sgd", lr=0.02, steps=30)
     text = render(explain(run))
     assert "2.21 × 10⁻⁷" in text and "e-0" not in text, text
+
+
+def test_a_negative_number_is_typeset_with_a_true_minus():
+    n = readable(-0.0146357)
+    assert isinstance(n, Notation) and n.text == "-0.0146357" and n.latex == "-0.0146357"
+    assert isinstance(readable_tuple([-0.5, 1]), Notation)
+
+
+def test_contour_colour_bar_writes_powers_of_ten():
+    import inspect
+
+    from gradwise.renderers import plots
+    assert 'f"1e{' not in inspect.getsource(plots) and "$10^{{{p:d}}}$" in inspect.getsource(plots)

@@ -235,3 +235,9 @@ def test_norm_and_absolute_bars_pair_up_tight():
     assert notation_typst(r"\left. f \right|_{x=0}") == "f |_(x = 0)"  # a lone bar, and \left. is invisible
     both = notation_typst(r"|x| + \|W\|_2")
     compile_typst(f"$ {tight} $ $ {both} $")
+
+
+def test_a_prime_sits_on_the_letter_not_after_its_index():
+    assert notation_typst(r"a_i'") == "a'_(i)"
+    assert notation_typst(r"a_{i+1}'") == "a'_(i + 1)"
+    assert notation_typst(r"(uv)' = u'v") == "( u v )' = u' v"

@@ -189,8 +189,9 @@ def _convert(tokens: list[str], i: int, stop: str | None) -> tuple[str, int]:
         elif t.replace(".", "").isdigit():
             out.append(t)
         elif t == "'":
-            if out:
-                out[-1] += "'"
+            if out:  # a_i' is the derivative of a_i: the prime sits on the letter, a'_(i), not after the index
+                sub = _TRAILING_SUBSCRIPT.search(out[-1])
+                out[-1] = out[-1][:sub.start()] + "'" + sub.group(0) if sub else out[-1] + "'"
         elif t in "+-=<>()[]|,./!*:;?":
             out.append({"/": "slash", "*": "ast", ";": ";", ":": ":"}.get(t, t))
         elif t in '"#$@~`\\':
@@ -202,6 +203,7 @@ def _convert(tokens: list[str], i: int, stop: str | None) -> tuple[str, int]:
     return " ".join(out), i
 
 
+_TRAILING_SUBSCRIPT = re.compile(r"_\((?:[^()]|\([^()]*\))*\)$")
 _ESCAPED = {"\\_", "\\%", "\\&", "\\#", "\\$", "\\{", "\\}"}
 _MATRICES = {"matrix": "", "bmatrix": "[", "pmatrix": "(", "vmatrix": "|"}
 

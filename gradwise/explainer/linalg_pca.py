@@ -8,7 +8,7 @@ import sympy as sp
 from gradwise.derivations.linalg.pca import PCA
 from gradwise.explainer.givens import N, givens
 from gradwise.explainer.linalg_labels import written
-from gradwise.explainer.numbers import readable_text
+from gradwise.explainer.numbers import readable, readable_text
 from gradwise.renderers.document import Document, Figure, Math, Paragraph, Section, Step, Table
 
 SHOWN_ROWS = 5
@@ -19,8 +19,9 @@ SHOWN_COMPONENTS = 8
 WIDTH = 80
 
 
-def _num(v: float) -> str:
-    return f"{v:.4g}" if abs(v) >= 1e-12 else "0"
+def _num(v: float):
+    """A table cell: 4 significant digits, a true minus and powers of ten typeset (explainer/numbers.py)."""
+    return readable(v, 4) if abs(v) >= 1e-12 else "0"
 
 
 def _fitting_columns(names: list[str], first: int) -> int:

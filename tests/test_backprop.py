@@ -294,6 +294,6 @@ def test_sci_writes_powers_of_ten_as_a_textbook_does():
     from gradwise.explainer.backprop_parts import sci
     assert sci(0.0104) == "0.0104"
     n = sci(1.2247e-7)
-    assert n.text == "1.22×10⁻⁷" and n.latex == r"1.22 \times 10^{-7}"
+    assert n.text == "1.22 × 10⁻⁷" and n.latex == r"1.22 \times 10^{-7}"
     assert float(n.text.split("×")[0]) * 10 ** -7 == pytest.approx(1.22e-7)
-    assert sci(3.5e12).text == "3.5×10¹²"
+    assert sci(3.5e12).text == "3.5 × 10¹²"

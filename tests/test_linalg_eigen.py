@@ -22,8 +22,12 @@ def assert_all_checked(e):
 
 def assert_matches_numpy(e, a):
     arr = np.array(a.tolist(), dtype=float)
-    ours = np.sort_complex(np.array([complex(sp.N(v)) for v in e.values()]))
-    ref = np.sort_complex(np.linalg.eigvals(arr))
+    # sorted by the real part rounded, then the imaginary part: a conjugate pair and a real eigenvalue with
+    # the same real part (2 ± 4.36i and 2) would otherwise sort by rounding noise in the real part
+    def _sorted(values):
+        return np.array(sorted(values, key=lambda c: (round(c.real, 6), round(c.imag, 6))))
+    ours = _sorted([complex(sp.N(v)) for v in e.values()])
+    ref = _sorted(np.linalg.eigvals(arr))
     assert len(ours) == arr.shape[0]
     # repeated eigenvalues are ill-conditioned numerically (error ~ eps^(1/m)): compare loosely there
     tol = 1e-6 if len(set(np.round(ours, 6))) == len(ours) else 1e-3
@@ -206,3 +210,13 @@ def test_generated_4x4_to_6x6_match_numpy(rows):
     e = eigen(a)
     assert_all_checked(e)
     assert_matches_numpy(e, a)
+
+
+def test_diagonal_form_is_written_without_dots():
+    from gradwise.explainer import explain
+    from gradwise.renderers.latex import render as latex_render
+    from gradwise.renderers.text import render as text_render
+    doc = explain(eigen("[[2,1],[1,2]]"))
+    text, tex = text_render(doc), latex_render(doc)
+    assert "A = P D P⁻¹" in text and "P·D" not in text
+    assert "diagonalisable: $A = P D P^{-1}$." in tex and r"P\ensuremath{\cdot}D" not in tex

@@ -115,3 +115,23 @@ def test_results_show_themselves():
     assert "λ² - 4λ + 3" in str(e)
     assert e._repr_latex_().startswith("$$") and "= 1, 3" in e._repr_latex_()  # the answer
     assert "$$" in gradwise.determinant("[[1,2],[3,4]]")._repr_markdown_()
+
+
+def test_cosine_ratio_has_one_pair_of_brackets():
+    from gradwise.explainer import explain
+    from gradwise.renderers.latex import render as latex_render
+    from gradwise.renderers.text import render as text_render
+    doc = explain(dot("[1,2,3]", "[4,5,6]"))
+    text, tex = text_render(doc), latex_render(doc)
+    assert "cos θ = 32/(√14·√77)" in text and "((" not in text
+    assert r"32 \big/ \left(\sqrt{14} \cdot \sqrt{77}\right)" in tex and r"\left(\sqrt{14}\right)" not in tex
+
+
+@given(st.integers(2, 99).filter(lambda n: int(n ** 0.5) ** 2 != n), st.integers(1, 9))
+@settings(max_examples=40, deadline=None)
+def test_a_root_times_a_letter_reads_back(n, k):
+    from gradwise.derivations.parsing import parse, symbol
+    from gradwise.printing.unicode import unicode
+    x = symbol("x")
+    for e in (sp.sqrt(n) * x, k * sp.sqrt(n) * x, sp.sqrt(n) * sp.sin(x)):
+        assert sp.simplify(parse(unicode(e)) - e) == 0, unicode(e)   # √14·x, never √14x (= √(14x))

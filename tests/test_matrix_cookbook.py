@@ -49,3 +49,30 @@ def test_the_constant_factor_rule_cites_the_equations_it_comes_from():
     text = render(explain(matrix_gradient("tr(A X B)", "X")), "text")
     assert "Constant factors stay (Cookbook 33 and 37)" in text and "Cookbook 34" not in text
     assert "Trace (Cookbook 36)" in text
+
+
+def test_citations_have_one_home_and_every_rule_shows_its_own():
+    """The rule table (differentials.COOKBOOK) is the only place a Cookbook equation number is written; each
+    rule's step title in the document shows the citation of that rule."""
+    import inspect
+    import re
+
+    from gradwise.derivations.matrix_calculus.differentials import COOKBOOK, cookbook_citation
+    from gradwise.explainer import matrix_calculus as explainer
+
+    assert not re.search(r"Cookbook \d", inspect.getsource(explainer))
+    assert cookbook_citation("constant_factor") == "Cookbook 33 and 37"
+    assert cookbook_citation("trace") == "Cookbook 36" and cookbook_citation("norm") is None
+    for rule in COOKBOOK:
+        if rule in explainer.RULES:
+            assert explainer._rule_title(rule)[0].endswith(f"({cookbook_citation(rule)})")
+
+
+def test_identities_cite_the_cookbook_for_a_matrix_only():
+    from gradwise.derivations.matrix_calculus.derivation import matrix_gradient
+    from gradwise.explainer.matrix_calculus import explain
+    from gradwise.renderers import render
+
+    assert "tr(A B C) = tr(C A B) (Cookbook 16)" in render(explain(matrix_gradient("tr(A X B)", "X")), "text")
+    vector = render(explain(matrix_gradient("a^T x", "x")), "text")
+    assert "Cookbook 16" not in vector

@@ -53,7 +53,7 @@ CONSTRUCTS = [
     (symbol("theta_ij"), "theta_(i j)"),
     (symbol("loss"), 'italic("loss")'),
     (x * (1 - x), "x (1 - x)"),
-    (-x * sp.cos(x) + sp.sin(x), "-x cos(x) + sin(x)"),
+    (-x * sp.cos(x) + sp.sin(x), "sin(x) - x cos(x)"),  # as LaTeX and text order it
     (sp.pi * x, "pi x"),
     (f(x), "f(x)"),
 ]
@@ -87,6 +87,34 @@ def test_notations_of_every_rule_translate():
     compile_typst(src)
     assert notation_typst(r"\frac{\mathrm{d}}{\mathrm{d}x} x^{n} = n\,x^{n-1}") == \
         "frac(dif, dif x) x^(n) = n thin x^(n - 1)"
+
+
+ARROWS = {r"\leftarrow": "arrow.l", r"\gets": "arrow.l", r"\rightarrow": "arrow.r", r"\to": "arrow.r",
+          r"\mapsto": "arrow.r.bar", r"\Rightarrow": "arrow.r.double", r"\Leftarrow": "arrow.l.double",
+          r"\leftrightarrow": "arrow.l.r", r"\Leftrightarrow": "arrow.l.r.double", r"\iff": "arrow.l.r.double.long",
+          r"\implies": "arrow.r.double.long", r"\longrightarrow": "arrow.r.long", r"\uparrow": "arrow.t"}
+
+
+@pytest.mark.parametrize("command", sorted(ARROWS))
+def test_arrows_translate_by_name(command):
+    assert notation_typst(rf"x {command} y") == f"x {ARROWS[command]} y"
+
+
+def test_arrows_compile_and_no_shorthand_meets_a_written_sign():
+    src = "".join(f"$ a {notation_typst(c)} b $\n" for c in ARROWS)
+    assert compile_typst(src)[:5] == b"%PDF-"
+    # "x < -1" stays a comparison with a negative number, "\\gets" never becomes the shorthand <-
+    assert notation_typst(r"x < -1, \theta \gets 0") == "x < - 1 , theta arrow.l 0"
+
+
+def test_update_rules_go_through_the_translator():
+    from gradwise.explainer.optimize_rules import RULES as TORCH_RULES
+    from gradwise.study.topics.gradient_descent import RULES as GUIDE_RULES
+    formulas = [tex for _, tex, _ in GUIDE_RULES] + [tex for lines in TORCH_RULES.values() for _, tex in lines]
+    translated = [notation_typst(tex) for tex in formulas]
+    assert all("arrow.l" in t for t in translated)
+    assert compile_typst("".join(f"$ {t} $\n" for t in translated))[:5] == b"%PDF-"
+    assert notation_typst(r"s_0 = \text{initial\_accumulator\_value}") == 's_(0) = "initial_accumulator_value"'
 
 
 def test_unknown_latex_is_reported():
@@ -197,3 +225,19 @@ def test_a_derivative_in_a_step_title_is_typeset():
     assert step_title("∂f/∂x") == r"[$partial f \/ partial x$]"
     assert step_title("Row by column") == '"Row by column"'
     assert "partial v_(3)" in step_title("∂v3/∂v2, the local derivative")
+
+
+def test_norm_and_absolute_bars_pair_up_tight():
+    tight = notation_typst(r"\|u\| = \sqrt{u \cdot u}")
+    assert tight.startswith('class("opening", bar.v.double) u class("closing", bar.v.double)')
+    assert notation_typst(r"|1 - \lambda| < 1").startswith('class("opening", bar.v) 1')
+    assert notation_typst(r"p(y \mid x)") == "p ( y | x )"           # a conditional bar stays a bar
+    assert notation_typst(r"\left. f \right|_{x=0}") == "f |_(x = 0)"  # a lone bar, and \left. is invisible
+    both = notation_typst(r"|x| + \|W\|_2")
+    compile_typst(f"$ {tight} $ $ {both} $")
+
+
+def test_a_prime_sits_on_the_letter_not_after_its_index():
+    assert notation_typst(r"a_i'") == "a'_(i)"
+    assert notation_typst(r"a_{i+1}'") == "a'_(i + 1)"
+    assert notation_typst(r"(uv)' = u'v") == "( u v )' = u' v"

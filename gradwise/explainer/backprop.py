@@ -12,12 +12,14 @@ import sympy as sp
 from gradwise.derivations.graph import ComputationalGraph
 from gradwise.derivations.linalg.steps import Label
 from gradwise.derivations.rules import Rule
-from gradwise.explainer.backprop_parts import (factor_latex, factor_text, figure, num, num_latex, number, op_cell,
-                                               partial)
+from gradwise.explainer.backprop_parts import (factor_latex, factor_text, figure, name_latex, num, num_latex, number,
+                                               op_cell, partial)
+from gradwise.explainer.numbers import readable
 from gradwise.explainer.json_steps import step_json
 from gradwise.explainer.registry import explains
 from gradwise.explainer.wording import describe
 from gradwise.printing import latex, unicode
+from gradwise.printing.numbers import written
 from gradwise.renderers.document import Answer, Document, Math, Notation, Paragraph, Section, Step, Table
 
 
@@ -27,17 +29,19 @@ from gradwise.renderers.document import Answer, Document, Math, Notation, Paragr
 @explains(ComputationalGraph)
 def explain_graph(g: ComputationalGraph, detail: str = "standard") -> Document:
     f = sp.Symbol("f")
-    at = ", ".join(f"{k} = {num(v)}" for k, v in g.point.items())
+    at = [p for k, (name, v) in enumerate(g.point.items())  # b = −1, w = 0.5: each value typeset with its name
+          for p in ((", ",) if k else ()) + (Notation(f"{name_latex(name)} = {written(v).latex}",
+                                                      f"{name} = {written(v).text}"),)]
     ops = [n for n in g.nodes if not n.is_input]
     blocks: list = [Paragraph.of(
         "Backpropagation is the chain rule applied on a graph. Split ", Math.chain(f, g.expr),
         f" into {len(ops)} operation{'s' if len(ops) != 1 else ''}, one node each; compute every node's "
-        f"value at {at} (forward pass), the derivative of every node with respect to each of its inputs "
+        "value at ", *at, " (forward pass), the derivative of every node with respect to each of its inputs "
         "(its local derivative, one small rule), then pass gradients back from the output (backward pass).")]
     blocks.append(Section("1. Forward pass: the graph and its values", (
         Table(("node", "computes", "operation", "value"),
               tuple((n.name.name, "input" if n.is_input else Math.chain(n.name, n.definition),
-                     op_cell(n.op), num(n.value)) for n in g.nodes)),
+                     op_cell(n.op), readable(n.value)) for n in g.nodes)),
         Paragraph.of("The output ", Notation(f"{latex(g.output.name)} = {num_latex(g.value)}",
                                              f"{g.output.name.name} = {num(g.value)}"), " is f at the point."))))
     if detail != "brief":
@@ -88,7 +92,7 @@ def _backward_blocks(g, detail: str) -> tuple:
         for n in reversed(g.nodes[:-1]):
             out.append(Paragraph.of(_backward_line(g, n)))
     out.append(Table(("node", "op", "value", "grad"),
-                     tuple((n.name.name, op_cell(n.op), num(n.value), num(n.grad)) for n in g.nodes),
+                     tuple((n.name.name, op_cell(n.op), readable(n.value), readable(n.grad)) for n in g.nodes),
                      caption="The trace, as micrograd prints it; grad is the derivative of f in that node."))
     return tuple(out)
 

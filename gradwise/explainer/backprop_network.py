@@ -48,8 +48,9 @@ def explain_weight(w: WeightGradient, detail: str = "standard") -> Document:
     if fd is not None:
         blocks.append(Paragraph.of(
             f"Gradient check: every one of the {fd.parameters} parameters against the 4-point central difference "
-            f"(step {fd.step:g}): largest relative error {fd.max_relative_error:.1e} (at {fd.worst}), largest "
-            f"absolute error {fd.max_absolute_error:.1e}{'' if fd.passed else ' — this is too large; a kink of relu near the point can cause it'}."))
+            "(step ", sci(fd.step), "): largest relative error ", sci(fd.max_relative_error, 2), f" (at {fd.worst}), "
+            "largest absolute error ", sci(fd.max_absolute_error, 2),
+            f"{'' if fd.passed else ' — this is too large; a kink of relu near the point can cause it'}."))
     else:
         blocks.append(Paragraph.of("Gradient check: skipped, the network and data are too large for a finite "
                                    "difference per parameter here; use Network.gradient_check in Python."))
@@ -263,8 +264,8 @@ def explain_flow(flow: GradientFlow, detail: str = "standard") -> Document:
             ". Measured ", N(r"\frac{\partial L}{\partial b_1}", "∂L/∂b₁"), " = ", sci(cf['measured'][0], 6), ", closed form ",
             N(rf"\frac{{1}}{{4}} \left(\frac{{w}}{{4}}\right)^{{{L - 1}}}", f"(1/4)(w/4)^{L - 1}"),
             " = ", sci(cf['closed_form'][0], 6),
-            (f"; the largest relative difference over the layers is {worst:.1e}." if detail == "full" else
-               " (the same at every layer)." if worst < 1e-9 else f"; they agree to {worst:.0e}.")),)))
+            *(("; the largest relative difference over the layers is ", sci(worst, 2), ".") if detail == "full" else
+              (" (the same at every layer).",) if worst < 1e-9 else ("; they agree to ", sci(worst, 1), "."))),)))
     if flow.plot_file:
         blocks.append(figure(flow.plot_file, "Gradient norm per layer, log scale"))
     return Document(f"Gradient norms through {L} layers", tuple(blocks), data=flow_contract(flow))
@@ -290,10 +291,10 @@ def _run_words(r, L: int, detail: str = "standard") -> tuple:
                   N(rf"\left({latex(r.bound)}\right)^{{{L - 1}}}", f"({unicode(r.bound)})^{L - 1}"),
                   " = ", sci(bound ** (L - 1)), f" over {L - 1} layers"]
     parts += [". In this run the mean of ", N(rf"{act}'(z)", f"{r.activation}′(z)"),
-              f" per layer was between {lo:.3g} and {hi:.3g}, ", N(r"\|W_l\|_2", "‖W_l‖₂"),
-              f" between {min(r.weight_gain):.3g} and {max(r.weight_gain):.3g}, and going back one layer "
+              " per layer was between ", sci(lo), " and ", sci(hi), ", ", N(r"\|W_l\|_2", "‖W_l‖₂"),
+              " between ", sci(min(r.weight_gain)), " and ", sci(max(r.weight_gain)), ", and going back one layer "
               f"{'shrank' if r.factor_per_layer < 1 else 'grew'} ", N(r"\|\delta\|", "‖δ‖"),
-              f" by a factor of {r.factor_per_layer:.3g} on average."]
+              " by a factor of ", sci(r.factor_per_layer), " on average."]
     return tuple(parts)
 
 

@@ -6,6 +6,7 @@ import re
 
 import sympy as sp
 
+from gradwise.explainer.numbers import readable
 from gradwise.renderers.document import Figure, Notation
 
 
@@ -34,18 +35,10 @@ def num_latex(v: float) -> str:
     return text
 
 
-_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
-
-
 def sci(v: float, digits: int = 3):
     """A number with `digits` significant digits as a textbook prints it: 1.5 × 10⁻⁷, not 1.5e-07
-    (a Notation when it has an exponent, else the plain digits)."""
-    text = f"{v:.{digits}g}"
-    if "e" not in text:
-        return text
-    mantissa, exponent = text.split("e")
-    power = int(exponent)
-    return Notation(rf"{mantissa} \times 10^{{{power}}}", f"{mantissa}×10{str(power).translate(_SUPERSCRIPT)}")
+    (a Notation when it has a power of ten, else the plain digits; explainer/numbers.py)."""
+    return readable(v, digits, digits)
 
 
 def factor_latex(v: float) -> str:

@@ -8,6 +8,7 @@ from gradwise.derivations.verify.verdict import StepVerdict, Verdict
 from gradwise.explainer.derivative import read_as
 from gradwise.explainer.mistake_words import mistake_words
 from gradwise.explainer.registry import explains
+from gradwise.explainer.numbers import readable_text
 from gradwise.printing import latex, unicode
 from gradwise.printing.typst import quote, typst
 from gradwise.renderers.document import AsWritten, DisplayMath, Document, Math, Notation, Paragraph, Step
@@ -152,8 +153,8 @@ def _is_matrix(point: dict) -> bool:
 def _value_words(value) -> str:
     """A number as %g; a matrix (a list of rows, from the matrix checker) row by row, a column as a row."""
     if not isinstance(value, list):
-        return f"{value:g}"
-    rows = [[f"{x:.3g}" for x in row] for row in value]
+        return readable_text(value)
+    rows = [[readable_text(x, 3) for x in row] for row in value]
     if len(rows) == 1 and len(rows[0]) == 1:
         return rows[0][0]
     if all(len(r) == 1 for r in rows):
@@ -166,8 +167,8 @@ def _number(value) -> str:
         return "undefined"
     c = complex(value)
     if abs(c.imag) < 1e-12:
-        return f"{c.real:.6g}"
-    return f"{c.real:.4g}{'+' if c.imag >= 0 else '-'}{abs(c.imag):.4g}i (not real)"
+        return readable_text(c.real)
+    return f"{readable_text(c.real, 4)}{'+' if c.imag >= 0 else '-'}{readable_text(abs(c.imag), 4)}i (not real)"
 
 
 # ----------------------------------------------------------------------------------------------------

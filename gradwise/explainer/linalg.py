@@ -11,6 +11,7 @@ from gradwise.derivations.linalg.stability import StabilityAnalysis
 from gradwise.derivations.linalg.steps import Label
 from gradwise.derivations.linalg.vectors import DotProduct
 from gradwise.derivations.steps import EqualityStep
+from gradwise.explainer.numbers import readable_text
 from gradwise.printing import latex, unicode
 from gradwise.explainer.givens import N, givens
 from gradwise.explainer.registry import explains
@@ -137,7 +138,7 @@ def explain_dot(d: DotProduct, detail: str) -> Document:
             number += 1
             x = s.info["vector"]
             squares = written(("√(", r"\sqrt{"), *[p for k, e in enumerate(x) for p in
-                                                   ((" + " if k else ""), factor_piece(e), ("²", "^{2}"))], (")", "}"))
+                                                   ((" + " if k else ""), factor_piece(e, before_power=True), ("²", "^{2}"))], (")", "}"))
             name = s.info["name"]
             blocks.append(Step(str(number), f"Length of {name}", s.rule,
                                Notation(rf"\|\mathbf{{{name}}}\| = \sqrt{{\mathbf{{{name}}} \cdot \mathbf{{{name}}}}}",
@@ -156,7 +157,7 @@ def explain_dot(d: DotProduct, detail: str) -> Document:
                                             "direction, 0 for perpendicular, −1 for opposite. This is why embeddings "
                                             "are compared by cosine similarity: it ignores how long the vectors are.")
                            if detail != "brief" else None,
-                           lines=(chain(written("cos θ"), ratio, cos.after),)
+                           lines=(chain(written(("cos θ", r"\cos\theta")), ratio, cos.after),)
                            + ((Math.chain(cos.after, sp.Float(float(cos.after), 6), relation="≈"),)
                               if not cos.after.free_symbols and not cos.after.is_Rational else ()),
                            check=chk(cos)))
@@ -259,7 +260,7 @@ def explain_matmul(m: MatrixProduct, detail: str) -> Document:
 def explain_stability(a: StabilityAnalysis, detail: str) -> Document:
     """Why lr < 2/λ_max, with this Hessian's numbers (the link from eigenvalues to optimizers)."""
     def f(v: float) -> str:
-        return "∞" if v == float("inf") else f"{v:.6g}"
+        return readable_text(v)
     values = ", ".join(f(v) for v in a.eigenvalues)
     blocks: list = [para(
         "On a quadratic f(x) = ½·xᵀHx − bᵀx, gradient descent x ← x − lr·∇f(x) multiplies the error along "

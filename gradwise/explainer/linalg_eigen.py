@@ -16,6 +16,7 @@ from gradwise.explainer.givens import givens
 from gradwise.explainer.linalg import determinant_step
 from gradwise.explainer.linalg_labels import (check_words, factor_piece, matrix_json, op_label, poly_label, short_title,
                                               step_json, sub, written)
+from gradwise.explainer.numbers import readable_text
 from gradwise.printing import latex, unicode
 from gradwise.renderers.document import Document, Math, Notation, Paragraph, Step, Table
 
@@ -159,7 +160,7 @@ def _solve_step(e: Eigen, number: str, detail: str) -> Step:
             sign = (" The discriminant is negative, so the two roots are complex conjugates: "
                     "A rotates as well as stretches." if info["complex"] else "")
             lines = (Math.chain(written((f"{nb}² − 4{na}{nc}", f"{lb}^2 - 4{la}{lc}")),
-                                written(factor_piece(b), "² − 4·", factor_piece(a), "·", factor_piece(c)), disc),
+                                written(factor_piece(b, before_power=True), "² − 4·", factor_piece(a), "·", factor_piece(c)), disc),
                      Math.chain(LAMBDA, written(("(", r"\frac{"), factor_piece(-b), (" ± √", r" \pm \sqrt{"), factor_piece(disc),
                                                 (")/", "}}{"), factor_piece(2 * a), ("", "}"))),
                      Math((LAMBDA, "=", written(*[x for j, r in enumerate(roots) for x in ((" or ", r" \text{ or } ") if j else "", r)])),))
@@ -186,7 +187,7 @@ def _solve_step(e: Eigen, number: str, detail: str) -> Step:
                                      f"The factor ", Math.chain(factor), f" has degree {d}: {why}. Its roots are "
                                      f"computed numerically (mpmath polynomial roots, shown to {SHOWN_DIGITS} "
                                      f"significant digits, kept to {info['digits']}); the largest residual "
-                                     f"|p(λ)| is {info['residual']:.1e}."),
+                                     f"|p(λ)| is {readable_text(info['residual'], 2)}."),
                                  lines=tuple(Math.chain(Label(f"λ{sub(j)}", rf"\lambda_{{{j}}}"), shown(r), relation="≈")
                                              for j, r in enumerate(roots, start=1)),
                                  check=_check(e, f, detail)))
@@ -217,7 +218,7 @@ def _vector_step(e: Eigen, v: EigenValue, number: str, detail: str) -> Step:
                "decomposition (the right singular vector of the smallest singular value), scaled "
                "so its largest entry is 1. ") if first else "The null space of A − λI by SVD, as above. "
         return Step(number, title_text, s.rule, None,
-                    explanation=Paragraph.of(why + f"Residual ‖A·v − λ·v‖ = {info['residual']:.1e}.")
+                    explanation=Paragraph.of(why + f"Residual ‖A·v − λ·v‖ = {readable_text(info['residual'], 2)}.")
                     if detail != "brief" else None,
                     lines=vecs, check=_check(e, s, detail))
     substitute, reduce = s.substeps[0], s.substeps[1]
@@ -310,15 +311,19 @@ def _orthogonal_step(e: Eigen, s: EqualityStep, number: str, detail: str) -> Ste
                 lines=lines if detail != "brief" else (), check=_check(e, s, detail))
 
 
+#: the diagonal form in running text: A = P D P⁻¹ (a product of matrices is written without dots)
+DIAGONAL_FORM = Notation(r"A = P D P^{-1}", "A = P D P⁻¹")
+
+
 def _diag_step(e: Eigen, s: EqualityStep, number: str, detail: str) -> Step:
     p, d, p_inv = s.info["P"], s.info["D"], s.info["P_inv"]
-    return Step(number, "Diagonalise", s.rule, Notation(r"A = P D P^{-1}", "A = P·D·P⁻¹"),
+    return Step(number, "Diagonalise", s.rule, DIAGONAL_FORM,
                 explanation=Paragraph.of("The eigenvectors span the whole space, so A is diagonalisable: P has "
                                          "the eigenvectors as columns and D the eigenvalues on its diagonal, "
                                          "in the same order.") if detail != "brief" else None,
                 lines=(Math.chain(Label("P", "P"), p), Math.chain(Label("D", "D"), d),
                        Math.chain(Label("P⁻¹", "P^{-1}"), p_inv),
-                       Math.chain(Label("P·D·P⁻¹", r"P D P^{-1}"), s.after, A)) if detail != "brief" else (),
+                       Math.chain(Label("P D P⁻¹", r"P D P^{-1}"), s.after, A)) if detail != "brief" else (),
                 check=_check(e, s, detail))
 
 
@@ -337,22 +342,22 @@ def _summary(e: Eigen) -> list:
                          *[x for k, vec in enumerate(v.eigenvectors) for x in ((", " if k else ""), Math.chain(shown(vec)))],
                          ".")
             for v in e.eigenvalues]
-    notes = []
+    notes: list[tuple] = []  # sentences, each a tuple of paragraph parts (a formula typeset inside it)
     if e.symmetric:
-        notes.append("A is symmetric: real eigenvalues, orthogonal eigenvectors.")
+        notes.append(("A is symmetric: real eigenvalues, orthogonal eigenvectors.",))
     if e.has_complex:
-        notes.append("Some eigenvalues are complex (they come in conjugate pairs for a real matrix).")
+        notes.append(("Some eigenvalues are complex (they come in conjugate pairs for a real matrix).",))
     if e.defective:
-        notes.append("A is defective: some eigenvalue has fewer independent eigenvectors than its "
-                     "multiplicity, so A has no eigenvector basis and is not diagonalisable.")
+        notes.append(("A is defective: some eigenvalue has fewer independent eigenvectors than its "
+                      "multiplicity, so A has no eigenvector basis and is not diagonalisable.",))
     elif e.diagonalisation is not None:
-        notes.append("A is diagonalisable: A = P·D·P⁻¹.")
+        notes.append(("A is diagonalisable: ", DIAGONAL_FORM, "."))
     if e.numeric:
-        notes.append(f"Numeric eigenvalues are shown to {SHOWN_DIGITS} significant digits.")
+        notes.append((f"Numeric eigenvalues are shown to {SHOWN_DIGITS} significant digits.",))
     if any(v.assumptions for v in e.eigenvalues):
-        notes.append("The eigenvectors hold for values of the symbols where the pivots divided by are not zero.")
+        notes.append(("The eigenvectors hold for values of the symbols where the pivots divided by are not zero.",))
     if notes:
-        out.append(Paragraph.of(" ".join(notes)))
+        out.append(Paragraph.of(*[p for k, note in enumerate(notes) for p in ((" ",) if k else ()) + note]))
     return out
 
 

@@ -44,7 +44,7 @@ NOTES = {
     "trace_check": "the eigenvalues add up to the trace",
     "determinant_check": "the eigenvalues multiply to the determinant",
     "orthogonality_check": "eigenvectors of a symmetric matrix for different eigenvalues are orthogonal",
-    "diagonalise": "A = P·D·P⁻¹",
+    "diagonalise": "A = P D P⁻¹",
 }
 
 
@@ -90,9 +90,10 @@ def written(*pieces) -> Label:
     return Label("".join(text), "".join(tex))
 
 
-def factor_piece(c) -> tuple[str, str]:
-    """A factor inside a product: sums and negative numbers bracketed, (2 - λ)·(-1), bare otherwise."""
-    if isinstance(c, sp.Add) or (c.is_number and not c.is_Rational and not c.is_Atom) \
+def factor_piece(c, before_power: bool = False) -> tuple[str, str]:
+    """A factor inside a product: sums and negative numbers bracketed, (2 - λ)·(-1), bare otherwise
+    (√14·√77); `before_power` also brackets a root or a power, (√2)², which would otherwise read √(2²)."""
+    if isinstance(c, sp.Add) or (before_power and c.is_number and not c.is_Rational and not c.is_Atom) \
             or c.could_extract_minus_sign() or isinstance(c, sp.Rational) and not c.is_Integer \
             or (isinstance(c, sp.Mul) and any(x.is_Pow and x.exp.is_negative for x in c.args)) \
             or (c.is_Pow and c.exp.is_negative):

@@ -9,6 +9,7 @@ from gradwise.derivations.linalg.pca import PCA
 from gradwise.explainer.registry import explains
 from gradwise.explainer.givens import N, givens
 from gradwise.explainer.linalg_labels import written
+from gradwise.explainer.numbers import readable, readable_text
 from gradwise.renderers.document import Document, Figure, Math, Paragraph, Section, Step, Table
 
 SHOWN_ROWS = 5
@@ -19,8 +20,9 @@ SHOWN_COMPONENTS = 8
 WIDTH = 80
 
 
-def _num(v: float) -> str:
-    return f"{v:.4g}" if abs(v) >= 1e-12 else "0"
+def _num(v: float):
+    """A table cell: 4 significant digits, a true minus and powers of ten typeset (explainer/numbers.py)."""
+    return readable(v, 4) if abs(v) >= 1e-12 else "0"
 
 
 def _fitting_columns(names: list[str], first: int) -> int:
@@ -41,7 +43,7 @@ def _matrix(a: np.ndarray) -> sp.ImmutableMatrix:
 @explains(PCA)
 def explain(p: PCA, detail: str = "standard") -> Document:
     n, d = p.data.shape
-    chk = (lambda s: f"checked against {s.check.against} (largest difference {s.check.error:.1e})" if detail == "full" else "")
+    chk = (lambda s: f"checked against {s.check.against} (largest difference {readable_text(s.check.error, 2)})" if detail == "full" else "")
     blocks: list = _given(p) + [Paragraph.of(
         f"{n} samples (rows) of {d} features (columns). PCA finds the orthogonal directions along which the "
         "data varies most: the eigenvectors of its covariance matrix, ordered by their eigenvalues (the "

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from gradwise.derivations.matrix_calculus import expressions as e
 from gradwise.derivations.matrix_calculus.derivation import MatrixGradient
-from gradwise.derivations.matrix_calculus.differentials import COOKBOOK, DifferentialStep, TermStep
+from gradwise.derivations.matrix_calculus.differentials import DifferentialStep, TermStep, cookbook_citation
 from gradwise.derivations.matrix_calculus.notation import latex as e_latex, text
 from gradwise.explainer.json_steps import step_json
 from gradwise.explainer.registry import explains
 from gradwise.explainer.multivariable import Label
+from gradwise.explainer.numbers import readable_text
 from gradwise.printing import latex
 from gradwise.renderers.document import Answer, Document, Math, Notation, Paragraph, Step
 
@@ -90,9 +91,8 @@ _TR = r"\operatorname{tr}"
 #: identity id -> words and formulas (for a matrix variable)
 IDENTITIES = {
     "scalar_trace": ("a scalar is its own trace, ", N(rf"a = {_TR}(a)", "a = tr(a)")),
-    "trace_cyclic": ("the trace is cyclic, ", N(rf"{_TR}(ABC) = {_TR}(CAB)", "tr(A B C) = tr(C A B)"),
-                     " (Cookbook 16)"),
-    "trace_transpose": (N(rf"{_TR}(A^{{\top}}) = {_TR}(A)", "tr(Aᵀ) = tr(A)"), " (Cookbook 13)"),
+    "trace_cyclic": ("the trace is cyclic, ", N(rf"{_TR}(ABC) = {_TR}(CAB)", "tr(A B C) = tr(C A B)")),
+    "trace_transpose": (N(rf"{_TR}(A^{{\top}}) = {_TR}(A)", "tr(Aᵀ) = tr(A)"),),
     "transpose_product": (N(r"(AB)^{\top} = B^{\top} A^{\top}", "(A B)ᵀ = Bᵀ Aᵀ"),),
     "double_transpose": (N(r"M = (M^{\top})^{\top}", "M = (Mᵀ)ᵀ"),),
     "hadamard_trace": (N(rf"{_TR}(A^{{\top}} (B \odot C)) = {_TR}((A \odot B)^{{\top}} C)",
@@ -123,7 +123,9 @@ def plain(parts: tuple) -> str:
 
 def _identity_parts(g: MatrixGradient, ids) -> list:
     table = IDENTITIES if g.variable_kind == "matrix" else VECTOR_IDENTITIES
-    chosen = list(dict.fromkeys(table[k] for k in ids if k in table))
+    # the matrix form of an identity cites its Cookbook equation; a vector's reading (aᵀb = bᵀa) is not it
+    chosen = list(dict.fromkeys(table[k] + ((f" ({cookbook_citation(k)})",) if cookbook_citation(k) and
+                                            table[k] is IDENTITIES.get(k) else ()) for k in ids if k in table))
     out: list = []
     for i, parts in enumerate(chosen):
         out += (["; "] if i else []) + list(parts)
@@ -172,7 +174,7 @@ def explain(g: MatrixGradient, detail: str = "standard") -> Document:
     blocks.append(P(f"Checked: every line above agrees with central finite differences of f along random "
                     f"directions at random {'matrices' if len(g.sizes) else 'values'} ({c.samples} samples"
                     f"{'; sizes ' + sizes if sizes else ''}"
-                    f"{f'; largest relative error {c.max_error:.1e}' if detail == 'full' else ''})."))
+                    f"{'; largest relative error ' + readable_text(c.max_error, 2) if detail == 'full' else ''})."))
     return Document(f"{target} for f = {text(g.expression)}", tuple(blocks), data=contract(g), answer=answer)
 
 
@@ -200,11 +202,6 @@ def _shapes_words(g: MatrixGradient) -> list:
     return [p for p in parts if p != ""]
 
 
-#: where the engine's table (COOKBOOK) cites an equation that is not the rule: in the 2012 Cookbook (34) is
-#: ∂(αX) = α∂X, a scalar factor; d(AUB) = A dU B is ∂A = 0 (33) with the product rule (37) applied twice
-CITED = {**COOKBOOK, "constant_factor": "33 and 37"}
-
-
 def _why(rule: str) -> Paragraph:
     """Why a rule holds, in words and formulas."""
     why = WHY[rule]
@@ -213,8 +210,9 @@ def _why(rule: str) -> Paragraph:
 
 def _rule_title(rule: str) -> tuple[str, Notation | None]:
     title, statement = RULES.get(rule, (rule.replace("_", " ").capitalize(), None))
-    if rule in CITED:
-        title = f"{title} (Cookbook {CITED[rule]})"
+    citation = cookbook_citation(rule)  # the rule table (differentials.COOKBOOK) is the one home
+    if citation:
+        title = f"{title} ({citation})"
     return title, statement
 
 
@@ -273,7 +271,7 @@ def _collect_step(g: MatrixGradient, detail: str) -> Step:
 def _check_words(c) -> str:
     if c is None:
         return ""
-    return f"checked by finite differences ({c.samples} samples, relative error {c.max_error:.0e})"
+    return f"checked by finite differences ({c.samples} samples, relative error {readable_text(c.max_error, 1)})"
 
 
 # ---------------------------------------------------------------------------------------------------- JSON
@@ -299,7 +297,8 @@ def _note(step) -> str:
         title, statement = _rule_title(step.rule)
         return f"{title}: {statement.text}" if statement else title
     if isinstance(step, TermStep):
-        return "; ".join(plain(IDENTITIES[k]) for k in step.identities if k in IDENTITIES)
+        return "; ".join(plain(IDENTITIES[k]) + (f" ({cookbook_citation(k)})" if cookbook_citation(k) else "")
+                         for k in step.identities if k in IDENTITIES)
     if step.rule == "expand":
         return "multiply out the brackets that hold the differential"
     return "collect the terms: df = tr(Gᵀ dX), so the gradient is G"

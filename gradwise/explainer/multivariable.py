@@ -15,6 +15,7 @@ from gradwise.derivations.multivariable import (ChainRule, Evaluation, Gradient,
                                                 Partial)
 from gradwise.explainer import derivative as derivative_explainer
 from gradwise.explainer.registry import explains
+from gradwise.explainer.numbers import readable_text
 from gradwise.printing import latex, unicode
 from gradwise.renderers.document import Answer, DisplayMath, Document, Math, Paragraph, Step, Table
 
@@ -97,9 +98,9 @@ def _shown(p: Partial, detail: str):
 
 
 def _check_words(c: NumericCheck, detail: str) -> str:
-    point = ", ".join(f"{k} = {v:g}" for k, v in c.point.items())
+    point = ", ".join(f"{k} = {readable_text(v)}" for k, v in c.point.items())
     steps = " Each entry's own steps were checked by the derivative engine." if detail != "brief" else ""
-    error = f"; largest relative error {c.max_error:.1e}" if detail == "full" else ""
+    error = f"; largest relative error {readable_text(c.max_error, 2)}" if detail == "full" else ""
     return (f"Checked: every entry agrees with central finite differences of the function at a random point "
             f"({point}){error}.{steps}")
 

@@ -16,7 +16,7 @@ from gradwise.derivations.parsing import symbol
 from gradwise.errors import GradwiseError
 from gradwise.explainer.optimize_analysis import _analysis_blocks, heavy_ball_rate, quadratic_analysis, run_name  # noqa: F401
 from gradwise.explainer.optimize_figures import CAPTIONS, PLOT_KINDS, figure  # noqa: F401 (callers import them here)
-from gradwise.explainer.optimize_rules import _finite, _num, _point, rules_for, update_lines, values_line
+from gradwise.explainer.optimize_rules import _finite, _num, _point, _read, rules_for, update_lines, values_line
 from gradwise.printing import latex, unicode
 from gradwise.renderers.document import DisplayMath, Document, Figure, Math, Notation, Paragraph, Section, Table
 from gradwise.simulations.data import DataProblem
@@ -145,9 +145,9 @@ def _run_section(run: Trajectory, study: Study, detail: str) -> Section:
     blocks: list = []
     names = ", ".join(run.variables)
     blocks.append(Paragraph.of(
-        f"{run.optimizer.title} ({_hyper_words(run)}) from ({names}) = {_point(run.params[0])}, "
-        f"{run.steps} steps" + (f", mini-batches of {len(run.batches[0])}" if run.batches and
-                                len(run.batches[0]) < study.function.rows else "") + "."))
+        f"{run.optimizer.title} ({_hyper_words(run)}) from ({names}) = ", _point(run.params[0]),
+        f", {run.steps} steps" + (f", mini-batches of {len(run.batches[0])}" if run.batches and
+                                  len(run.batches[0]) < study.function.rows else "") + "."))
     if study.explain_rules:
         blocks.append(Paragraph.of("The update, as torch.optim computes it with these settings:"))
         for text, tex in rules_for(run.optimizer):
@@ -167,15 +167,15 @@ def _run_section(run: Trajectory, study: Study, detail: str) -> Section:
         rows = []
         for t in shown:
             g = run.grads[t] if t < len(run.grads) else None
-            rows.append((str(t), *(_num(v) for v in run.params[t]), _num(run.loss[t]),
-                         _num(float(np.linalg.norm(g))) if g is not None else ""))
+            rows.append((str(t), *(_read(v) for v in run.params[t]), _read(run.loss[t]),
+                         _read(float(np.linalg.norm(g))) if g is not None else ""))
         blocks.append(Table(("step", *run.variables, "loss", Notation(r"\lVert g\rVert", "‖g‖")), tuple(rows),
                             caption="After t steps; the norm of the gradient that step t + 1 uses"))
     if run.stopped:
         blocks.append(Paragraph.of(f"The run stopped at {run.stopped}. The trajectory up to step "
                                    f"{len(run.params) - 1} is kept."))
-    blocks.append(Paragraph.of(f"After {len(run.params) - 1} steps: ({names}) = {_point(run.params[-1])}, "
-                               f"loss {_num(run.loss[-1])}."))
+    blocks.append(Paragraph.of(f"After {len(run.params) - 1} steps: ({names}) = ", _point(run.params[-1]),
+                               ", loss ", _read(run.loss[-1]), "."))
     return Section(f"{run_name(run)}", tuple(blocks))
 
 
@@ -183,7 +183,7 @@ def _starts_section(sw: Sweep) -> Section:
     names = ", ".join(sw.variables)
     lines = [Paragraph.of(f"{len(sw.values)} runs of {sw.method} ({_hyper_words(sw.run(0))}) from different "
                           f"starts, advanced together as one array, {sw.steps} steps each.")]
-    rows = tuple((_point(sw.starts[i]), _point(sw.params[-1, i]), _num(sw.loss[-1, i]),
+    rows = tuple((_point(sw.starts[i]), _point(sw.params[-1, i]), _read(sw.loss[-1, i]),
                   f"step {sw.stopped_at[i]}" if sw.stopped_at[i] else "") for i in range(min(len(sw.values), 50)))
     lines.append(Table((f"start ({names})", "end", "final loss", "stopped at"), rows))
     return Section("Runs from several starts", tuple(lines))
@@ -194,18 +194,18 @@ def _sweep_section(sw: Sweep) -> Section:
         return _starts_section(sw)
     final = sw.final_loss
     good = np.flatnonzero(~sw.diverged)
-    lines = [Paragraph.of(f"{len(sw.values)} runs of {sw.method} advanced together as one array, "
-                          f"{sw.key} from {_num(sw.values.min())} to {_num(sw.values.max())}, {sw.steps} steps each; "
-                          f"{int(sw.diverged.sum())} diverged.")]
+    lines = [Paragraph.of(f"{len(sw.values)} runs of {sw.method} advanced together as one array, {sw.key} from ",
+                          _read(sw.values.min()), " to ", _read(sw.values.max()),
+                          f", {sw.steps} steps each; {int(sw.diverged.sum())} diverged.")]
     if good.size:
         best = int(good[np.argmin(final[good])])
-        lines.append(Paragraph.of(f"Lowest final loss: {_num(final[best])} at {sw.key} = {_num(sw.values[best])}."))
+        lines.append(Paragraph.of("Lowest final loss: ", _read(final[best]), f" at {sw.key} = ", _read(sw.values[best]), "."))
     if sw.diverged.any():
         first = int(np.flatnonzero(sw.diverged)[0])
         why = f" ({sw.reasons[first]})" if sw.reasons[first] else ""
-        lines.append(Paragraph.of(f"Smallest {sw.key} that diverged: {_num(sw.values[first])}{why}."))
+        lines.append(Paragraph.of(f"Smallest {sw.key} that diverged: ", _read(sw.values[first]), f"{why}."))
     idx = np.unique(np.linspace(0, len(sw.values) - 1, min(len(sw.values), 8)).round().astype(int))
-    rows = tuple((_num(sw.values[i]), _num(final[i]), f"step {sw.stopped_at[i]}" if sw.stopped_at[i] else "")
+    rows = tuple((_read(sw.values[i]), _read(final[i]), f"step {sw.stopped_at[i]}" if sw.stopped_at[i] else "")
                  for i in idx)
     lines.append(Table((sw.key, "final loss", "diverged at"), rows))
     return Section(f"Sweep of {sw.key}", tuple(lines))

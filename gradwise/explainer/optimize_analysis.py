@@ -11,7 +11,7 @@ import sympy as sp
 from gradwise.derivations.linalg.stability import StabilityAnalysis, stable_learning_rates
 from gradwise.derivations.parsing import symbol
 from gradwise.errors import GradwiseError
-from gradwise.explainer.optimize_rules import _N, _finite, _num
+from gradwise.explainer.optimize_rules import _N, _finite, _num, _read
 from gradwise.renderers.document import Math, Notation, Paragraph, Table
 from gradwise.simulations.data import DataProblem
 from gradwise.simulations.trajectory import Study, Trajectory, advance, _FunctionObjective
@@ -91,6 +91,14 @@ def _divergence_demo(study: Study, s: StabilityAnalysis, steps: int) -> list[tup
             for i, (label, lr) in enumerate(picks)]
 
 
+def _listed(values) -> list:
+    """Numbers for prose, separated by commas: 2, 20 or 0.5, 3 × 10⁻⁷."""
+    out: list = []
+    for i, v in enumerate(values):
+        out += ([", "] if i else []) + [_read(v)]
+    return out
+
+
 def _analysis_blocks(study: Study, analysis: dict, detail: str) -> tuple[list, dict]:
     s: StabilityAnalysis = analysis["stability"]
     H = analysis["hessian"]
@@ -101,20 +109,20 @@ def _analysis_blocks(study: Study, analysis: dict, detail: str) -> tuple[list, d
     blocks.append(Paragraph.of(
         "f is quadratic, so its Hessian is the same everywhere: ",
         Math.chain(symbol("H"), sp.Matrix(study.function.hessian_exprs)),
-        f", with eigenvalues {', '.join(_num(v) for v in s.eigenvalues)}. Near the stationary point, gradient descent "
+        ", with eigenvalues ", *_listed(s.eigenvalues), ". Near the stationary point, gradient descent "
         "multiplies the error along each eigenvector by ", _N(r"1 - \mathrm{lr}\,\lambda", "1 − lr·λ"), " every step, so it converges exactly when "
         "", _N(r"|1 - \mathrm{lr}\,\lambda| < 1", "|1 − lr·λ| < 1"), " for every λ: ", Notation(r"0 < \mathrm{lr} < 2/\lambda_{\max}", "0 < lr < 2/λ_max"),
-        f" = {_num(s.lr_max)}."))
+        " = ", _read(s.lr_max), "."))
     if not s.positive_definite:
         blocks.append(Paragraph.of(
-            f"The smallest eigenvalue is {_num(s.lambda_min)} ≤ 0: there is no minimum (a saddle or a valley), "
+            "The smallest eigenvalue is ", _read(s.lambda_min), " ≤ 0: there is no minimum (a saddle or a valley), "
             "and along that eigenvector descent moves away for every learning rate."))
         return blocks, data
     blocks.append(Paragraph.of(
         "The best learning rate is ", _N(r"2/(\lambda_{\min} + \lambda_{\max})", "2/(λ_min + λ_max)"),
-        f" = {_num(s.optimal_lr)}, where the error shrinks by ", _N(r"(\kappa - 1)/(\kappa + 1)", "(κ − 1)/(κ + 1)"),
-        f" = {_num(analysis['gd_best_rate'])} per step; ", _N(r"\kappa = \lambda_{\max}/\lambda_{\min}", "κ = λ_max/λ_min"),
-        f" = {_num(s.condition_number)} is the condition number."))
+        " = ", _read(s.optimal_lr), ", where the error shrinks by ", _N(r"(\kappa - 1)/(\kappa + 1)", "(κ − 1)/(κ + 1)"),
+        " = ", _read(analysis['gd_best_rate']), " per step; ", _N(r"\kappa = \lambda_{\max}/\lambda_{\min}", "κ = λ_max/λ_min"),
+        " = ", _read(s.condition_number), " is the condition number."))
     rows = []
     for run in study.runs:
         opt = run.optimizer
@@ -131,7 +139,7 @@ def _analysis_blocks(study: Study, analysis: dict, detail: str) -> tuple[list, d
             continue
         observed = _observed_rate(run, analysis["minimum"])
         verdict = "converges" if predicted < 1 else "diverges"
-        rows.append((run_name(run), what, _num(lr), _num(predicted), _num(observed) if observed else "—",
+        rows.append((run_name(run), what, _read(lr), _read(predicted), _read(observed) if observed else "—",
                      verdict))
         data.setdefault("runs", []).append({"label": run.label or run.method, "lr": lr,
                                             "momentum": float(opt.momentum), "predicted_rate": _finite(predicted),
@@ -144,7 +152,7 @@ def _analysis_blocks(study: Study, analysis: dict, detail: str) -> tuple[list, d
     demo = _divergence_demo(study, s, min(steps, 1000))
     blocks.append(Table(("gradient descent at", "lr", _N(r"\max|1 - \mathrm{lr}\,\lambda|", "max|1 − lr·λ|"),
                          f"loss after {min(steps, 1000)} steps"),
-                        tuple((label, _num(lr), _num(rate), _num(final)) for label, lr, rate, final in demo),
+                        tuple((label, _read(lr), _read(rate), _read(final)) for label, lr, rate, final in demo),
                         caption="Plain gradient descent from the same start (the last learning rate is past the stable limit)"))
     data["gradient_descent_at"] = [{"label": label, "lr": lr, "rate": rate, "final_loss": _finite(final)}
                                    for label, lr, rate, final in demo]
@@ -158,10 +166,10 @@ def _analysis_blocks(study: Study, analysis: dict, detail: str) -> tuple[list, d
            "θ_t = θ_{t-1} − lr·∇f + μ(θ_{t-1} − θ_{t-2})"),
         ", and it replaces ", _N(r"\kappa", "κ"), " by ", _N(r"\sqrt\kappa", "√κ"), ": with ", _N(r"\mu = \left((\sqrt\kappa - 1)/(\sqrt\kappa + 1)\right)^2",
                                              "μ = ((√κ − 1)/(√κ + 1))²"),
-        f" = {_num(mb)} and ", _N(r"\mathrm{lr} = 4/(\sqrt{\lambda_{\max}} + \sqrt{\lambda_{\min}})^2",
+        " = ", _read(mb), " and ", _N(r"\mathrm{lr} = 4/(\sqrt{\lambda_{\max}} + \sqrt{\lambda_{\min}})^2",
                                    "lr = 4/(√λ_max + √λ_min)²"),
-        f" = {_num(mlr)} the error shrinks by ", root, f" = {_num(analysis['momentum_best_rate'])} per step, against "
-        f"{_num(analysis['gd_best_rate'])} for the best plain gradient descent: about {math.ceil(hb_steps)} steps "
+        " = ", _read(mlr), " the error shrinks by ", root, " = ", _read(analysis['momentum_best_rate']), " per step, against ",
+        _read(analysis['gd_best_rate']), f" for the best plain gradient descent: about {math.ceil(hb_steps)} steps "
         f"instead of {math.ceil(gd_steps)} to reduce the error a million times."))
     data["momentum"] = {"best_momentum": mb, "best_lr": mlr, "rate": analysis["momentum_best_rate"],
                         "gradient_descent_rate": analysis["gd_best_rate"],

@@ -8,7 +8,9 @@ import numpy as np
 import sympy as sp
 
 from gradwise.derivations.parsing import symbol
+from gradwise.explainer.numbers import readable, readable_tuple
 from gradwise.printing import latex, unicode
+from gradwise.printing.numbers import written
 from gradwise.renderers.document import Math, Notation
 from gradwise.simulations.data import DataProblem
 from gradwise.simulations.trajectory import Trajectory
@@ -20,9 +22,15 @@ def _N(tex: str, text: str) -> Notation:
 
 
 def _num(v: float) -> str:
-    if v is None or not math.isfinite(v):
-        return "∞" if v == math.inf else ("−∞" if v == -math.inf else "—")
-    return f"{v:.6g}"
+    """A number as one piece of text (titles, legends): 0.02, 2.21 × 10⁻⁷; prose and tables use `_read`."""
+    if v is None:
+        return "—"
+    return written(v).text
+
+
+def _read(v: float) -> str | Notation:
+    """A number for prose or a table cell, its power of ten typeset (explainer/numbers.py)."""
+    return "—" if v is None else readable(v)
 
 
 def _finite(v):
@@ -33,8 +41,9 @@ def _finite(v):
     return v if math.isfinite(v) else None
 
 
-def _point(p) -> str:
-    return "(" + ", ".join(_num(float(v)) for v in p) + ")"
+def _point(p) -> str | Notation:
+    """A point for prose or a table cell: (0.587715, 2.21 × 10⁻⁷)."""
+    return readable_tuple(float(v) for v in p)
 
 
 RULES = {
@@ -57,7 +66,7 @@ RULES = {
     "rmsprop": [("g_t ← ∇f(θ_{t-1}) + λθ_{t-1}", r"g_t \leftarrow \nabla f(\theta_{t-1}) + \lambda\theta_{t-1}"),
                 ("v_t ← α v_{t-1} + (1 − α) g_t²", r"v_t \leftarrow \alpha v_{t-1} + (1-\alpha) g_t^2"),
                 ("ṽ_t ← v_t − (g^ave_t)², g^ave_t ← α g^ave_{t-1} + (1 − α) g_t   (centered)",
-                 r"\tilde v_t \leftarrow v_t - (g^{ave}_t)^2,\ g^{ave}_t \leftarrow \alpha g^{ave}_{t-1} + (1-\alpha) g_t\ \text{(centered)}"),
+                 r"\tilde v_t \leftarrow v_t - (g^{\text{ave}}_t)^2,\ g^{\text{ave}}_t \leftarrow \alpha g^{\text{ave}}_{t-1} + (1-\alpha) g_t\ \text{(centered)}"),
                 ("b_t ← μ b_{t-1} + g_t/(√ṽ_t + ε);  θ_t ← θ_{t-1} − γ b_t   (momentum)",
                  r"b_t \leftarrow \mu b_{t-1} + g_t/(\sqrt{\tilde v_t} + \epsilon),\ \theta_t \leftarrow \theta_{t-1} - \gamma b_t"),
                 ("θ_t ← θ_{t-1} − γ g_t/(√ṽ_t + ε)", r"\theta_t \leftarrow \theta_{t-1} - \gamma\, g_t/(\sqrt{\tilde v_t} + \epsilon)")],
@@ -115,11 +124,11 @@ def values_line(opt) -> tuple[str, str]:
     for key, value in hp.items():
         if key == "betas":
             text += [f"β₁ = {_num(value[0])}", f"β₂ = {_num(value[1])}"]
-            tex += [rf"\beta_1 = {_num(value[0])}", rf"\beta_2 = {_num(value[1])}"]
+            tex += [rf"\beta_1 = {written(value[0]).latex}", rf"\beta_2 = {written(value[1]).latex}"]
         elif key in SYMBOLS and not isinstance(value, list):
             t, l = SYMBOLS[key]
             text.append(f"{t} = {_num(value)}")
-            tex.append(f"{l} = {_num(value)}".replace("e-", r"\mathrm{e}{-}"))
+            tex.append(f"{l} = {written(value).latex}")
     return ", ".join(text), r",\ ".join(tex)
 
 

@@ -6,6 +6,7 @@ import re
 import sympy as sp
 from sympy.printing.latex import LatexPrinter
 
+from gradwise.printing.numbers import float_written
 from gradwise.printing.ordering import ConventionalOrder
 
 
@@ -32,6 +33,14 @@ class GradwiseLatexPrinter(ConventionalOrder, LatexPrinter):
             body = rf"\left({body}\right)"
         return rf"\frac{{{top}}}{{{bottom}}} {body}"
 
+    def _print_Float(self, expr):
+        return float_written(expr).latex  # 9.54 \times 10^{-7}, as the text and Typst printers write it
+
+    def _print_Pow(self, expr, *args, **kwargs):
+        if expr.base.is_Float and float_written(expr.base).scientific:  # (2.5 \times 10^{-5})^{2}
+            return rf"\left({self._print(expr.base)}\right)^{{{self._print(expr.exp)}}}"
+        return super()._print_Pow(expr, *args, **kwargs)
+
     def _print_Max(self, expr, exp=None):
         s = r"\max\left(" + ", ".join(self._print(a) for a in expr.args) + r"\right)"
         return s if exp is None else rf"{s}^{{{exp}}}"
@@ -41,7 +50,7 @@ class GradwiseLatexPrinter(ConventionalOrder, LatexPrinter):
         return s if exp is None else rf"{s}^{{{exp}}}"
 
 
-_SETTINGS = {"ln_notation": True}
+_SETTINGS = {"ln_notation": True, "inv_trig_style": "full"}  # \arccos, as Unicode text and Typst write it
 
 
 class _LiteralLatexPrinter(GradwiseLatexPrinter):
@@ -59,7 +68,7 @@ def latex(expr, literal: bool = False) -> str:
 
 
 _TALL = re.compile(r"\\(frac|dfrac|begin|sum|prod|int|sqrt|left\[|left\\\{|binom|over|substack)")
-_FUNCTION_BRACES = re.compile(r"(\\[A-Za-z]+|\\operatorname\{[^{}]*\})\{\\left\(")
+_FUNCTION_BRACES = re.compile(r"((?:\\[A-Za-z]+|\\operatorname\{[^{}]*\})(?:\^\{[^{}]*\})?)\{\\left\(")  # \sin^{2}{\left(
 
 
 def tidy(tex: str) -> str:

@@ -32,6 +32,31 @@ def leading_positive(terms: list) -> list:
     return terms
 
 
+def ordered_terms(expr: sp.Expr) -> list:
+    """The terms of a sum in the order every printer writes them: SymPy's, a positive term first."""
+    return leading_positive(list(expr.as_ordered_terms()))
+
+
+def ordered_factors(expr: sp.Expr) -> list:
+    """The factors of a product in the order every printer writes them (`factor_rank`, then SymPy's)."""
+    return sorted(expr.as_ordered_factors(), key=factor_rank)
+
+
+def flipped_difference(expr: sp.Expr) -> sp.Expr | None:
+    """−x·(y − σ) as the product x·(σ − y) with the minus sign taken into the one sum, else None.
+
+    Only for a product standing alone: a term of a sum prints its own minus sign (a − x·(y − σ)).
+    """
+    if not isinstance(expr, sp.Mul):
+        return None
+    coefficient, rest = expr.as_coeff_Mul()
+    sums = [f for f in sp.Mul.make_args(rest) if isinstance(f, sp.Add)]
+    if coefficient != -1 or len(sums) != 1:
+        return None
+    others = [f for f in sp.Mul.make_args(rest) if f is not sums[0]]
+    return sp.Mul(*others, -sums[0])
+
+
 class ConventionalOrder:
     """Printer mixin: products in conventional order; `literal=True` keeps the order of construction."""
 
@@ -60,17 +85,16 @@ class ConventionalOrder:
             return self.literal_separator.join(
                 self._print(a) if isinstance(a, sp.Derivative) else self.parenthesize(a, PRECEDENCE["Mul"])
                 for a in args)
-        coefficient, rest = expr.as_coeff_Mul()
-        sums = [f for f in sp.Mul.make_args(rest) if isinstance(f, sp.Add)]
         in_sum = id(expr) in getattr(self, "_sum_terms", ())  # a sum prints its own minus signs
-        if coefficient == -1 and len(sums) == 1 and not in_sum:  # -x·(y - σ) reads better as x·(σ - y)
-            others = [f for f in sp.Mul.make_args(rest) if f is not sums[0]]
-            return self._print(sp.Mul(*others, -sums[0]))
+        flipped = None if in_sum else flipped_difference(expr)
+        if flipped is not None:  # -x·(y - σ) reads better as x·(σ - y)
+            return self._print(flipped)
+        coefficient = expr.as_coeff_Mul()[0]
         if coefficient.is_negative:
             return "-" + self._print(-expr)
         if sp.fraction(expr)[1] != 1:  # a fraction: SymPy's printer lays it out
             return super()._print_Mul(expr, **kwargs)
-        ordered = sp.Mul(*sorted(expr.as_ordered_factors(), key=factor_rank), evaluate=False)
+        ordered = sp.Mul(*ordered_factors(expr), evaluate=False)
         saved = self._settings["order"]
         self._settings["order"] = "none"
         try:
@@ -89,11 +113,12 @@ class ConventionalOrder:
         previous_terms = getattr(self, "_sum_terms", ())
         self._sum_terms = {id(t) for t in expr.args}
         try:
-            terms = leading_positive(list(expr.as_ordered_terms()))
+            terms = ordered_terms(expr)
             if terms[0] is expr.as_ordered_terms()[0]:
                 return super()._print_Add(expr, order=None)
             self._settings["order"] = "none"
-            return super()._print_Add(sp.Add(*terms, evaluate=False), order="none")
+            # type(expr): a MatAdd rebuilt as an Add would be put back in SymPy's order
+            return super()._print_Add(type(expr)(*terms, evaluate=False), order="none")
         finally:
             self._settings["order"] = saved
             self._sum_terms = previous_terms

@@ -16,7 +16,8 @@ from sympy.core.function import AppliedUndef
 from sympy.printing.precedence import PRECEDENCE, precedence
 from sympy.printing.printer import Printer
 
-from gradwise.printing.ordering import factor_rank
+from gradwise.printing.numbers import float_written
+from gradwise.printing.ordering import flipped_difference, ordered_factors, ordered_terms
 from gradwise.printing.typst_notation import FUNCTION_NAMES, GREEK, NotationError, _name, notation_typst, quote
 
 
@@ -101,11 +102,7 @@ class TypstPrinter(Printer):
         return f"{sign}frac({abs(expr.p)}, {expr.q})"
 
     def _print_Float(self, expr) -> str:
-        text = sp.sstr(expr, full_prec=False)
-        mantissa, _, exponent = text.partition("e")
-        if exponent:
-            return f"{mantissa} times 10^({int(exponent)})"
-        return text
+        return float_written(expr).typst
 
     def _print_float(self, expr) -> str:
         return self._print_Float(sp.Float(expr))
@@ -141,7 +138,7 @@ class TypstPrinter(Printer):
     # arithmetic
 
     def _print_Add(self, expr) -> str:
-        terms = list(expr.args) if self._keeps_order(expr) else self._as_ordered_terms(expr, order=None)
+        terms = list(expr.args) if self._keeps_order(expr) else ordered_terms(expr)
         out = ""
         for i, term in enumerate(terms):
             negative = _is_negative(term)
@@ -156,17 +153,20 @@ class TypstPrinter(Printer):
         return out
 
     def _print_Mul(self, expr) -> str:
+        literal = self._keeps_order(expr)
+        flipped = None if literal else flipped_difference(expr)
+        if flipped is not None:  # -x·(y - σ) reads better as x·(σ - y); a sum prints its terms' signs
+            return self._print(flipped)
         if _is_negative(expr):
             positive = -expr
             if isinstance(positive, sp.Add):
                 return f"-({self._print(positive)})"
             return "-" + self._print(positive)
-        literal = self._keeps_order(expr)
         if not literal:
             numer, denom = sp.fraction(expr, exact=True)
             if denom != 1:
                 return f"frac({self._print(numer)}, {self._print(denom)})"
-        factors = list(expr.args) if literal else sorted(expr.as_ordered_factors(), key=factor_rank)
+        factors = list(expr.args) if literal else ordered_factors(expr)
         out: list[str] = []
         previous = None
         for f in factors:
@@ -199,6 +199,7 @@ class TypstPrinter(Printer):
         shown = self._print(base)
         if (isinstance(base, (sp.Add, sp.Mul, sp.Pow, sp.Derivative, sp.Subs)) or
                 (base.is_Rational and not base.is_Integer) or (base.is_Number and base.is_negative)
+                or (base.is_Float and float_written(base).scientific)
                 or isinstance(base, sp.exp)):
             shown = f"({shown})"
         if exp.is_Rational and not exp.is_Integer:
@@ -375,6 +376,8 @@ class TypstPrinter(Printer):
         return f"{self.parenthesize(expr.arg, PRECEDENCE['Pow'], strict=True)}^(-1)"
 
     def _print_MatMul(self, expr) -> str:
+        if _is_negative(expr):
+            return "-" + self._print(-expr)
         return " ".join(self.parenthesize(a, PRECEDENCE["Mul"], strict=True) for a in expr.args)
 
     def _print_MatAdd(self, expr) -> str:
@@ -406,6 +409,8 @@ class TypstPrinter(Printer):
 def _is_negative(e) -> bool:
     if e.is_Number:
         return bool(e.is_negative)
+    if isinstance(e, sp.MatMul):  # -A·B, held as MatMul(-1, A, B) (a MatMul is also a Mul)
+        return bool(e.args[0].is_Number and e.args[0].is_negative)
     if isinstance(e, sp.Mul):
         c, _ = e.as_coeff_Mul()
         return bool(c.is_Number and c.is_negative)

@@ -38,18 +38,25 @@ def _name(name: str) -> str:
 
 _COMMANDS = {
     "partial": "partial", "lim": "lim", "cdot": "dot", "times": "times", "le": "<=", "leq": "<=", "ge": ">=", "geq": ">=",
-    "ne": "!=", "neq": "!=", "approx": "approx", "to": "->", "Rightarrow": "=>", "rightarrow": "->",
+    "ne": "!=", "neq": "!=", "approx": "approx", "to": "arrow.r", "Rightarrow": "arrow.r.double", "rightarrow": "arrow.r",
     "infty": "infinity", "dots": "dots", "ldots": "dots", "cdots": "dots.c", "sum": "sum", "prod": "product",
     "in": "in", "odot": "dot.o", "top": "top", "nabla": "nabla", "mid": "|", "quad": "quad", "qquad": "wide",
-    ",": "thin", ";": "med", "!": "", " ": " ", "lvert": "|", "rvert": "|", "|": "||", "lVert": "||",
-    "rVert": "||", "langle": "chevron.l", "rangle": "chevron.r", "{": "{", "}": "}", "surd": "√", "ell": "ell",
+    ",": "thin", ";": "med", "!": "", " ": " ", "lvert": 'class("opening", bar.v)', "rvert": 'class("closing", bar.v)',
+    "lVert": 'class("opening", bar.v.double)', "rVert": 'class("closing", bar.v.double)', "langle": "chevron.l", "rangle": "chevron.r", "{": "{", "}": "}", "surd": "√", "ell": "ell",
     "mathsf": "", "varepsilon": "epsilon", "epsilon": "epsilon.alt", "vartheta": "theta.alt", "varphi": "phi",
     "phi": "phi.alt", "left": "", "right": "", "bigl": "", "bigr": "", "Bigl": "", "Bigr": "", "big": "",
     "Big": "", "displaystyle": "", "limits": "", "star": "star", "circ": "compose", "pm": "plus.minus",
-    "mp": "minus.plus", "exp": "exp", "arrow": "->", "mapsto": "|->", "forall": "forall",
-    "exists": "exists", "sim": "tilde.op", "propto": "prop", "equiv": "equiv", "iff": "<=>",
-    "implies": "=>", "hat": "hat", "tilde": "tilde", "bar": "overline", "overline": "overline", "vec": "arrow",
+    "mp": "minus.plus", "exp": "exp", "mapsto": "arrow.r.bar", "forall": "forall",
+    "exists": "exists", "sim": "tilde.op", "propto": "prop", "equiv": "equiv", "iff": "arrow.l.r.double.long",
+    "implies": "arrow.r.double.long", "hat": "hat", "tilde": "tilde", "bar": "overline", "overline": "overline", "vec": "arrow",
     "dot": "dot", "lbrace": "{", "rbrace": "}",
+    # arrows, by Typst's names (its shorthands such as <- would clash with a written "<" and "-")
+    "leftarrow": "arrow.l", "gets": "arrow.l", "longleftarrow": "arrow.l.long", "longrightarrow": "arrow.r.long",
+    "Leftarrow": "arrow.l.double", "Longleftarrow": "arrow.l.double.long", "Longrightarrow": "arrow.r.double.long",
+    "leftrightarrow": "arrow.l.r", "Leftrightarrow": "arrow.l.r.double", "longmapsto": "arrow.r.long.bar",
+    "uparrow": "arrow.t", "downarrow": "arrow.b", "Uparrow": "arrow.t.double", "Downarrow": "arrow.b.double",
+    "nearrow": "arrow.tr", "searrow": "arrow.br", "hookrightarrow": "arrow.r.hook", "rightleftharpoons": "harpoons.rtlb",
+    "leadsto": "arrow.r.squiggly",
 }
 #: one-argument commands: \mathbf{x} -> bold(x), \hat{x} -> hat(x)
 _ACCENTS = {"mathbf": "bold", "boldsymbol": "bold", "bm": "bold", "mathsf": "sans", "mathcal": "cal",
@@ -68,11 +75,29 @@ def notation_typst(latex: str) -> str:
     Knows the constructs those formulas use (fractions, roots, scripts, Greek letters, operator names,
     cases, brackets); raises NotationError on anything else so the caller can fall back on text.
     """
-    tokens = [t for t in _TOKEN.findall(latex)]
+    tokens = _TOKEN.findall(latex)
+    # \left. and \right. are invisible delimiters: drop the dot with them
+    tokens = [t for k, t in enumerate(tokens) if not (t == "." and k and tokens[k - 1] in ("\\left", "\\right"))]
+    tokens = _paired_norms(tokens)
     out, rest = _convert(tokens, 0, stop=None)
     if rest != len(tokens):
         raise NotationError(f"unbalanced braces in {latex!r}")
     return re.sub(r"\s+", " ", out).strip()
+
+
+def _paired_norms(tokens: list[str]) -> list[str]:
+    """`\\|u\\|` as `\\lVert u \\rVert` (and `|x|` as `\\lvert x \\rvert`): the bars of a norm or an absolute
+    value taken in pairs, opening then closing, so Typst sets them tight against what they enclose (‖u‖,
+    not ‖ u ‖). A conditional bar is written `\\mid`."""
+    out, opening = [], {"\\|": True, "|": True}
+    pair_bars = tokens.count("|") % 2 == 0  # |1 − lr·λ|; a lone bar (an evaluation bar) stays as it is
+    for t in tokens:
+        if t == "\\|" or (t == "|" and pair_bars):
+            bar = t
+            t = {"\\|": ("\\lVert", "\\rVert"), "|": ("\\lvert", "\\rvert")}[bar][0 if opening[bar] else 1]
+            opening[bar] = not opening[bar]
+        out.append(t)
+    return out
 
 
 def _group(tokens: list[str], i: int) -> tuple[str, int]:
@@ -164,8 +189,9 @@ def _convert(tokens: list[str], i: int, stop: str | None) -> tuple[str, int]:
         elif t.replace(".", "").isdigit():
             out.append(t)
         elif t == "'":
-            if out:
-                out[-1] += "'"
+            if out:  # a_i' is the derivative of a_i: the prime sits on the letter, a'_(i), not after the index
+                sub = _TRAILING_SUBSCRIPT.search(out[-1])
+                out[-1] = out[-1][:sub.start()] + "'" + sub.group(0) if sub else out[-1] + "'"
         elif t in "+-=<>()[]|,./!*:;?":
             out.append({"/": "slash", "*": "ast", ";": ";", ":": ":"}.get(t, t))
         elif t in '"#$@~`\\':
@@ -177,6 +203,8 @@ def _convert(tokens: list[str], i: int, stop: str | None) -> tuple[str, int]:
     return " ".join(out), i
 
 
+_TRAILING_SUBSCRIPT = re.compile(r"_\((?:[^()]|\([^()]*\))*\)$")
+_ESCAPED = {"\\_", "\\%", "\\&", "\\#", "\\$", "\\{", "\\}"}
 _MATRICES = {"matrix": "", "bmatrix": "[", "pmatrix": "(", "vmatrix": "|"}
 
 
@@ -226,7 +254,8 @@ def _raw_group(tokens: list[str], i: int) -> tuple[str, int]:
     j = i + 1
     text = []
     while j < len(tokens) and tokens[j] != "}":
-        text.append(tokens[j])
+        t = tokens[j]
+        text.append(t[1:] if t in _ESCAPED else t)  # \text{initial\_value}: the underscore itself
         j += 1
     if j >= len(tokens):
         raise NotationError("missing }")

@@ -8,6 +8,7 @@ from sympy.printing.precedence import PRECEDENCE
 from sympy.printing.str import StrPrinter
 
 from gradwise.derivations.function_registry import display_name
+from gradwise.printing.numbers import float_written
 from gradwise.printing.ordering import ConventionalOrder
 
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
@@ -44,7 +45,8 @@ class UnicodePrinter(ConventionalOrder, StrPrinter):
             return f"1/{self._print_Pow(sp.Pow(base, -exp, evaluate=False))}" if exp != -1 \
                 else f"1/{self.parenthesize(base, PRECEDENCE['Mul'], strict=True)}"
         # (x³)^(1/3), (x³)ʸ: a power of a power is bracketed, else x³^(1/3) reads back as x^(3^(1/3))
-        b = f"({self._print(base)})" if base.is_Pow else self.parenthesize(base, PRECEDENCE["Pow"], strict=True)
+        b = f"({self._print(base)})" if base.is_Pow or (base.is_Float and float_written(base).scientific) \
+            else self.parenthesize(base, PRECEDENCE["Pow"], strict=True)
         if exp.is_Integer:
             return b + str(exp).translate(_SUPERSCRIPT)
         if exp.is_Symbol and len(exp.name) == 1 and exp.name in "nxyi":
@@ -101,6 +103,9 @@ class UnicodePrinter(ConventionalOrder, StrPrinter):
 
     _print_ImmutableDenseMatrix = _print_MutableDenseMatrix = _print_MatrixBase
 
+    def _print_Float(self, expr):
+        return float_written(expr).text  # 9.54 × 10⁻⁷, not 9.54e-7; 0.5, not 0.500000000000000
+
     def _print_Rational(self, expr):
         return f"{expr.p}/{expr.q}" if expr.q != 1 else str(expr.p)
 
@@ -118,7 +123,7 @@ def unicode(expr, literal: bool = False) -> str:
     text = printer.doprint(expr)
     text = text.replace("*", "·")
     # a number times a letter or bracket reads better joined: 2·x -> 2x, 3·(x + 1) -> 3(x + 1)
-    return re.sub(r"(?<![\w.^/])(\d+)·(?=[A-Za-zα-ωπ√(])(?!d/|d²/|∂)", r"\1", text)
+    return re.sub(r"(?<![\w.^/√])(\d+)·(?=[A-Za-zα-ωπ√(])(?!d/|d²/|∂)", r"\1", text)
 
 
 def _heaviside_args(expr) -> tuple:

@@ -30,10 +30,19 @@ _TYPOGRAPHY = {"“": "``", "”": "''", "‘": "`", "’": "'", "–": "--", "�
                "è": "\\`e", "à": "\\`a", "ü": '\\"u', "ö": '\\"o', "ä": '\\"a', "ç": "\\c{c}", "ñ": "\\~n"}
 
 
+_SUPERSCRIPTS, _SUBSCRIPTS = "⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "₋₀₁₂₃₄₅₆₇₈₉"
+_SCRIPT_DIGITS = str.maketrans(_SUPERSCRIPTS + _SUBSCRIPTS, "-0123456789" * 2)
+_SCRIPT_RUNS = re.compile(f"([{_SUPERSCRIPTS}]+|[{_SUBSCRIPTS}]+)|(.)", re.S)
+
+
 def escape_text(text: str) -> str:
     """Text safe to place in a LaTeX document: specials escaped, Unicode math as math commands."""
     out = []
-    for ch in text:
+    for run, ch in _SCRIPT_RUNS.findall(text):
+        if run:  # 10⁻¹⁰ as 10^{-10}, one script, not a script per character
+            script = "^" if run[0] in _SUPERSCRIPTS else "_"
+            out.append(rf"\ensuremath{{{script}{{{run.translate(_SCRIPT_DIGITS)}}}}}")
+            continue
         if ch in _SPECIALS:
             out.append(_SPECIALS[ch])
         elif ch in _TYPOGRAPHY:

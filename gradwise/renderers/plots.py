@@ -60,7 +60,7 @@ def contour(xs: np.ndarray, ys: np.ndarray, zs: np.ndarray, paths: Sequence[tupl
         if top > bottom:
             powers = np.arange(math.ceil(math.log10(bottom)), math.floor(math.log10(top)) + 1)
             powers = powers[::max(1, math.ceil(len(powers) / 8))]
-            bar.set_ticks([10.0 ** p for p in powers], labels=[f"1e{p:d}" for p in powers])
+            bar.set_ticks([10.0 ** p for p in powers], labels=[f"$10^{{{p:d}}}$" for p in powers])
     colors = ["#e41a1c", "#ff7f00", "#f781bf", "#ffff33", "#a65628", "#ffffff", "#984ea3", "#4daf4a"]
     for i, (label, path) in enumerate(paths):
         p = np.asarray(path, dtype=float)

@@ -25,10 +25,24 @@ from gradwise.errors import EngineError, GradwiseError
 MAX_STEPS = 200
 MAX_NODES = 20_000
 
-#: rule id -> equation number in The Matrix Cookbook (2012), where it is one of its identities
-COOKBOOK = {"constant": "33", "constant_factor": "34", "sum": "35", "trace": "36", "product": "37",
-            "hadamard": "38", "inverse": "40", "determinant": "42", "log_determinant": "43",
-            "transpose": "44", "trace_cyclic": "16", "trace_transpose": "13"}
+#: rule or identity id -> the equations of The Matrix Cookbook (2012) it is, or follows from: the one home
+#: of the citations every document shows. Checked against the 2012 text: (33) ∂A = 0, (34) ∂(αX) = α∂X,
+#: (35) sum, (36) trace, (37) product, (38) Hadamard, (40) inverse, (42) determinant, (43) log-determinant,
+#: (44) transpose; (13) Tr(A) = Tr(Aᵀ), (16) Tr(ABC) = Tr(BCA) = Tr(CAB). d(AUB) = A dU B is not in the
+#: list: it is ∂A = 0 (33) with the product rule (37) applied twice.
+COOKBOOK: dict[str, tuple[str, ...]] = {
+    "constant": ("33",), "constant_factor": ("33", "37"), "sum": ("35",), "trace": ("36",), "product": ("37",),
+    "hadamard": ("38",), "inverse": ("40",), "determinant": ("42",), "log_determinant": ("43",),
+    "transpose": ("44",), "trace_cyclic": ("16",), "trace_transpose": ("13",)}
+
+
+def cookbook_citation(rule: str) -> str | None:
+    """The citation a document shows for a rule or identity: "Cookbook 37", "Cookbook 33 and 37"; None if
+    the rule is not from the Cookbook."""
+    equations = COOKBOOK.get(rule)
+    if not equations:
+        return None
+    return "Cookbook " + (equations[0] if len(equations) == 1 else ", ".join(equations[:-1]) + " and " + equations[-1])
 
 
 @dataclass(frozen=True)

@@ -12,20 +12,16 @@ from gradwise.study.worked import P, example, picture
 
 BOWL = "x^2 + 10*y^2"
 
-#: the update rules, in torch's form (g is the gradient at the current θ): name, LaTeX, text, Typst (written
-#: out because the LaTeX-to-Typst translator does not know \leftarrow)
+#: the update rules, in torch's form (g is the gradient at the current θ): name, LaTeX, text (the Typst is
+#: translated from the LaTeX)
 RULES = (
-    ("plain gradient descent", r"\theta \leftarrow \theta - \eta\, g", "θ ← θ − η·g", "theta <- theta - eta thin g"),
-    ("momentum", r"v \leftarrow \mu v + g, \qquad \theta \leftarrow \theta - \eta\, v", "v ← μv + g,  θ ← θ − η·v",
-     "v <- mu v + g, quad theta <- theta - eta thin v"),
+    ("plain gradient descent", r"\theta \leftarrow \theta - \eta\, g", "θ ← θ − η·g"),
+    ("momentum", r"v \leftarrow \mu v + g, \qquad \theta \leftarrow \theta - \eta\, v", "v ← μv + g,  θ ← θ − η·v"),
     ("RMSprop", r"s \leftarrow \alpha s + (1 - \alpha) g^{2}, \qquad "
-                r"\theta \leftarrow \theta - \frac{\eta\, g}{\sqrt{s} + \epsilon}", "s ← αs + (1 − α)g²,  θ ← θ − η·g/(√s + ε)",
-     "s <- alpha s + (1 - alpha) g^2, quad theta <- theta - (eta thin g)/(sqrt(s) + epsilon)"),
+                r"\theta \leftarrow \theta - \frac{\eta\, g}{\sqrt{s} + \epsilon}", "s ← αs + (1 − α)g²,  θ ← θ − η·g/(√s + ε)"),
     ("Adam", r"m \leftarrow \beta_1 m + (1 - \beta_1) g, \quad s \leftarrow \beta_2 s + (1 - \beta_2) g^{2}, \quad "
              r"\theta \leftarrow \theta - \eta\, \frac{m / (1 - \beta_1^{t})}{\sqrt{s / (1 - \beta_2^{t})} + \epsilon}",
-     "m ← β₁m + (1 − β₁)g,  s ← β₂s + (1 − β₂)g²,  θ ← θ − η·m̂/(√ŝ + ε)",
-     "m <- beta_1 m + (1 - beta_1) g, quad s <- beta_2 s + (1 - beta_2) g^2, quad "
-     "theta <- theta - eta (m \\/ (1 - beta_1^t))/(sqrt(s \\/ (1 - beta_2^t)) + epsilon)"),
+     "m ← β₁m + (1 − β₁)g,  s ← β₂s + (1 − β₂)g²,  θ ← θ − η·m̂/(√ŝ + ε)"),
 )
 
 
@@ -38,13 +34,12 @@ def build(ctx: GuideContext) -> list:
     adam = optimize(BOWL, [2, 1], method="adam", lr=0.3, steps=30)
     blocks: list = [
         P("Gradient descent moves the parameters a small step against the gradient, ",
-          Notation(r"\theta \leftarrow \theta - \eta \nabla L(\theta)", "θ ← θ − η∇L(θ)",
-                   "theta <- theta - eta nabla L(theta)"),
+          N(r"\theta \leftarrow \theta - \eta \nabla L(\theta)", "θ ← θ − η∇L(θ)"),
           ", with the learning rate η. Batch gradient descent uses the gradient of the loss over all the data; "
           "stochastic gradient descent uses one example at a time (noisy, cheap); mini-batch uses a few dozen "
           "(the usual choice). The variants change how the step is made from the gradients seen so far:"),
         Table(("method", "update (g is the gradient at θ)"),
-              tuple((name, Notation(tex, text, typ)) for name, tex, text, typ in RULES),
+              tuple((name, N(tex, text)) for name, tex, text in RULES),
               caption="The update rules, as torch.optim implements them"),
         P("Momentum keeps a running sum of past gradients, which damps the zig-zag across a narrow valley "
           "and speeds travel along it. RMSprop divides each coordinate's step by the root of a running "

@@ -48,7 +48,8 @@ def build(ctx: GuideContext) -> list:
           N(r"\nabla_{\mathbf z} L = \mathbf p - \mathbf y", "∇_z L = p − y"),
           ". It is never larger than 1 in any entry and does not vanish while the prediction is wrong, "
           "which is why classifiers pair softmax with cross-entropy. (Checked here for three classes: "
-          "SymPy's derivative of L minus p − y is 0 for every label distribution.)"),
+          "with SymPy's derivative, ", N(r"\frac{\partial L}{\partial z_i} - (p_i - y_i) = 0", "∂L/∂zᵢ − (pᵢ − yᵢ) = 0"),
+          " for every label distribution.)"),
     ))
     return [
         P("A classifier turns its scores into probabilities with softmax and is trained on the "

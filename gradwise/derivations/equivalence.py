@@ -28,6 +28,8 @@ FLOAT_DIGITS = 14            # sides with decimals must agree to this many signi
 CERTIFY_MAX_PRECISION = 200  # bits evalf may use to tell a difference from 0 (a gap of 1e-45 relative)
 SCREEN_OPS = 60              # steps larger than this are screened at SCREEN_DIGITS before certifying
 SCREEN_DIGITS = 60           # about CERTIFY_MAX_PRECISION bits: below it evalf could not tell a gap from 0
+CONFIRM_DIGITS = 40           # a certified gap is evaluated again at this precision ...
+CONFIRM_AGREEMENT = 1e-6      # ... and must come out the same to this relative difference
 CERTIFIED_POINTS = 2         # an exact zero costs evalf its whole precision: certify at the first points
 
 
@@ -249,8 +251,22 @@ def certified_difference(left: sp.Basic, right: sp.Basic, point: dict) -> comple
         return None  # (the caller has already checked with `explodes` that both sides are computable here)
     if _zero_at_screen_precision(left, right, point):
         return None
+    c = _strict_value(difference, point, 15)
+    if c is None:
+        return None
+    # evalf's error bound is not rigorous for every function: tan, sec, asin of a complex argument are
+    # evaluated by mpmath at the working precision and claimed exact to it, so an exact zero can come out
+    # as 1e-16. A true gap stays put at a higher precision; a rounding error shrinks with it.
+    confirmed = _strict_value(difference, point, CONFIRM_DIGITS)
+    if confirmed is None or abs(confirmed - c) > CONFIRM_AGREEMENT * abs(c):
+        return None
+    return c
+
+
+def _strict_value(difference: sp.Expr, point: dict, digits: int) -> complex | None:
+    """evalf(strict=True) of the difference at the exact point, or None when 0 or not computable."""
     try:
-        value = difference.evalf(15, subs=point, strict=True, maxn=CERTIFY_MAX_PRECISION)
+        value = difference.evalf(digits, subs=point, strict=True, maxn=CERTIFY_MAX_PRECISION)
         c = complex(value)
     except (PrecisionExhausted, TypeError, ValueError, ZeroDivisionError, OverflowError, AttributeError,
             RecursionError, NotImplementedError, MemoryError):
@@ -357,6 +373,11 @@ def _sample(rng: random.Random, attempt: int, positive: bool = False) -> sp.Rati
         v = round(rng.uniform(-span, span), 2)
         if abs(v - round(v)) > 0.04:
             return sp.Rational(str(abs(v) if positive else v))
+
+
+def value_at(expr: sp.Basic, point: dict) -> complex | None:
+    """expr at the point (symbol -> number) as a complex number at 30 digits, or None where it is undefined."""
+    return _value(expr, point)
 
 
 def _value(expr: sp.Basic, point: dict) -> complex | None:

@@ -94,13 +94,16 @@ def test_exact_agreement_is_upgraded_to_a_proof(text):
 
 
 def test_exact_agreement_without_a_proof_is_undecided(monkeypatch):
-    """x/|x| agrees with sgn x wherever it is defined, but no rewrite proves it: the step is undecided (not
-    valid, exit 1), in the verdict and in the JSON, and the reason says that points are not a proof."""
+    """2x(x²-1)/|x²-1| agrees with d/dx|x²-1| wherever it is defined, but no rewrite proves it (the proof by
+    cases takes linear arguments only; d/dx|x| = x/|x| is proved, tests/test_case_proof.py): the step is
+    undecided (not valid, exit 1), in the verdict and in the JSON, and the reason says that points are not
+    a proof."""
     import json
 
     from gradwise.explainer import explain
     from gradwise.renderers import render
-    v = check(r"\frac{d}{dx} \left|x\right| = \frac{x}{\left|x\right|}", timeout=None, step_timeout=None)
+    v = check(r"\frac{d}{dx} \left|x^2 - 1\right| = \frac{2x(x^2-1)}{\left|x^2-1\right|}", timeout=None,
+              step_timeout=None)
     step = v.steps[0]
     assert (step.valid, step.method, v.exit_code) == (False, "undecided", 1)
     assert "evidence, not proof" in step.reason and step.points == 4

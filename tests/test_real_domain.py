@@ -165,3 +165,18 @@ def test_the_cli_refuses_in_one_line_with_exit_2(text):
     lines = run.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: (-1)**x is not a real function of x"), run.stderr
     assert run.stdout == ""
+
+
+def test_a_failure_inside_sympys_division_is_no_proof_not_a_crash():
+    """Found by benchmarks/fuzz_engine.py 2000 2: sp.reduced raised KeyError inside the Pythagorean
+    reduction of a correct chain step (a crash, 'KeyError: (0, 0, 2, 0)')."""
+    from gradwise.derivations.symbolic_proof import pythagorean_reduction
+    u = X / 6 + sp.Rational(1, 12)
+    difference = ((1 - sp.tanh(sp.Abs(u) - 6)**2) * sp.sign(u) / 6
+                  - (1 - sp.tanh(sp.Abs(2 * X + 1) / 12 - 6)**2) * sp.sign(2 * X + 1) / 6)
+    pythagorean_reduction(difference)   # no exception
+    d = differentiate("tanh((abs(((1/2) + (x)) * ((-1) / (6)))) - (6))", "x", timeout=60)
+    truth = sp.diff(sp.tanh(sp.Abs((X + sp.Rational(1, 2)) / 6) - 6), X)
+    for point in PROBES:
+        a, b = complex(sp.N(d.result.subs(_by_name(d.result, point)))), complex(sp.N(truth.subs(point)))
+        assert abs(a - b) <= 1e-9 * max(1, abs(b))

@@ -111,3 +111,20 @@ def test_exact_agreement_without_a_proof_is_undecided(monkeypatch):
     assert data["steps"][0]["method"] == "undecided" and data["valid"] is False
     assert "could not be decided" in render(explain(v), "text")
 
+
+
+def test_a_point_where_30_digits_are_noise_is_no_counterexample():
+    """Found by benchmarks/fuzz_engine.py 2000 3: relu(tan(cosh(x + 1) + ln 216)) failed its own chain step at
+    x = 111.44, where cosh ≈ 1e48 leaves no correct digit of tan at 30 digits; a disagreement now counts only
+    when it holds, with the same values, at 60 digits."""
+    from gradwise.derivations.derivation import differentiate
+    from gradwise.derivations.equivalence import _stable_disagreement, _value
+    point = {x: sp.Rational("111.44")}
+    u = sp.cosh(x + 1) + sp.log(216)
+    left, right = sp.tan(u), sp.sin(u) / sp.cos(u)
+    assert not _stable_disagreement(left, right, point, _value(left, point), _value(right, point))
+    assert _stable_disagreement(x**2, x**2 + 1, point, _value(x**2, point), _value(x**2 + 1, point))
+    d = differentiate("relu(tan((cosh((x) - (-1))) + (log((6) ^ (3)))))", "x")
+    truth = sp.diff(sp.Max(0, sp.tan(u)), x)
+    for at in (sp.Rational(3, 10), sp.Rational(-13, 10)):
+        assert abs(complex(sp.N(d.result.subs(x, at))) - complex(sp.N(truth.subs(x, at)))) < 1e-9

@@ -23,6 +23,7 @@ from gradwise.derivations.limits import explodes
 from gradwise.derivations.symbolic_proof import Proof, symbolically_zero
 
 DIGITS = 30
+RECHECK_DIGITS = 60          # a disagreement at DIGITS is confirmed at this precision before it counts
 RELATIVE_TOLERANCE = 1e-10   # the screen at 30 digits, before an exact difference is certified
 FLOAT_DIGITS = 14            # sides with decimals must agree to this many significant digits
 CERTIFY_MAX_PRECISION = 200  # bits evalf may use to tell a difference from 0 (a gap of 1e-45 relative)
@@ -204,6 +205,8 @@ def numerically_equal(left: sp.Basic, right: sp.Basic, *, seed: int = 0, points:
                                  reason=f"the sides agree to only {d} significant digits")
             digits = d if digits is None else min(digits, d)
         elif not _close(a, b):
+            if not _stable_disagreement(left, right, point, a, b):
+                continue  # 30 digits were not enough here (tan of cosh(112) ≈ 1e48): another point
             return Judgement(False, "numeric", where, a, b, points=agreed)
         elif certify and agreed < CERTIFIED_POINTS and (gap := certified_difference(left, right, point)) is not None:
             return Judgement(False, "numeric", where, a, b, points=agreed,
@@ -217,6 +220,13 @@ def numerically_equal(left: sp.Basic, right: sp.Basic, *, seed: int = 0, points:
         return Judgement(True, "numeric", points=agreed, digits=digits,
                          reason=f"equal to {digits} significant digits")
     return Judgement(True, "numeric", points=agreed)
+
+
+def _stable_disagreement(left: sp.Basic, right: sp.Basic, point: dict, a: complex, b: complex) -> bool:
+    """Whether sides that differ at DIGITS digits still differ at RECHECK_DIGITS, with the same values: at a
+    point where the expression is ill-conditioned (tan of a huge number) the first values are noise."""
+    a2, b2 = _value(left, point, RECHECK_DIGITS), _value(right, point, RECHECK_DIGITS)
+    return a2 is not None and b2 is not None and not _close(a2, b2) and _close(a, a2) and _close(b, b2)
 
 
 def _real_at(arguments: list, point: dict) -> bool:
@@ -380,9 +390,9 @@ def value_at(expr: sp.Basic, point: dict) -> complex | None:
     return _value(expr, point)
 
 
-def _value(expr: sp.Basic, point: dict) -> complex | None:
+def _value(expr: sp.Basic, point: dict, digits: int = DIGITS) -> complex | None:
     # Floats, not exact values: exact arithmetic on (a/b)^(c/d)^... can grow without bound
-    point = {s: sp.Float(v, DIGITS) for s, v in point.items()}
+    point = {s: sp.Float(v, digits) for s, v in point.items()}
     try:
         if explodes(expr, point):
             return None
@@ -390,7 +400,7 @@ def _value(expr: sp.Basic, point: dict) -> complex | None:
         if isinstance(v, sp.MatrixBase):
             return None
         v = v.doit() if v.has(sp.Derivative, sp.Subs) else v
-        v = sp.N(v, DIGITS)
+        v = sp.N(v, digits)
         if v.free_symbols or v.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
             return None
         c = complex(v)

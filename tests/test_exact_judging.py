@@ -94,13 +94,16 @@ def test_exact_agreement_is_upgraded_to_a_proof(text):
 
 
 def test_exact_agreement_without_a_proof_is_undecided(monkeypatch):
-    """x/|x| agrees with sgn x wherever it is defined, but no rewrite proves it: the step is undecided (not
-    valid, exit 1), in the verdict and in the JSON, and the reason says that points are not a proof."""
+    """2x(x²-1)/|x²-1| agrees with d/dx|x²-1| wherever it is defined, but no rewrite proves it (the proof by
+    cases takes linear arguments only; d/dx|x| = x/|x| is proved, tests/test_case_proof.py): the step is
+    undecided (not valid, exit 1), in the verdict and in the JSON, and the reason says that points are not
+    a proof."""
     import json
 
     from gradwise.explainer import explain
     from gradwise.renderers import render
-    v = check(r"\frac{d}{dx} \left|x\right| = \frac{x}{\left|x\right|}", timeout=None, step_timeout=None)
+    v = check(r"\frac{d}{dx} \left|x^2 - 1\right| = \frac{2x(x^2-1)}{\left|x^2-1\right|}", timeout=None,
+              step_timeout=None)
     step = v.steps[0]
     assert (step.valid, step.method, v.exit_code) == (False, "undecided", 1)
     assert "evidence, not proof" in step.reason and step.points == 4
@@ -108,3 +111,20 @@ def test_exact_agreement_without_a_proof_is_undecided(monkeypatch):
     assert data["steps"][0]["method"] == "undecided" and data["valid"] is False
     assert "could not be decided" in render(explain(v), "text")
 
+
+
+def test_a_point_where_30_digits_are_noise_is_no_counterexample():
+    """Found by benchmarks/fuzz_engine.py 2000 3: relu(tan(cosh(x + 1) + ln 216)) failed its own chain step at
+    x = 111.44, where cosh ≈ 1e48 leaves no correct digit of tan at 30 digits; a disagreement now counts only
+    when it holds, with the same values, at 60 digits."""
+    from gradwise.derivations.derivation import differentiate
+    from gradwise.derivations.equivalence import _stable_disagreement, _value
+    point = {x: sp.Rational("111.44")}
+    u = sp.cosh(x + 1) + sp.log(216)
+    left, right = sp.tan(u), sp.sin(u) / sp.cos(u)
+    assert not _stable_disagreement(left, right, point, _value(left, point), _value(right, point))
+    assert _stable_disagreement(x**2, x**2 + 1, point, _value(x**2, point), _value(x**2 + 1, point))
+    d = differentiate("relu(tan((cosh((x) - (-1))) + (log((6) ^ (3)))))", "x")
+    truth = sp.diff(sp.Max(0, sp.tan(u)), x)
+    for at in (sp.Rational(3, 10), sp.Rational(-13, 10)):
+        assert abs(complex(sp.N(d.result.subs(x, at))) - complex(sp.N(truth.subs(x, at)))) < 1e-9

@@ -10,6 +10,7 @@ from itertools import count
 import sympy as sp
 
 from gradwise.derivations import functions as fn
+from gradwise.derivations.real_domain import refuse_non_real
 from gradwise.derivations.rules import (
     DERIVATIVES, ChainRule, ConstantMultipleRule, ConstantRule, ElementaryRule, ExponentialRule,
     LogDifferentiationRule, MultivariableChainRule, PowerRule, ProductRule, QuotientRule, Rule, SumRule,
@@ -39,7 +40,8 @@ class _Names:
 
 
 def derivative_steps(expr: sp.Expr, var: sp.Symbol) -> Rule:
-    """The rule tree for d/d(var) of expr."""
+    """The rule tree for d/d(var) of expr (refused by name when expr is not a real function of var)."""
+    refuse_non_real(expr, var)
     names = _Names({s.name for s in expr.free_symbols} | {var.name})
     return _steps(sp.sympify(expr), var, names)  # safe: expr is already a SymPy object
 

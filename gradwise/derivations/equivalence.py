@@ -24,12 +24,15 @@ from gradwise.derivations.limits import explodes
 from gradwise.derivations.symbolic_proof import Proof, symbolically_zero
 
 DIGITS = 30
+RECHECK_DIGITS = 60          # a disagreement at DIGITS is confirmed at this precision before it counts
 RELATIVE_TOLERANCE = 1e-10   # the screen at 30 digits, before an exact difference is certified
 FLOAT_DIGITS = 14            # sides with decimals must agree to this many significant digits
 CERTIFY_MAX_PRECISION = 200  # bits evalf may use to tell a difference from 0 (a gap of 1e-45 relative)
 SCREEN_OPS = 60              # differences larger than this are screened at SCREEN_DIGITS before certifying
 SCREEN_DIGITS = 60           # about CERTIFY_MAX_PRECISION bits: below it evalf could not tell a gap from 0
 SCREEN_NESTING = 2           # ... and so are those whose functions nest deeper than this
+CONFIRM_DIGITS = 40           # a certified gap is evaluated again at this precision ...
+CONFIRM_AGREEMENT = 1e-6      # ... and must come out the same to this relative difference
 CERTIFIED_POINTS = 2         # an exact zero costs evalf its whole precision: certify at the first points
 
 
@@ -206,6 +209,8 @@ def numerically_equal(left: sp.Basic, right: sp.Basic, *, seed: int = 0, points:
                                  reason=f"the sides agree to only {d} significant digits")
             digits = d if digits is None else min(digits, d)
         elif not _close(a, b):
+            if not _stable_disagreement(left, right, point, a, b):
+                continue  # 30 digits were not enough here (tan of cosh(112) ≈ 1e48): another point
             return Judgement(False, "numeric", where, a, b, points=agreed)
         elif certify and agreed < CERTIFIED_POINTS and (gap := certified_difference(left, right, point)) is not None:
             return Judgement(False, "numeric", where, a, b, points=agreed,
@@ -228,6 +233,13 @@ def _has_a_complex_constant(expr: sp.Basic) -> bool:
         return False
     return any(not node.free_symbols and not node.is_Number and node.is_extended_real is False
                for node in sp.preorder_traversal(expr)) or expr.has(sp.I)
+
+
+def _stable_disagreement(left: sp.Basic, right: sp.Basic, point: dict, a: complex, b: complex) -> bool:
+    """Whether sides that differ at DIGITS digits still differ at RECHECK_DIGITS, with the same values: at a
+    point where the expression is ill-conditioned (tan of a huge number) the first values are noise."""
+    a2, b2 = _value(left, point, RECHECK_DIGITS), _value(right, point, RECHECK_DIGITS)
+    return a2 is not None and b2 is not None and not _close(a2, b2) and _close(a, a2) and _close(b, b2)
 
 
 def _real_at(arguments: list, point: dict) -> bool:
@@ -274,8 +286,22 @@ def _certified(left: sp.Expr, right: sp.Expr, difference: sp.Expr, point: tuple)
     point = dict(point)
     if _zero_at_screen_precision(left, right, point):
         return None
+    c = _strict_value(difference, point, 15)
+    if c is None:
+        return None
+    # evalf's error bound is not rigorous for every function: tan, sec, asin of a complex argument are
+    # evaluated by mpmath at the working precision and claimed exact to it, so an exact zero can come out
+    # as 1e-16. A true gap stays put at a higher precision; a rounding error shrinks with it.
+    confirmed = _strict_value(difference, point, CONFIRM_DIGITS)
+    if confirmed is None or abs(confirmed - c) > CONFIRM_AGREEMENT * abs(c):
+        return None
+    return c
+
+
+def _strict_value(difference: sp.Expr, point: dict, digits: int) -> complex | None:
+    """evalf(strict=True) of the difference at the exact point, or None when 0 or not computable."""
     try:
-        value = difference.evalf(15, subs=point, strict=True, maxn=CERTIFY_MAX_PRECISION)
+        value = difference.evalf(digits, subs=point, strict=True, maxn=CERTIFY_MAX_PRECISION)
         c = complex(value)
     except (PrecisionExhausted, TypeError, ValueError, ZeroDivisionError, OverflowError, AttributeError,
             RecursionError, NotImplementedError, MemoryError):
@@ -393,9 +419,14 @@ def _sample(rng: random.Random, attempt: int, positive: bool = False) -> sp.Rati
             return sp.Rational(str(abs(v) if positive else v))
 
 
-def _value(expr: sp.Basic, point: dict) -> complex | None:
+def value_at(expr: sp.Basic, point: dict) -> complex | None:
+    """expr at the point (symbol -> number) as a complex number at 30 digits, or None where it is undefined."""
+    return _value(expr, point)
+
+
+def _value(expr: sp.Basic, point: dict, digits: int = DIGITS) -> complex | None:
     # Floats, not exact values: exact arithmetic on (a/b)^(c/d)^... can grow without bound
-    point = {s: sp.Float(v, DIGITS) for s, v in point.items()}
+    point = {s: sp.Float(v, digits) for s, v in point.items()}
     try:
         if explodes(expr, point):
             return None
@@ -403,7 +434,7 @@ def _value(expr: sp.Basic, point: dict) -> complex | None:
         if isinstance(v, sp.MatrixBase):
             return None
         v = v.doit() if v.has(sp.Derivative, sp.Subs) else v
-        v = sp.N(v, DIGITS)
+        v = sp.N(v, digits)
         if v.free_symbols or v.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
             return None
         c = complex(v)

@@ -13,6 +13,7 @@ import dataclasses
 import sympy as sp
 from sympy.core.function import AppliedUndef
 
+from gradwise.derivations.case_proof import agree_where_defined
 from gradwise.derivations.equivalence import Judgement, equivalent, make_positive, proved_equal
 from gradwise.derivations.limits import time_limit
 from gradwise.derivations.verify.diagnosis import Diagnosis, diagnose_derivative, diagnose_expression
@@ -177,6 +178,12 @@ def _exactly(left: sp.Basic, right: sp.Basic, judgement: Judgement, assume_posit
     proof = proved_equal(left, right)
     if proof.proved:
         return dataclasses.replace(judgement, method="symbolic")
+    cases = agree_where_defined(left, right)   # d/dx|x| = x/|x|: equal except where a side is undefined
+    if cases.equal is True:
+        return dataclasses.replace(judgement, method="symbolic", reason=cases.words)
+    if cases.equal is False:
+        return Judgement(False, "symbolic", cases.counterexample, cases.left_value, cases.right_value,
+                         judgement.points, cases.words)
     words = (f"the sides agree at {judgement.points} random points (their differences certified), but no "
              "symbolic proof was found: agreement at points is evidence, not proof")
     return dataclasses.replace(judgement, equal=None, method="undecided",

@@ -200,7 +200,7 @@ def test_a_complex_valued_step_is_judged_without_hunting_for_real_points(monkeyp
     from gradwise.derivations import equivalence
     calls = []
     original = equivalence._value
-    monkeypatch.setattr(equivalence, "_value", lambda e, p: calls.append(1) or original(e, p))
+    monkeypatch.setattr(equivalence, "_value", lambda *args: calls.append(1) or original(*args))
     f = sp.sinh(sp.asin(2) / sp.tan(x))
     assert equivalent(sp.diff(f, x), -sp.cosh(sp.asin(2) / sp.tan(x)) * sp.asin(2) / sp.sin(x) ** 2,
                       symbolic=False).equal

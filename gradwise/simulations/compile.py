@@ -26,10 +26,10 @@ import numpy as np
 import sympy as sp
 
 from gradwise.derivations.derivation import Derivation, differentiate
-from gradwise.derivations.equivalence import _sample
 from gradwise.derivations.function_registry import numpy_functions
 from gradwise.derivations.limits import explodes, time_limit
 from gradwise.derivations.parsing import parse, parse_variables, symbol
+from gradwise.derivations.sampling import sample_value
 from gradwise.errors import EngineError, GradwiseError
 
 CHECK_POINTS = 3
@@ -248,7 +248,7 @@ def check_compiled(c: Compiled, points: int = CHECK_POINTS, seed: int = 0, hessi
     agreed, tries, kinks = 0, 0, 0
     while agreed < points and tries < 40:
         tries += 1
-        point = {s: _sample(rng, tries) for s in symbols}
+        point = {s: sample_value(rng, tries) for s in symbols}
         X = np.array([float(point[v]) for v in c.variables])
         d = {s.name: float(point[s]) for s in c.data}
         ok = True

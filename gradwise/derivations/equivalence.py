@@ -22,10 +22,8 @@ from sympy.core.function import AppliedUndef
 from gradwise.derivations.limits import explodes
 from gradwise.derivations.sampling import NOT_ANALYTIC, PointSampler
 from gradwise.derivations.symbolic_proof import Proof, symbolically_zero
+from gradwise.derivations.tolerances import FLOAT_DIGITS, SCREEN_TOLERANCE, WORKING_DIGITS
 
-DIGITS = 30
-RELATIVE_TOLERANCE = 1e-10   # the screen at 30 digits, before an exact difference is certified
-FLOAT_DIGITS = 14            # sides with decimals must agree to this many significant digits
 CERTIFY_MAX_PRECISION = 200  # bits evalf may use to tell a difference from 0 (a gap of 1e-45 relative)
 SCREEN_OPS = 60              # differences larger than this are screened at SCREEN_DIGITS before certifying
 SCREEN_DIGITS = 60           # about CERTIFY_MAX_PRECISION bits: below it evalf could not tell a gap from 0
@@ -320,7 +318,7 @@ UNCERTIFIED = (sp.Sum, sp.Product, sp.Integral, sp.Derivative, sp.Subs, sp.Limit
 
 def _value(expr: sp.Basic, point: dict) -> complex | None:
     # Floats, not exact values: exact arithmetic on (a/b)^(c/d)^... can grow without bound
-    point = {s: sp.Float(v, DIGITS) for s, v in point.items()}
+    point = {s: sp.Float(v, WORKING_DIGITS) for s, v in point.items()}
     try:
         if explodes(expr, point):
             return None
@@ -328,7 +326,7 @@ def _value(expr: sp.Basic, point: dict) -> complex | None:
         if isinstance(v, sp.MatrixBase):
             return None
         v = v.doit() if v.has(sp.Derivative, sp.Subs) else v
-        v = sp.N(v, DIGITS)
+        v = sp.N(v, WORKING_DIGITS)
         if v.free_symbols or v.has(sp.zoo, sp.nan, sp.oo, -sp.oo):
             return None
         c = complex(v)
@@ -341,7 +339,7 @@ def _value(expr: sp.Basic, point: dict) -> complex | None:
 
 
 def _close(a: complex, b: complex) -> bool:
-    return abs(a - b) <= RELATIVE_TOLERANCE * max(1.0, abs(a), abs(b))
+    return abs(a - b) <= SCREEN_TOLERANCE * max(1.0, abs(a), abs(b))
 
 
 def _plain(v: sp.Rational) -> float:

@@ -30,12 +30,10 @@ from gradwise.derivations.function_registry import numpy_functions
 from gradwise.derivations.limits import explodes, time_limit
 from gradwise.derivations.parsing import parse, parse_variables, symbol
 from gradwise.derivations.sampling import sample_value
+from gradwise.derivations.tolerances import COMPILED_FD_STEP, COMPILED_FD_TOLERANCE, COMPILED_TOLERANCE
 from gradwise.errors import EngineError, GradwiseError
 
 CHECK_POINTS = 3
-CHECK_RTOL = 1e-9
-FD_STEP = sp.Rational(1, 10**10)   # central differences at 30 digits: error ~ h^2, rounding ~ 1e-30/h
-FD_RTOL = 1e-8
 MAX_VARIABLES = 64
 
 
@@ -259,7 +257,7 @@ def check_compiled(c: Compiled, points: int = CHECK_POINTS, seed: int = 0, hessi
                 break
             exact = float(exact)
             got = float(compiled(X, d))
-            if not abs(got - exact) <= CHECK_RTOL * max(1.0, abs(exact)):
+            if not abs(got - exact) <= COMPILED_TOLERANCE * max(1.0, abs(exact)):
                 if not math.isfinite(got) and abs(exact) > 1e300:
                     continue
                 raise EngineError(f"the compiled form of {expr} gives {got} at "
@@ -281,13 +279,13 @@ def _derivatives_match_differences(c: Compiled, point: dict, hessian: bool) -> b
         layers = [(c.expr, list(c.gradient_exprs))]
     for function, partials in layers:
         for v, partial in zip(c.variables, partials):
-            up = _precise(function, {**point, v: point[v] + FD_STEP})
-            down = _precise(function, {**point, v: point[v] - FD_STEP})
+            up = _precise(function, {**point, v: point[v] + COMPILED_FD_STEP})
+            down = _precise(function, {**point, v: point[v] - COMPILED_FD_STEP})
             exact = _precise(partial, point)
             if up is None or down is None or exact is None:
                 continue
-            difference = (up - down) / (2 * FD_STEP)
-            if abs(difference - exact) > FD_RTOL * max(1, abs(exact)):
+            difference = (up - down) / (2 * COMPILED_FD_STEP)
+            if abs(difference - exact) > COMPILED_FD_TOLERANCE * max(1, abs(exact)):
                 return False
     return True
 

@@ -61,3 +61,34 @@ def test_the_finite_difference_steps_can_meet_their_tolerances():
 
 def test_decimals_are_asked_for_no_more_digits_than_a_double_holds():
     assert t.FLOAT_DIGITS <= 15 and 10.0 ** -t.FLOAT_DIGITS > sys.float_info.epsilon
+
+
+# --- the shared central difference (derivations/differences.py) ------------------------------------------
+from fractions import Fraction  # noqa: E402
+
+import numpy as np  # noqa: E402
+from hypothesis import given, strategies as st  # noqa: E402
+
+from gradwise.derivations.differences import central_difference  # noqa: E402
+
+fractions = st.fractions(min_value=-100, max_value=100, max_denominator=50)
+
+
+@given(fractions, fractions, fractions, fractions, fractions.filter(lambda h: h != 0))
+def test_the_central_difference_of_a_quadratic_is_its_derivative_exactly(a, b, c, x, h):
+    """In exact arithmetic the h² error term of a quadratic vanishes: (g(x+h) − g(x−h)) / 2h = 2ax + b."""
+    assert central_difference(lambda t: a * t * t + b * t + c, x, h) == 2 * a * x + b
+
+
+def test_a_point_where_the_function_is_undefined_gives_no_difference():
+    assert central_difference(lambda t: None if t > 1 else Fraction(t), Fraction(1), Fraction(1, 10)) is None
+    assert central_difference(lambda t: None if t < 1 else Fraction(t), Fraction(1), Fraction(1, 10)) is None
+
+
+@given(st.lists(st.floats(-1e6, 1e6), min_size=4, max_size=4), st.lists(st.floats(-10, 10), min_size=4, max_size=4),
+       st.floats(1e-9, 1e-3))
+def test_a_step_along_minus_h_is_bit_for_bit_a_step_back(x, v, h):
+    """The matrix check steps to X + tV with t = ±h: X + (−h)V is exactly X − hV, so its results are those of
+    the formula it replaced."""
+    x, v = np.array(x), np.array(v)
+    assert np.array_equal(x + (0.0 - h) * v, x - h * v) and np.array_equal(x + (0.0 + h) * v, x + h * v)

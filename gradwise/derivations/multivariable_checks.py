@@ -9,6 +9,7 @@ import mpmath
 import sympy as sp
 
 from gradwise.derivations import functions as fn
+from gradwise.derivations.differences import central_difference
 from gradwise.derivations.tolerances import (FIRST_DIFFERENCE_STEP, MULTIVARIABLE_TOLERANCE, REAL_AT_40_DIGITS,
                                              SECOND_DIFFERENCE_STEP)
 from gradwise.errors import EngineError, GradwiseError
@@ -61,10 +62,8 @@ def check_first(functions: list, variables: list, results: list[list]) -> Numeri
     with mpmath.workdps(DIGITS):
         for f, row in zip(numeric_f, numeric_r):
             for j, r in enumerate(row):
-                plus, minus = list(point), list(point)
-                plus[j] += FIRST_DIFFERENCE_STEP
-                minus[j] -= FIRST_DIFFERENCE_STEP
-                reference = (f(*plus) - f(*minus)) / (2 * FIRST_DIFFERENCE_STEP)
+                reference = central_difference(lambda t: f(*point[:j], t, *point[j + 1:]), point[j],
+                                               FIRST_DIFFERENCE_STEP)
                 worst = max(worst, float(abs(r(*point) - reference) / (1 + abs(reference))))
     return verdict(point, variables, sum(len(r) for r in results), worst)
 

@@ -26,6 +26,7 @@ import numpy as np
 import sympy as sp
 
 from gradwise.derivations.derivation import Derivation, differentiate
+from gradwise.derivations.differences import central_difference
 from gradwise.derivations.function_registry import numpy_functions
 from gradwise.derivations.limits import explodes, time_limit
 from gradwise.derivations.parsing import parse, parse_variables, symbol
@@ -279,12 +280,10 @@ def _derivatives_match_differences(c: Compiled, point: dict, hessian: bool) -> b
         layers = [(c.expr, list(c.gradient_exprs))]
     for function, partials in layers:
         for v, partial in zip(c.variables, partials):
-            up = _precise(function, {**point, v: point[v] + COMPILED_FD_STEP})
-            down = _precise(function, {**point, v: point[v] - COMPILED_FD_STEP})
+            difference = central_difference(lambda t: _precise(function, {**point, v: t}), point[v], COMPILED_FD_STEP)
             exact = _precise(partial, point)
-            if up is None or down is None or exact is None:
+            if difference is None or exact is None:
                 continue
-            difference = (up - down) / (2 * COMPILED_FD_STEP)
             if abs(difference - exact) > COMPILED_FD_TOLERANCE * max(1, abs(exact)):
                 return False
     return True

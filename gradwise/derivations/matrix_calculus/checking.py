@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gradwise.derivations.differences import central_difference
 from gradwise.derivations.function_registry import MATRIX_ELEMENTWISE, numpy_function
 from gradwise.derivations.matrix_calculus import expressions as e
 from gradwise.derivations.tolerances import MATRIX_FD_STEP, MATRIX_FD_TOLERANCE
@@ -181,9 +182,11 @@ def directional(f: e.Node, X: e.Var, s: Sample, sizes: dict, node: e.Node | None
     """(u(X + hV) − u(X − hV)) / 2h for u = node (default f)."""
     u = f if node is None else node
     h = MATRIX_FD_STEP * max(1.0, float(np.max(np.abs(s.values[X.name]))))
-    plus = dict(s.values, **{X.name: s.values[X.name] + h * s.direction})
-    minus = dict(s.values, **{X.name: s.values[X.name] - h * s.direction})
-    out = (np.asarray(evaluate(u, plus, sizes=sizes)) - np.asarray(evaluate(u, minus, sizes=sizes))) / (2 * h)
+    # X + (−h)V is X − hV exactly (negation is exact in floating point)
+    def along(t: float) -> np.ndarray:
+        return np.asarray(evaluate(u, dict(s.values, **{X.name: s.values[X.name] + t * s.direction}), sizes=sizes))
+
+    out = central_difference(along, 0.0, h)
     return float(np.sum(out)) if node is None else out
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 import sympy as sp
 
-from gradwise.derivations.equivalence import branch_points, certified_difference, equivalent
+from gradwise.derivations.equivalence import certified_difference, equivalent
+from gradwise.derivations.sampling import branch_points
 from gradwise.derivations.verify.judging import check
 
 x = sp.Symbol("x", real=True)

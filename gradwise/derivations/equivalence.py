@@ -19,20 +19,17 @@ import sympy as sp
 from sympy.core.evalf import PrecisionExhausted
 from sympy.core.function import AppliedUndef
 
-from gradwise.derivations import functions as fn
 from gradwise.derivations.limits import explodes
+from gradwise.derivations.sampling import NOT_ANALYTIC, PointSampler
 from gradwise.derivations.symbolic_proof import Proof, symbolically_zero
+from gradwise.derivations.tolerances import CONFIRM_AGREEMENT, FLOAT_DIGITS, SCREEN_TOLERANCE, WORKING_DIGITS
 
-DIGITS = 30
-RECHECK_DIGITS = 60          # a disagreement at DIGITS is confirmed at this precision before it counts
-RELATIVE_TOLERANCE = 1e-10   # the screen at 30 digits, before an exact difference is certified
-FLOAT_DIGITS = 14            # sides with decimals must agree to this many significant digits
+RECHECK_DIGITS = 60          # a disagreement at WORKING_DIGITS is confirmed at this precision before it counts
 CERTIFY_MAX_PRECISION = 200  # bits evalf may use to tell a difference from 0 (a gap of 1e-45 relative)
 SCREEN_OPS = 60              # differences larger than this are screened at SCREEN_DIGITS before certifying
 SCREEN_DIGITS = 60           # about CERTIFY_MAX_PRECISION bits: below it evalf could not tell a gap from 0
 SCREEN_NESTING = 2           # ... and so are those whose functions nest deeper than this
-CONFIRM_DIGITS = 40           # a certified gap is evaluated again at this precision ...
-CONFIRM_AGREEMENT = 1e-6      # ... and must come out the same to this relative difference
+CONFIRM_DIGITS = 40          # a certified gap is evaluated again at this precision (tolerances.CONFIRM_AGREEMENT)
 CERTIFIED_POINTS = 2         # an exact zero costs evalf its whole precision: certify at the first points
 
 
@@ -236,7 +233,7 @@ def _has_a_complex_constant(expr: sp.Basic) -> bool:
 
 
 def _stable_disagreement(left: sp.Basic, right: sp.Basic, point: dict, a: complex, b: complex) -> bool:
-    """Whether sides that differ at DIGITS digits still differ at RECHECK_DIGITS, with the same values: at a
+    """Whether sides that differ at WORKING_DIGITS digits still differ at RECHECK_DIGITS, with the same values: at a
     point where the expression is ill-conditioned (tan of a huge number) the first values are noise."""
     a2, b2 = _value(left, point, RECHECK_DIGITS), _value(right, point, RECHECK_DIGITS)
     return a2 is not None and b2 is not None and not _close(a2, b2) and _close(a, a2) and _close(b, b2)
@@ -344,87 +341,12 @@ def _nesting(expr: sp.Basic) -> int:
 UNCERTIFIED = (sp.Sum, sp.Product, sp.Integral, sp.Derivative, sp.Subs, sp.Limit)
 
 
-class PointSampler:
-    """Random real points for a step: near the origin first, then scaled to the expression's own
-    numbers, and on both sides of every point where it changes branch (abs, relu, max, sign, ...)."""
-
-    def __init__(self, left: sp.Basic, right: sp.Basic, symbols: list, rng: random.Random):
-        self.symbols, self.rng = symbols, rng
-        self.scale = _scale(left, right)
-        self.kinks = branch_points(left, symbols) + branch_points(right, symbols)
-
-    def point(self, attempt: int) -> dict:
-        point = {s: _sample(self.rng, attempt, bool(s.is_positive)) for s in self.symbols}
-        if self.kinks and attempt % 2 == 0:
-            s, at = self.kinks[(attempt // 2 - 1) % len(self.kinks)]
-            side = 1 if (attempt // 2) % 2 else -1
-            near = at + side * sp.Rational(self.rng.randint(3, 60), 100) * max(1, abs(at) / 10)
-            if not (s.is_positive and near <= 0):
-                point[s] = sp.Rational(near)
-        elif self.scale > 10 and attempt % 3 == 1:
-            for s in self.symbols:
-                v = sp.Rational(str(round(self.rng.uniform(-self.scale, self.scale), 2)))
-                point[s] = abs(v) if s.is_positive else v
-        return point
-
-
-def _scale(left: sp.Basic, right: sp.Basic) -> float:
-    """The largest plain number written in the step (points reach that far; capped at 10^6)."""
-    numbers = [abs(float(n)) for e in (left, right) if isinstance(e, sp.Basic)
-               for n in e.atoms(sp.Rational, sp.Float) if n.is_finite and abs(n) < 10**6]
-    return max(numbers, default=0.0)
-
-
-BRANCHING = (sp.Abs, sp.sign, sp.Heaviside, sp.Max, sp.Min)
-# functions that are not analytic: their identities hold where their arguments are real
-NOT_ANALYTIC = (sp.Abs, sp.sign, sp.Heaviside, sp.Max, sp.Min, sp.re, sp.im, sp.arg, sp.conjugate, fn.relu)
-
-
-def branch_points(expr: sp.Basic, symbols: list, limit: int = 12) -> list:
-    """(symbol, value) where an argument of abs, relu, max, min, sign or Heaviside is 0 (linear
-    arguments only, solved exactly), so that points are drawn on both sides of each kink."""
-    found: list = []
-    if not isinstance(expr, sp.Basic):
-        return found
-    for node in sp.preorder_traversal(expr):
-        if len(found) >= limit:
-            break
-        if not (isinstance(node, BRANCHING) or type(node).__name__.lower() == "relu"):
-            continue
-        arguments = node.args if isinstance(node, (sp.Max, sp.Min)) else node.args[:1]
-        if isinstance(node, (sp.Max, sp.Min)) and len(arguments) == 2:
-            arguments = (arguments[0] - arguments[1],)
-        for arg in arguments:
-            for s in symbols:
-                if not arg.has(s) or len(arg.free_symbols) != 1:
-                    continue
-                try:
-                    poly = sp.Poly(arg, s)
-                except (sp.PolynomialError, sp.GeneratorsNeeded, TypeError, ValueError):
-                    continue
-                if poly.degree() == 1:
-                    a, b = poly.all_coeffs()
-                    root = -b / a
-                    if root.is_Rational and abs(root) < 10**6:
-                        found.append((s, root))
-    return found
-
-
-def _sample(rng: random.Random, attempt: int, positive: bool = False) -> sp.Rational:
-    """A real value with two decimals, away from integers (where kinks and poles like to sit)."""
-    span = 3 if attempt < 20 else 10
-    while True:
-        v = round(rng.uniform(-span, span), 2)
-        if abs(v - round(v)) > 0.04:
-            return sp.Rational(str(abs(v) if positive else v))
-
-
 def value_at(expr: sp.Basic, point: dict) -> complex | None:
     """expr at the point (symbol -> number) as a complex number at 30 digits, or None where it is undefined."""
     return _value(expr, point)
 
 
-def _value(expr: sp.Basic, point: dict, digits: int = DIGITS) -> complex | None:
+def _value(expr: sp.Basic, point: dict, digits: int = WORKING_DIGITS) -> complex | None:
     # Floats, not exact values: exact arithmetic on (a/b)^(c/d)^... can grow without bound
     point = {s: sp.Float(v, digits) for s, v in point.items()}
     try:
@@ -447,7 +369,7 @@ def _value(expr: sp.Basic, point: dict, digits: int = DIGITS) -> complex | None:
 
 
 def _close(a: complex, b: complex) -> bool:
-    return abs(a - b) <= RELATIVE_TOLERANCE * max(1.0, abs(a), abs(b))
+    return abs(a - b) <= SCREEN_TOLERANCE * max(1.0, abs(a), abs(b))
 
 
 def _plain(v: sp.Rational) -> float:

@@ -23,8 +23,8 @@ import sympy as sp
 from gradwise.derivations import functions as fn
 from gradwise.derivations.derivation import Derivation, differentiate
 from gradwise.derivations.display import Displayable
-from gradwise.derivations.equivalence import DIGITS, RELATIVE_TOLERANCE
 from gradwise.derivations.parsing import parse, parse_variables, symbol
+from gradwise.derivations.tolerances import GRAPH_TOLERANCE, WORKING_DIGITS
 from gradwise.errors import EngineError, GradwiseError
 
 MAX_NODES = 120     # a graph a person can read; also bounds the symbolic work
@@ -163,7 +163,7 @@ def read_point(text: str) -> dict[str, float]:
             raise GradwiseError(f"the value of {name} in --at must be a real number, not '{value}'")
         if var.name in point:
             raise GradwiseError(f"{var.name} is given twice in --at")
-        v = float(sp.N(number, DIGITS))
+        v = float(sp.N(number, WORKING_DIGITS))
         if not math.isfinite(v):
             raise GradwiseError(f"the value of {name} in --at is too large for a float: '{value}'")
         point[var.name] = v
@@ -212,7 +212,7 @@ class _Builder:
         nodes, edges = [], []
         for n in self.nodes:
             if n.is_input:
-                v = sp.Float(point[n.name.name], DIGITS)
+                v = sp.Float(point[n.name.name], WORKING_DIGITS)
             else:
                 v = _number(n.definition.xreplace(values), f"the value of {n.name} = {n.definition}")
             values[n.name] = v
@@ -268,14 +268,14 @@ def _op(e: sp.Expr) -> str:
 def _number(expr: sp.Expr, what: str) -> sp.Float:
     """A real number from an expression with no symbols left; undefined values are the input's fault."""
     try:
-        v = sp.N(fn.rewrite_elementary(expr) if expr.has(fn.softmax, fn.logsumexp) else expr, DIGITS)
+        v = sp.N(fn.rewrite_elementary(expr) if expr.has(fn.softmax, fn.logsumexp) else expr, WORKING_DIGITS)
     except (TypeError, ValueError, ZeroDivisionError, OverflowError):
         v = sp.nan
     if v.free_symbols or v.has(sp.nan, sp.zoo, sp.oo, -sp.oo) or not v.is_real or not v.is_finite:
         raise GradwiseError(f"{what} is undefined at this point ({v}); choose another point")
     if not math.isfinite(float(v)):
         raise GradwiseError(f"{what} is {sp.Float(v, 3)}, too large for a float; choose a smaller point")
-    return sp.Float(v, DIGITS)
+    return sp.Float(v, WORKING_DIGITS)
 
 
 def _backward(nodes: list[Node], edges: list[Edge]) -> list[Node]:
@@ -317,7 +317,7 @@ def _paths(graph: ComputationalGraph, leaf: int) -> tuple[int, list[Path]]:
 
 def _check(graph: ComputationalGraph) -> dict[str, float]:
     """The forward value and every gradient against the whole expression and its SymPy derivative."""
-    at = {symbol(k): sp.Float(v, DIGITS) for k, v in graph.point.items()}
+    at = {symbol(k): sp.Float(v, WORKING_DIGITS) for k, v in graph.point.items()}
     direct = float(_number(graph.expr.xreplace(at), "the expression"))
     if not _close(direct, graph.value):
         raise EngineError(f"the forward pass gives {graph.value} but the expression is {direct}")
@@ -335,7 +335,7 @@ def _check(graph: ComputationalGraph) -> dict[str, float]:
 
 
 def _close(a: float, b: float) -> bool:
-    return abs(a - b) <= 1e3 * RELATIVE_TOLERANCE * max(1.0, abs(a), abs(b))
+    return abs(a - b) <= GRAPH_TOLERANCE * max(1.0, abs(a), abs(b))
 
 
 def backprop(expression: str | sp.Expr, at: dict[str, float] | str) -> ComputationalGraph:

@@ -9,11 +9,12 @@ import mpmath
 import sympy as sp
 
 from gradwise.derivations import functions as fn
+from gradwise.derivations.differences import central_difference
+from gradwise.derivations.tolerances import (FIRST_DIFFERENCE_STEP, MULTIVARIABLE_TOLERANCE, REAL_AT_40_DIGITS,
+                                             SECOND_DIFFERENCE_STEP)
 from gradwise.errors import EngineError, GradwiseError
 
 DIGITS = 40
-STEP = mpmath.mpf("1e-12")
-TOLERANCE = 1e-9
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,7 @@ def random_point(functions: list, variables: list[sp.Symbol], results: list, see
                 vals = [complex(f(*point)) for f in numeric_f] + [complex(r(*point)) for row in numeric_r for r in row]
             except (ZeroDivisionError, ValueError, TypeError, OverflowError):
                 continue
-            if all(abs(v.imag) < 1e-20 and mpmath.isfinite(v.real) for v in vals):
+            if all(abs(v.imag) < REAL_AT_40_DIGITS and mpmath.isfinite(v.real) for v in vals):
                 return point, numeric_f, numeric_r
     raise GradwiseError("found no point where the function and its derivatives are defined, to check them at")
 
@@ -61,10 +62,8 @@ def check_first(functions: list, variables: list, results: list[list]) -> Numeri
     with mpmath.workdps(DIGITS):
         for f, row in zip(numeric_f, numeric_r):
             for j, r in enumerate(row):
-                plus, minus = list(point), list(point)
-                plus[j] += STEP
-                minus[j] -= STEP
-                reference = (f(*plus) - f(*minus)) / (2 * STEP)
+                reference = central_difference(lambda t: f(*point[:j], t, *point[j + 1:]), point[j],
+                                               FIRST_DIFFERENCE_STEP)
                 worst = max(worst, float(abs(r(*point) - reference) / (1 + abs(reference))))
     return verdict(point, variables, sum(len(r) for r in results), worst)
 
@@ -73,7 +72,7 @@ def check_second(expr: sp.Expr, variables: list, results: list[list]) -> Numeric
     """Every second partial derivative (the upper triangle) against central second differences of f."""
     point, (f,), numeric_r = random_point([expr], variables, results)
     worst = 0.0
-    h = mpmath.mpf("1e-10")
+    h = SECOND_DIFFERENCE_STEP
     with mpmath.workdps(DIGITS):
         for i, row in enumerate(numeric_r):
             for j, r in enumerate(row):
@@ -91,7 +90,7 @@ def check_second(expr: sp.Expr, variables: list, results: list[list]) -> Numeric
 
 def verdict(point, variables, entries: int, worst: float) -> NumericCheck:
     """The check of `entries` entries whose worst relative error is `worst`; a failed one is an engine bug."""
-    check = NumericCheck(worst <= TOLERANCE, {v.name: float(p) for v, p in zip(variables, point)}, entries, worst)
+    check = NumericCheck(worst <= MULTIVARIABLE_TOLERANCE, {v.name: float(p) for v, p in zip(variables, point)}, entries, worst)
     if not check.valid:
         raise EngineError(f"a partial derivative disagrees with finite differences (relative error {worst:.2g})")
     return check

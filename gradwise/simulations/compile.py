@@ -26,16 +26,15 @@ import numpy as np
 import sympy as sp
 
 from gradwise.derivations.derivation import Derivation, differentiate
-from gradwise.derivations.equivalence import _sample
+from gradwise.derivations.differences import central_difference
 from gradwise.derivations.function_registry import numpy_functions
 from gradwise.derivations.limits import explodes, time_limit
 from gradwise.derivations.parsing import parse, parse_variables, symbol
+from gradwise.derivations.sampling import sample_value
+from gradwise.derivations.tolerances import COMPILED_FD_STEP, COMPILED_FD_TOLERANCE, COMPILED_TOLERANCE
 from gradwise.errors import EngineError, GradwiseError
 
 CHECK_POINTS = 3
-CHECK_RTOL = 1e-9
-FD_STEP = sp.Rational(1, 10**10)   # central differences at 30 digits: error ~ h^2, rounding ~ 1e-30/h
-FD_RTOL = 1e-8
 MAX_VARIABLES = 64
 
 
@@ -248,7 +247,7 @@ def check_compiled(c: Compiled, points: int = CHECK_POINTS, seed: int = 0, hessi
     agreed, tries, kinks = 0, 0, 0
     while agreed < points and tries < 40:
         tries += 1
-        point = {s: _sample(rng, tries) for s in symbols}
+        point = {s: sample_value(rng, tries) for s in symbols}
         X = np.array([float(point[v]) for v in c.variables])
         d = {s.name: float(point[s]) for s in c.data}
         ok = True
@@ -259,7 +258,7 @@ def check_compiled(c: Compiled, points: int = CHECK_POINTS, seed: int = 0, hessi
                 break
             exact = float(exact)
             got = float(compiled(X, d))
-            if not abs(got - exact) <= CHECK_RTOL * max(1.0, abs(exact)):
+            if not abs(got - exact) <= COMPILED_TOLERANCE * max(1.0, abs(exact)):
                 if not math.isfinite(got) and abs(exact) > 1e300:
                     continue
                 raise EngineError(f"the compiled form of {expr} gives {got} at "
@@ -281,13 +280,11 @@ def _derivatives_match_differences(c: Compiled, point: dict, hessian: bool) -> b
         layers = [(c.expr, list(c.gradient_exprs))]
     for function, partials in layers:
         for v, partial in zip(c.variables, partials):
-            up = _precise(function, {**point, v: point[v] + FD_STEP})
-            down = _precise(function, {**point, v: point[v] - FD_STEP})
+            difference = central_difference(lambda t: _precise(function, {**point, v: t}), point[v], COMPILED_FD_STEP)
             exact = _precise(partial, point)
-            if up is None or down is None or exact is None:
+            if difference is None or exact is None:
                 continue
-            difference = (up - down) / (2 * FD_STEP)
-            if abs(difference - exact) > FD_RTOL * max(1, abs(exact)):
+            if abs(difference - exact) > COMPILED_FD_TOLERANCE * max(1, abs(exact)):
                 return False
     return True
 

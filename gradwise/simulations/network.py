@@ -19,6 +19,7 @@ from typing import Sequence
 
 import numpy as np
 
+from gradwise.derivations.tolerances import NETWORK_FD_STEP, NETWORK_GRADIENT_FLOOR, NETWORK_GRADIENT_TOLERANCE
 from gradwise.errors import GradwiseError
 from gradwise.simulations.layers import ACTIVATIONS, Activation, activation  # noqa: F401 (re-exported)
 from gradwise.simulations.losses import LOSSES, Loss, loss as get_loss  # noqa: F401 (re-exported)
@@ -58,7 +59,7 @@ class GradientCheck:
 
     @property
     def passed(self) -> bool:
-        return self.max_relative_error < 1e-6
+        return self.max_relative_error < NETWORK_GRADIENT_TOLERANCE
 
 
 class Network:
@@ -160,7 +161,7 @@ class Network:
                 delta = delta @ self.weights[l].T
         return Gradients(value, gw, gb, acts, zs, deltas, top)
 
-    def gradient_check(self, X, y, step: float = 1e-3) -> GradientCheck:
+    def gradient_check(self, X, y, step: float = NETWORK_FD_STEP) -> GradientCheck:
         """Every parameter's gradient against the 4-point central difference (error O(h⁴)).
 
         (-L(θ+2h) + 8L(θ+h) - 8L(θ-h) + L(θ-2h)) / 12h; the relative error is
@@ -180,7 +181,7 @@ class Network:
                     p[index] = original
                     numeric = (-values[0] + 8 * values[1] - 8 * values[2] + values[3]) / (12 * step)
                     error = abs(gp[index] - numeric)
-                    rel = float(error / max(abs(gp[index]), abs(numeric), 1e-6))
+                    rel = float(error / max(abs(gp[index]), abs(numeric), NETWORK_GRADIENT_FLOOR))
                     count += 1
                     max_abs = max(max_abs, float(error))
                     if rel >= max_rel:

@@ -22,6 +22,7 @@ from gradwise.derivations.linalg.determinant import determinant_steps
 from gradwise.derivations.linalg.rowreduce import null_space, rref_steps
 from gradwise.derivations.linalg.steps import StepsAndChecks, MAX_EIGEN_SIZE, Det, is_zero, read_matrix, same, shape, simp, record, check_equal
 from gradwise.derivations.steps import EqualityStep
+from gradwise.derivations.tolerances import EIGENVECTOR_RESIDUAL, IMAGINARY_ROUNDING, NULL_SPACE_RANK, ROOT_RESIDUAL
 from gradwise.errors import GradwiseError
 
 LAMBDA = sp.Symbol("lambda")
@@ -214,7 +215,7 @@ def _numeric_judgement(poly: sp.Poly, roots) -> "Judgement":
     coeffs = np.array([complex(c) for c in poly.all_coeffs()])
     scale = max(1.0, float(np.max(np.abs(coeffs))))
     worst = max(abs(complex(np.polyval(coeffs, complex(r)))) for r in roots)
-    bound = 1e-8 * scale * max(1.0, max(abs(complex(r)) for r in roots)) ** poly.degree()
+    bound = ROOT_RESIDUAL * scale * max(1.0, max(abs(complex(r)) for r in roots)) ** poly.degree()
     return Judgement(worst <= bound, "numeric", points=len(roots), reason=f"largest |p(r)| = {worst:.1e}")
 
 
@@ -263,13 +264,13 @@ def _numeric_eigenvectors(a, value, multiplicity) -> EigenValue:
     arr = np.array(a.evalf(), dtype=complex)
     lam = complex(value)
     _, s, vh = np.linalg.svd(arr - lam * np.eye(n))
-    tol = 1e-7 * max(1.0, float(s[0]))
+    tol = NULL_SPACE_RANK * max(1.0, float(s[0]))
     k = max(1, int(np.sum(s <= tol)))
     vectors = []
     for row in vh[-k:]:
         v = row.conj()
         v = v / v[np.argmax(np.abs(v))]  # largest entry 1
-        vec = [sp.Float(x.real, NUMERIC_DIGITS) + (sp.I * sp.Float(x.imag, NUMERIC_DIGITS) if abs(x.imag) > 1e-14 else 0)
+        vec = [sp.Float(x.real, NUMERIC_DIGITS) + (sp.I * sp.Float(x.imag, NUMERIC_DIGITS) if abs(x.imag) > IMAGINARY_ROUNDING else 0)
                for x in v]
         vectors.append(sp.ImmutableMatrix(vec))
     residual = max(float(np.linalg.norm(arr @ np.array([complex(x) for x in v]) - lam * np.array([complex(x) for x in v])))
@@ -278,7 +279,7 @@ def _numeric_eigenvectors(a, value, multiplicity) -> EigenValue:
     verify = record(EqualityStep("numeric_null_space", sp.ImmutableMatrix(a - LAMBDA * sp.eye(n)),
                                    sp.ImmutableMatrix(sp.Matrix.hstack(*vectors)),
                                    info={"value": value, "residual": residual, "singular_values": [float(x) for x in s]}),
-                           Judgement(residual < 1e-6 * max(1.0, float(np.max(np.abs(arr)))), "numeric", points=len(vectors),
+                           Judgement(residual < EIGENVECTOR_RESIDUAL * max(1.0, float(np.max(np.abs(arr)))), "numeric", points=len(vectors),
                                      reason=f"‖Av − λv‖ = {residual:.1e}"))
     step = EqualityStep("eigenvectors", verify.before, verify.after, (verify,),
                    info={"value": value, "algebraic": multiplicity, "geometric": k, "numeric": True,

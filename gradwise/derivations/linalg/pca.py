@@ -17,13 +17,14 @@ import sympy as sp
 from gradwise.derivations.display import Displayable
 from gradwise.derivations.limits import time_limit
 from gradwise.derivations.steps import Step
+from gradwise.derivations.tolerances import (EIGENVALUE_ZERO, PCA_PROJECTION_TOLERANCE, PCA_RATIO_TOLERANCE,
+                                             PCA_TOLERANCE)
 from gradwise.errors import EngineError, GradwiseError
 
 MAX_CSV_BYTES = 200_000_000
 MAX_COLUMNS = 1000            # the eigen-decomposition of a d×d covariance costs d³: a bound on the work
 EXACT_MAX_ROWS = 200      # integer data this small (and 2-3 columns) go through the exact eigen engine
 EXACT_MAX_COLUMNS = 3
-TOLERANCE = 1e-8
 
 
 @dataclass(frozen=True)
@@ -169,15 +170,15 @@ def _derive(source: str, names: list[str], x: np.ndarray, k: int, plot: str | No
     scale = max(1.0, float(np.max(np.abs(x))))
     mean = x.sum(axis=0) / n
     err = float(np.max(np.abs(mean - np.mean(x, axis=0))))
-    steps = [_checked("mean", x, mean, err <= TOLERANCE * scale, "numpy.mean", err)]
+    steps = [_checked("mean", x, mean, err <= PCA_TOLERANCE * scale, "numpy.mean", err)]
     centred = x - mean
     err = float(np.max(np.abs(centred.mean(axis=0))))
-    steps.append(_checked("centre", x, centred, err <= TOLERANCE * scale,
+    steps.append(_checked("centre", x, centred, err <= PCA_TOLERANCE * scale,
                           "every column of the centred data has mean 0", err))
     cov = centred.T @ centred / (n - 1)
     reference = np.atleast_2d(np.cov(x, rowvar=False))
     err = float(np.max(np.abs(cov - reference)))
-    steps.append(_checked("covariance", centred, cov, err <= TOLERANCE * max(1.0, float(np.max(np.abs(reference)))),
+    steps.append(_checked("covariance", centred, cov, err <= PCA_TOLERANCE * max(1.0, float(np.max(np.abs(reference)))),
                           "numpy.cov (n − 1 in the denominator)", err))
     exact = None
     if n <= EXACT_MAX_ROWS and d <= EXACT_MAX_COLUMNS and d >= 2 and np.all(x == np.round(x)):
@@ -185,21 +186,21 @@ def _derive(source: str, names: list[str], x: np.ndarray, k: int, plot: str | No
     values, vectors = np.linalg.eigh(cov)
     order = np.argsort(values)[::-1]
     values, vectors = values[order], vectors[:, order].T
-    values = np.where(np.abs(values) < 1e-12 * max(1.0, float(np.max(np.abs(values)))), 0.0, values)
+    values = np.where(np.abs(values) < EIGENVALUE_ZERO * max(1.0, float(np.max(np.abs(values)))), 0.0, values)
     for row in vectors:  # a sign convention, so results are reproducible: the largest entry is positive
         if row[np.argmax(np.abs(row))] < 0:
             row *= -1
     residual = float(max(np.linalg.norm(cov @ w - lam * w) for lam, w in zip(values, vectors)))
     orth = float(np.max(np.abs(vectors @ vectors.T - np.eye(d))))
     steps.append(_checked("eigen", cov, (values, vectors),
-                          residual <= 1e-8 * max(1.0, float(np.max(np.abs(cov)))) and orth <= 1e-8,
+                          residual <= PCA_TOLERANCE * max(1.0, float(np.max(np.abs(cov)))) and orth <= PCA_TOLERANCE,
                           "‖C·w − λ·w‖ and WᵀW = I", max(residual, orth)))
     ratio = values / values.sum() if values.sum() > 0 else np.zeros_like(values)
     err = float(abs(ratio.sum() - 1)) if values.sum() > 0 else 0.0
-    steps.append(_checked("explained_variance", values, ratio, err <= 1e-9, "ratios add up to 1", err))
+    steps.append(_checked("explained_variance", values, ratio, err <= PCA_RATIO_TOLERANCE, "ratios add up to 1", err))
     projected = centred @ vectors[:k].T
     err = float(np.max(np.abs(projected.var(axis=0, ddof=1) - values[:k]))) if n > 1 else 0.0
-    steps.append(_checked("project", centred, projected, err <= 1e-6 * max(1.0, float(values[0])),
+    steps.append(_checked("project", centred, projected, err <= PCA_PROJECTION_TOLERANCE * max(1.0, float(values[0])),
                           "the variance of each projected column is its eigenvalue", err))
     result = PCA(source, names, x, mean, cov, values, vectors, k, projected, steps, exact)
     if plot:

@@ -17,6 +17,7 @@ import numpy as np
 import sympy as sp
 
 from gradwise.derivations.display import Displayable
+from gradwise.derivations.tolerances import SYMMETRY_TOLERANCE
 from gradwise.errors import GradwiseError
 
 
@@ -71,7 +72,7 @@ def _as_array(hessian) -> np.ndarray:
     if not np.all(np.isfinite(array)):
         raise GradwiseError("the Hessian has entries that are not finite")
     scale = max(1.0, float(np.max(np.abs(array))))
-    if not np.allclose(array, array.T, rtol=0, atol=1e-9 * scale):
+    if not np.allclose(array, array.T, rtol=0, atol=SYMMETRY_TOLERANCE * scale):
         raise GradwiseError("the Hessian must be symmetric (a Hessian of a smooth function is)")
     return (array + array.T) / 2
 

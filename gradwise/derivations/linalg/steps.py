@@ -16,6 +16,7 @@ import sympy as sp
 from gradwise.derivations.equivalence import Judgement, equivalent
 from gradwise.derivations.parsing import parse
 from gradwise.derivations.steps import EqualityStep
+from gradwise.derivations.tolerances import EXACT_NUMBER_GAP, FLOAT_ENTRY_ZERO, FLOAT_STEP_TOLERANCE
 from gradwise.errors import EngineError, GradwiseError
 
 MAX_SIZE = 12          # rows or columns of a matrix read from text
@@ -79,7 +80,7 @@ def is_zero(e: sp.Expr) -> bool:
     if s == 0:
         return True
     if s.is_Float:
-        return abs(s) < 1e-12
+        return abs(s) < FLOAT_ENTRY_ZERO
     if s.is_number:
         return s.equals(0) is True
     if s.is_rational_function(*s.free_symbols):
@@ -117,7 +118,7 @@ def _exact_numbers(left, right) -> Judgement:
         finite = all(map(math.isfinite, (a.real, a.imag, b.real, b.imag)))
     except (OverflowError, TypeError, ValueError):
         finite = False
-    if finite and abs(a - b) > 1e-20 * max(1.0, abs(a), abs(b)):
+    if finite and abs(a - b) > EXACT_NUMBER_GAP * max(1.0, abs(a), abs(b)):
         return Judgement(False, "numeric", left_value=a, right_value=b)
     if left == right or is_zero(left - right):
         return Judgement(True, "exact")
@@ -125,11 +126,11 @@ def _exact_numbers(left, right) -> Judgement:
 
 
 def _close(left, right) -> Judgement:
-    """Numbers computed in floating point: equal to 1e-9 relative (symbols sampled by the judge)."""
+    """Numbers computed in floating point: equal to FLOAT_STEP_TOLERANCE (1e-9) relative (symbols sampled by the judge)."""
     if (left.free_symbols or right.free_symbols):
         return equivalent(left, right, confirm=True)
     a, b = complex(sp.N(left, 30)), complex(sp.N(right, 30))
-    if abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b)):
+    if abs(a - b) <= FLOAT_STEP_TOLERANCE * max(1.0, abs(a), abs(b)):
         return Judgement(True, "numeric", points=1)
     return Judgement(False, "numeric", left_value=a, right_value=b)
 

@@ -11,12 +11,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from gradwise.derivations.differences import central_difference
 from gradwise.derivations.function_registry import MATRIX_ELEMENTWISE, numpy_function
 from gradwise.derivations.matrix_calculus import expressions as e
+from gradwise.derivations.tolerances import MATRIX_FD_STEP, MATRIX_FD_TOLERANCE
 
 SIZES = (3, 4, 2, 5, 6, 7, 8, 9)
-STEP = 1e-6
-TOLERANCE = 1e-5
 POINTS = 2
 DIRECTIONS = 3
 
@@ -110,7 +110,7 @@ def check_line(line: e.Node, f: e.Node, X: e.Var, sample_list: list[Sample], siz
         error = abs(value - reference) / (1.0 + abs(reference))
         worst = max(worst, error)
         count += 1
-    return FiniteDifferenceCheck(count > 0 and worst <= TOLERANCE, count, worst)
+    return FiniteDifferenceCheck(count > 0 and worst <= MATRIX_FD_TOLERANCE, count, worst)
 
 
 def check_equal(left: e.Node, right: e.Node, X: e.Var, sample_list: list[Sample], sizes: dict) -> FiniteDifferenceCheck:
@@ -124,7 +124,7 @@ def check_equal(left: e.Node, right: e.Node, X: e.Var, sample_list: list[Sample]
             continue
         worst = max(worst, abs(a - b) / (1.0 + abs(a)))
         count += 1
-    return FiniteDifferenceCheck(count > 0 and worst <= TOLERANCE, count, worst, "random directions")
+    return FiniteDifferenceCheck(count > 0 and worst <= MATRIX_FD_TOLERANCE, count, worst, "random directions")
 
 
 @dataclass(frozen=True)
@@ -157,7 +157,7 @@ def compare(left: e.Node, right: e.Node, X: e.Var, sample_list: list[Sample], si
             worst, where = max(worst, error), (s, a, b)
     if where is None:
         return Comparison(False, 0, float("inf"))
-    valid = worst <= TOLERANCE
+    valid = worst <= MATRIX_FD_TOLERANCE
     return Comparison(valid, count, worst, *(where if not valid else (None, None, None)))
 
 
@@ -175,16 +175,18 @@ def check_gradient(G: e.Node, f: e.Node, X: e.Var, sample_list: list[Sample], si
         value = float(np.sum(g * s.direction))
         worst = max(worst, abs(value - reference) / (1.0 + abs(reference)))
         count += 1
-    return FiniteDifferenceCheck(count > 0 and worst <= TOLERANCE, count, worst)
+    return FiniteDifferenceCheck(count > 0 and worst <= MATRIX_FD_TOLERANCE, count, worst)
 
 
 def directional(f: e.Node, X: e.Var, s: Sample, sizes: dict, node: e.Node | None = None) -> np.ndarray | float:
     """(u(X + hV) − u(X − hV)) / 2h for u = node (default f)."""
     u = f if node is None else node
-    h = STEP * max(1.0, float(np.max(np.abs(s.values[X.name]))))
-    plus = dict(s.values, **{X.name: s.values[X.name] + h * s.direction})
-    minus = dict(s.values, **{X.name: s.values[X.name] - h * s.direction})
-    out = (np.asarray(evaluate(u, plus, sizes=sizes)) - np.asarray(evaluate(u, minus, sizes=sizes))) / (2 * h)
+    h = MATRIX_FD_STEP * max(1.0, float(np.max(np.abs(s.values[X.name]))))
+    # X + (−h)V is X − hV exactly (negation is exact in floating point)
+    def along(t: float) -> np.ndarray:
+        return np.asarray(evaluate(u, dict(s.values, **{X.name: s.values[X.name] + t * s.direction}), sizes=sizes))
+
+    out = central_difference(along, 0.0, h)
     return float(np.sum(out)) if node is None else out
 
 

@@ -120,3 +120,13 @@ def test_readings_that_differ_with_the_same_variables_are_still_ambiguous(text):
     from gradwise.derivations.latex_input import parse_latex
     with pytest.raises(InputError, match="ambiguous"):
         parse_latex(text)
+
+
+def test_a_named_function_to_any_power_reads_back():
+    """SymPy's latex() writes atan(x)^y as \\operatorname{atan}^{y}{\\left(x \\right)} (found by the round trip)."""
+    from gradwise.derivations.latex_input import parse_latex
+    y = symbol("y")
+    for expr in (sp.atan(x) ** y, sp.atan(x) ** (x + 1), sp.atan(x) ** 3):
+        assert parse_latex(sp.latex(expr)) == expr
+    with pytest.raises(InputError, match="inverse function or"):
+        parse_latex(r"\operatorname{atan}^{-1}(x)")

@@ -36,7 +36,14 @@ def check_size(text: str) -> None:
 
 
 def bounded_pow(base: sp.Expr, exponent: sp.Expr, text: str = "", column: int | None = None) -> sp.Expr:
-    """base**exponent, refusing exact numbers too large to compute (their size is estimated first)."""
+    """base**exponent, refusing exact numbers too large to compute (their size is estimated first) and a
+    negative number to a fraction, which SymPy reads as a complex principal root: (-8)^(1/3) is 1 + √3·i
+    there, where the writer most likely means -2."""
+    if base.is_Rational and base < 0 and exponent.is_Rational and not exponent.is_Integer:
+        real = (f"; for the real root write -({-base})^({exponent})" if exponent.q % 2 else
+                " (it has no real value)")
+        raise InputError(f"({base})^({exponent}) is not a real number: SymPy takes a negative number to a "
+                         f"fraction as the complex principal root{real}", text, column)
     if base.is_number and exponent.is_number and exponent.is_real and base.is_finite:
         try:
             b = abs(float(sp.N(base, 15)))

@@ -43,7 +43,7 @@ _DL_NAMES.update({name.lower(): r for name, r in registry.LATEX_NAMES.items()})
 _PLACEHOLDER = "Z_{%d}"  # a symbol both parsers read; the number makes it unique
 _PLACEHOLDER_BASE = 9100
 _DL_CALL = re.compile(r"\\(?:operatorname|mathrm|text|mathop)\s*\{\s*([A-Za-z]+)\s*\}"
-                      r"(?:\s*\^\s*(?:\{\s*(?P<power>\d+)\s*\}|(?P<digit>\d)))?\s*(?=\()"
+                      r"(?:\s*\^\s*(?:\{\s*(?P<power>[^{}]+?)\s*\}|(?P<digit>\d)))?\s*(?=\()"
                       r"|\\(sigma)\s*(?=\()")
 
 
@@ -175,8 +175,11 @@ def _replace_calls(s: str, text: str) -> tuple[str, dict]:
                 except (TypeError, ValueError) as exc:
                     raise InputError(f"cannot apply {record.name}: {_first_line(exc)}", text) from None
             power = m.group("power") or m.group("digit")
-            if power:  # \operatorname{atan}^{3}(y) = atan(y)^3
-                value = bounded_pow(value, sp.Integer(power), text)
+            if power and re.fullmatch(r"-\s*1", power):   # the inverse function, or 1/f? either is a guess
+                raise InputError(f"\\operatorname{{{record.name}}}^{{-1}} could mean the inverse function or "
+                                 f"1/{record.name}: write \\frac{{1}}{{...}} or the inverse's name", text)
+            if power:  # \operatorname{atan}^{3}(y) = atan(y)^3, \operatorname{atan}^{y}(x) = atan(x)^y
+                value = bounded_pow(value, sp.Integer(power) if power.isdigit() else parse_latex(power), text)
         calls[symbol_name(placeholder)] = value
         rest = s[end + 1:]
         times = r" \cdot " if rest.lstrip().startswith("(") else " "  # σ(z)(1-σ(z)) is a product

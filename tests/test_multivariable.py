@@ -141,3 +141,12 @@ def test_cli_commands_and_json(capsys):
     assert data["kind"] == "chain_rule" and data["shapes"]["result"] == [1, 1]
     assert main(["grad", "x^2 y", "--wrt", "x,y", "--at", "x=1"]) == 2
     assert "no value for y" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("engine", ["gradient", "hessian", "jacobian"])
+def test_a_negative_base_to_a_variable_power_is_refused_by_name_in_every_engine(engine):
+    """As `diff` does: not "found no point where the function is defined", but what is wrong and what to write."""
+    import gradwise.derivations.multivariable as mv
+    from gradwise.errors import GradwiseError
+    with pytest.raises(GradwiseError, match=r"\(-1\)\*\*x is not a real function of x.*write cos\(pi\*x\)"):
+        getattr(mv, engine)("(-1)^x*y", "x,y")

@@ -21,6 +21,7 @@ from gradwise.derivations.limits import time_limit
 from gradwise.derivations.multivariable_checks import NumericCheck, check_first, check_second
 from gradwise.derivations.multivariable_input import read_input, read_point, read_substitutions, read_variables
 from gradwise.derivations.multivariable_point import Directional, Evaluation, directional, evaluate_at
+from gradwise.derivations.real_domain import refuse_non_real
 from gradwise.errors import EngineError, GradwiseError
 
 __all__ = ["ChainRule", "Directional", "Evaluation", "Gradient", "Hessian", "Jacobian", "NumericCheck", "Partial",
@@ -153,6 +154,7 @@ def gradient(expression: str | sp.Expr, wrt: str | list | None = None, *, at: st
         if isinstance(expr, sp.MatrixBase):
             raise GradwiseError("grad takes one function; for a vector of functions use gradwise jacobian")
         variables = read_variables(expr, wrt, text)
+        _refuse_non_real([expr], variables)
         entries = [Partial(expr, v, sp.diff(expr, v)) for v in variables]
         check = check_first([expr], variables, [[p.result for p in entries]])
         g = Gradient(text, expr, variables, entries, check, reading=reading)
@@ -170,6 +172,7 @@ def jacobian(expression: str | sp.Expr | list, wrt: str | list | None = None, *,
         text, value, reading = read_input(expression)
         functions = list(value) if isinstance(value, (sp.MatrixBase, list, tuple)) else [value]
         variables = read_variables(sp.Tuple(*functions), wrt, text)
+        _refuse_non_real(functions, variables)
         entries = [[Partial(f, v, sp.diff(f, v)) for v in variables] for f in functions]
         check = check_first(functions, variables, [[p.result for p in row] for row in entries])
         J = Jacobian(text, functions, variables, entries, check, reading=reading)
@@ -186,6 +189,7 @@ def hessian(expression: str | sp.Expr, wrt: str | list | None = None, *, at: str
         if isinstance(expr, sp.MatrixBase):
             raise GradwiseError("hessian takes one function")
         variables = read_variables(expr, wrt, text)
+        _refuse_non_real([expr], variables)
         first = [Partial(expr, v, sp.diff(expr, v)) for v in variables]
         entries = [[Partial(p.result, w, sp.diff(p.result, w)) for w in variables] for p in first]
         n = len(variables)
@@ -196,6 +200,13 @@ def hessian(expression: str | sp.Expr, wrt: str | list | None = None, *, at: str
         if at is not None:
             H.at = evaluate_at(H.result, [expr], read_point(at, variables))
         return H
+
+
+def _refuse_non_real(functions: list, variables: list[sp.Symbol]) -> None:
+    """The one-line refusal `diff` gives, before any partial is taken: (-1)^x·y is not real in x."""
+    for f in functions:
+        for v in variables:
+            refuse_non_real(f, v)
 
 
 def chain_rule(outer: str | sp.Expr, substitutions: str | dict, *, at: str | dict | None = None,

@@ -220,3 +220,18 @@ def test_a_small_gap_in_a_deeply_nested_step_is_still_certified(exponent):
     assert not _zero_at_screen_precision(deep, deep + sp.Rational(1, 10 ** exponent), POINT)
     assert equivalent(deep, deep + sp.Rational(1, 10 ** exponent), symbolic=False).equal is False
     assert equivalent(deep, written_out, symbolic=False).equal
+
+
+def test_a_difference_met_again_or_negated_is_proved_and_certified_once():
+    """The engine judges a line against its rule and against the next line: d and -d come back."""
+    from gradwise.derivations import equivalence
+    from gradwise.derivations.symbolic_proof import _attempt_proof, symbolically_zero
+    d = sp.sin(x) ** 2 + sp.cos(x) ** 2 - 1 + sp.exp(x) * 0 + x ** 3 / 7
+    before = _attempt_proof.cache_info().misses
+    assert symbolically_zero(d).proved == symbolically_zero(-d).proved == symbolically_zero(d).proved
+    assert _attempt_proof.cache_info().misses == before + 1
+    a, b = sp.exp(sp.sin(x)) + sp.Rational(1, 10 ** 20), sp.exp(sp.sin(x))
+    before = equivalence._certified.cache_info().misses
+    gap = certified_difference(a, b, POINT)
+    assert certified_difference(b, a, POINT) == -gap and gap == pytest.approx(1e-20)
+    assert equivalence._certified.cache_info().misses == before + 1

@@ -12,7 +12,7 @@ import gradwise
 from gradwise.derivations import tolerances as t
 
 ROOT = pathlib.Path(gradwise.__file__).parent
-CHECKERS = ["derivations/equivalence.py", "derivations/sampling.py", "derivations/graph.py",
+CHECKERS = ["derivations/equivalence.py", "derivations/sampling.py", "derivations/real_domain.py", "derivations/graph.py",
             "derivations/multivariable_checks.py", "derivations/matrix_calculus/checking.py",
             "derivations/linalg/pca.py", "derivations/linalg/stability.py", "derivations/linalg/steps.py",
             "derivations/linalg/eigen.py", "simulations/compile.py", "simulations/network.py"]

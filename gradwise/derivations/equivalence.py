@@ -22,7 +22,8 @@ from sympy.core.function import AppliedUndef
 from gradwise.derivations.limits import explodes
 from gradwise.derivations.sampling import NOT_ANALYTIC, PointSampler
 from gradwise.derivations.symbolic_proof import Proof, symbolically_zero
-from gradwise.derivations.tolerances import CONFIRM_AGREEMENT, FLOAT_DIGITS, SCREEN_TOLERANCE, WORKING_DIGITS
+from gradwise.derivations.tolerances import (CONFIRM_AGREEMENT, FLOAT_DIGITS, REAL_AT_30_DIGITS, SCREEN_TOLERANCE,
+                                             WORKING_DIGITS)
 
 RECHECK_DIGITS = 60          # a disagreement at WORKING_DIGITS is confirmed at this precision before it counts
 CERTIFY_MAX_PRECISION = 200  # bits evalf may use to tell a difference from 0 (a gap of 1e-45 relative)
@@ -183,7 +184,8 @@ def numerically_equal(left: sp.Basic, right: sp.Basic, *, seed: int = 0, points:
     real_arguments = [a for e in (left, right) if isinstance(e, sp.Basic)
                       for node in e.atoms(*NOT_ANALYTIC) for a in node.args]
     # points where both sides are real are preferred, unless a constant makes them complex everywhere
-    prefer_real = not any(_has_a_complex_constant(e) for e in (left, right))
+    # (asin(2)): then looking for real ones only costs evaluations
+    prefer_real = all(non_real_constant(e) is None for e in (left, right))
     agreed, tries, digits = 0, 0, None
     while agreed < points and tries < max_tries:
         tries += 1
@@ -223,13 +225,19 @@ def numerically_equal(left: sp.Basic, right: sp.Basic, *, seed: int = 0, points:
     return Judgement(True, "numeric", points=agreed)
 
 
-def _has_a_complex_constant(expr: sp.Basic) -> bool:
-    """Whether a constant part of expr is not a real number (asin(2), ln(-3), i): then every point
-    gives a complex value, and looking for real ones only costs evaluations."""
+def non_real_constant(expr: sp.Basic) -> sp.Expr | None:
+    """A constant inside expr that is not a real number (i, ln(-1), asin(2), (-1)^(1/3)), or None."""
     if not isinstance(expr, sp.Basic):
-        return False
-    return any(not node.free_symbols and not node.is_Number and node.is_extended_real is False
-               for node in sp.preorder_traversal(expr)) or expr.has(sp.I)
+        return None
+    for node in sp.preorder_traversal(expr):
+        if isinstance(node, sp.Expr) and node.is_number:
+            real = node.is_extended_real
+            if real is None:
+                v = value_at(node, {})
+                real = v is None or abs(v.imag) <= REAL_AT_30_DIGITS * max(1.0, abs(v))
+            if real is False:
+                return node
+    return None
 
 
 def _stable_disagreement(left: sp.Basic, right: sp.Basic, point: dict, a: complex, b: complex) -> bool:
@@ -273,14 +281,14 @@ def certified_difference(left: sp.Basic, right: sp.Basic, point: dict) -> comple
     # negative) at the same point comes again, and is answered from memory
     at = tuple(sorted(point.items(), key=lambda item: item[0].name))
     if difference.could_extract_minus_sign():   # true of exactly one of d and -d
-        gap = _certified(right, left, -difference, at)
+        gap = _certified(right, left, at)
         return None if gap is None else -gap
-    return _certified(left, right, difference, at)
+    return _certified(left, right, at)
 
 
 @functools.lru_cache(maxsize=256)
-def _certified(left: sp.Expr, right: sp.Expr, difference: sp.Expr, point: tuple) -> complex | None:
-    point = dict(point)
+def _certified(left: sp.Expr, right: sp.Expr, point: tuple) -> complex | None:
+    point, difference = dict(point), left - right
     if _zero_at_screen_precision(left, right, point):
         return None
     c = _strict_value(difference, point, 15)

@@ -11,7 +11,8 @@ from __future__ import annotations
 import sympy as sp
 
 from gradwise.derivations import functions as fn
-from gradwise.derivations.equivalence import value_at
+from gradwise.derivations.equivalence import non_real_constant, value_at
+from gradwise.derivations.tolerances import REAL_AT_30_DIGITS
 from gradwise.errors import GradwiseError
 
 #: Functions whose derivative rule holds for real arguments only.
@@ -20,7 +21,6 @@ REAL_ARGUMENT_ONLY = (sp.Abs, sp.sign, sp.Heaviside, sp.Max, sp.Min, fn.relu)
 # integers), near 0 and farther out; other symbols take the values in OTHERS.
 PROBES = tuple(sp.Rational(v) for v in ("0.37", "-1.41", "2.23", "-2.71", "0.93", "5.13", "-7.37", "1.73"))
 OTHERS = tuple(sp.Rational(v) for v in ("0.61", "-1.29", "1.87", "-0.43"))
-IMAGINARY_TOLERANCE = 1e-20  # relative: a value computed at 30 digits with a smaller imaginary part is real
 
 
 def refuse_non_real(expr: sp.Expr, var: sp.Symbol) -> None:
@@ -31,7 +31,7 @@ def refuse_non_real(expr: sp.Expr, var: sp.Symbol) -> None:
     for node in sp.preorder_traversal(expr):
         if isinstance(node, REAL_ARGUMENT_ONLY) and node.has(var):
             for arg in _real_arguments(node):
-                constant = _non_real_constant(arg) if arg.has(var) else None
+                constant = non_real_constant(arg) if arg.has(var) else None
                 if constant is not None and _nowhere_real(arg, var):
                     raise GradwiseError(
                         f"{_name(node)} is applied to {arg}, which is not real for any real {var} (it holds the "
@@ -51,19 +51,6 @@ def _real_arguments(node: sp.Basic) -> tuple:
     return node.args if isinstance(node, (sp.Max, sp.Min)) else node.args[:1]
 
 
-def _non_real_constant(expr: sp.Expr) -> sp.Expr | None:
-    """A constant inside expr that is not a real number (i, ln(-1), asin(2), (-1)^(1/3)), or None."""
-    for node in sp.preorder_traversal(expr):
-        if isinstance(node, sp.Expr) and node.is_number:
-            real = node.is_extended_real
-            if real is None:
-                v = value_at(node, {})
-                real = v is None or abs(v.imag) <= IMAGINARY_TOLERANCE * max(1.0, abs(v))
-            if real is False:
-                return node
-    return None
-
-
 def _nowhere_real(arg: sp.Expr, var: sp.Symbol) -> bool:
     """Whether arg is not real at any probe where it is defined (and is defined at one at least)."""
     others = sorted(arg.free_symbols - {var}, key=lambda s: s.name)
@@ -74,7 +61,7 @@ def _nowhere_real(arg: sp.Expr, var: sp.Symbol) -> bool:
         if v is None:
             continue
         defined = True
-        if abs(v.imag) <= IMAGINARY_TOLERANCE * max(1.0, abs(v)):
+        if abs(v.imag) <= REAL_AT_30_DIGITS * max(1.0, abs(v)):
             return False
     return defined
 

@@ -15,6 +15,7 @@ WORKING_DIGITS = 30          # a side's value at a point is computed to 30 digit
 SCREEN_TOLERANCE = 1e-10     # relative, at 30 digits: a smaller gap is not yet equality, it goes on to the
 #                              certified evaluation (exact sides) — a screen, never a pass
 FLOAT_DIGITS = 14            # sides with decimals must agree to this many significant digits (a double has 15-16)
+REAL_AT_30_DIGITS = 1e-20    # relative: an imaginary part below this in a 30-digit value is rounding: the value is real
 CONFIRM_AGREEMENT = 1e-6     # relative: a certified gap evaluated again at 40 digits must come out the same
 #                              (evalf's bound is not rigorous for tan, sec, asin of a complex argument)
 

@@ -2,9 +2,9 @@
 import sys
 
 try:
-    from gradwise.cli import main
+    from gradwise.cli import console
 except KeyboardInterrupt:  # Ctrl-C while the modules load
     print("interrupted", file=sys.stderr)
     sys.exit(130)
 
-sys.exit(main())
+console()

@@ -1,6 +1,7 @@
 """The command line as a user meets it: outputs, exit codes, one-line errors."""
 import argparse
 import json
+import pathlib
 import subprocess
 import sys
 
@@ -103,6 +104,31 @@ def test_output_file(tmp_path, capsys):
 def test_console_script_runs():
     result = subprocess.run([sys.executable, "-m", "gradwise", "diff", "x^2"], capture_output=True, text=True)
     assert result.returncode == 0 and "2x" in result.stdout
+
+
+def test_the_installed_script_is_the_console_entry():
+    script = pathlib.Path(sys.executable).with_name("gradwise")
+    if not script.exists():
+        pytest.skip("the gradwise script is not installed next to this Python")
+    result = subprocess.run([str(script), "diff", "sinn(x)"], capture_output=True, text=True)
+    assert result.returncode == 2 and result.stderr.startswith("error: unknown function 'sinn'")
+    assert "console" in script.read_text()
+
+
+def test_the_process_collects_garbage_while_the_command_runs():
+    # console() keeps the collector off while the modules load, then freezes them: the command itself must
+    # run with the collector on (a long batch would otherwise grow without bound) and the modules frozen
+    code = ("import gc, sys\n"
+            "import gradwise.cli.diff as d\n"
+            "def run(args):\n"
+            "    print(gc.isenabled(), gc.get_freeze_count() > 10000)\n"
+            "    return 0\n"
+            "d.run = run\n"
+            "sys.argv = ['gradwise', 'diff', 'x']\n"
+            "from gradwise.cli import console\n"
+            "console()\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0 and result.stdout.split() == ["True", "True"]
 
 
 def test_help_and_version(capsys):
